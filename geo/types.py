@@ -1,0 +1,89 @@
+"""Core types shared by every stage of the pipeline.
+
+Frozen dataclasses with character offsets into the article text and explicit lat/lon,
+so that every stage can be tested on its own and results can be traced back to the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Identity of an article: the same text ingested twice is one article.
+
+    Whitespace is folded so that re-scraped copies that differ only in layout collide.
+    """
+    folded = _WS.sub(" ", text).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as ingested: main text plus whatever metadata the source gave."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None  # site or outlet name, e.g. "Sputnik International"
+    url: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    language: str | None = None
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_hash(self.text))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text the recogniser believes names a place; text == article.text[start:end]."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One gazetteer entry a mention could refer to."""
+
+    name: str
+    lat: float
+    lon: float
+    feature: str  # "city" | "country" | "region" | "air base" | "airport" | ...
+    country: str | None = None  # ISO 3166 alpha-2
+    geonameid: int | None = None
+    population: int = 0
+    admin1: str | None = None
+    source: str = "geonames"  # where the entry comes from: geonames, ourairports, curated, ...
+    key: int = -1  # row in the gazetteer index, stable within one index build
+
+
+@dataclass(frozen=True)
+class ResolvedMention:
+    """A mention resolved to one place, with a confidence score in [0, 1]."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    lat: float
+    lon: float
+    feature: str
+    country: str | None = None
+    geonameid: int | None = None
+    score: float = 0.0
+    source: str = "geonames"
+
+    def to_json(self) -> dict:
+        """The CLI's mention record (the evaluation contract: keep the keys stable)."""
+        d = asdict(self)
+        d["lat"] = round(self.lat, 5)
+        d["lon"] = round(self.lon, 5)
+        d["score"] = round(self.score, 3)
+        return d
