@@ -1,0 +1,152 @@
+"""The compact gazetteer index: one SQLite file of places and their normalised names.
+
+Built once (`python -m geo gazetteer build`); opening it costs milliseconds and almost no memory,
+so a cold start never parses the 80 MB of JSON the sources ship as.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.gazetteer.normalize import norm
+from geo.gazetteer.sources import GazetteerRecord
+from geo.types import Candidate
+
+INDEX_FILE = "gazetteer.sqlite"
+SCHEMA_VERSION = "1"
+
+# How a name relates to its place; lower is more authoritative.
+NAME, ALTERNATE, VARIANT = 0, 1, 2
+
+_SCHEMA = """
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE entries (
+    key INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    feature TEXT NOT NULL, country TEXT, admin1 TEXT, population INTEGER NOT NULL,
+    geonameid INTEGER, source TEXT NOT NULL, code TEXT
+);
+CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
+"""
+
+
+class GazetteerMissing(FileNotFoundError):
+    """The index has not been built yet."""
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A candidate found under a name, and how authoritative that name is for it."""
+
+    candidate: Candidate
+    kind: int
+
+
+def _name_rows(key: int, rec: GazetteerRecord) -> set[tuple[str, int, int]]:
+    rows: dict[str, int] = {}
+
+    def put(name: str, kind: int) -> None:
+        k = norm(name)
+        if len(k) < 2:
+            return
+        for key_form in (k, k[3:] if k.startswith("al ") and len(k) > 5 else None):
+            if key_form is None:
+                continue
+            kk = kind if key_form == k else max(kind, VARIANT)
+            if kk < rows.get(key_form, 9):
+                rows[key_form] = kk
+
+    put(rec.name, NAME)
+    for a in rec.alternates:
+        put(a, ALTERNATE)
+    for v in rec.variants:
+        put(v, VARIANT)
+    return {(k, key, kind) for k, kind in rows.items()}
+
+
+def build_index(records: Iterable[GazetteerRecord], out_dir: Path) -> Path:
+    """Write the index atomically: a half-built file never replaces a good one."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / INDEX_FILE
+    tmp = out_dir / f".{INDEX_FILE}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+    entries, names = [], []
+    for key, rec in enumerate(records):
+        entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
+                        rec.population, rec.geonameid, rec.source, rec.code))
+        names.extend(_name_rows(key, rec))
+        if len(entries) >= 50_000:
+            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
+            con.executemany("INSERT INTO names VALUES (?,?,?)", names)
+            entries, names = [], []
+    con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
+    con.executemany("INSERT INTO names VALUES (?,?,?)", names)
+    con.execute("CREATE INDEX names_norm ON names(norm)")
+    con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+    os.replace(tmp, final)
+    return final
+
+
+class Gazetteer:
+    """Read-only access to a built index. Thread-safe for reads (one connection per thread)."""
+
+    def __init__(self, path: Path):
+        path = Path(path)
+        if path.is_dir():
+            path = path / INDEX_FILE
+        if not path.exists():
+            raise GazetteerMissing(f"gazetteer index not found at {path}: build it with `python -m geo gazetteer build`")
+        self.path = path
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._cache: dict[str, list[NameHit]] = {}
+
+    @staticmethod
+    def _candidate(row: Sequence) -> Candidate:
+        key, name, lat, lon, feature, country, admin1, population, geonameid, source, _code = row
+        return Candidate(name=name, lat=lat, lon=lon, feature=feature, country=country, geonameid=geonameid,
+                         population=population, admin1=admin1, source=source, key=key)
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, list[NameHit]]:
+        """Hits for each normalised key that names at least one place (keys from `norm`)."""
+        out: dict[str, list[NameHit]] = {}
+        todo = []
+        for k in set(keys):
+            if k in self._cache:
+                if self._cache[k]:
+                    out[k] = self._cache[k]
+            else:
+                todo.append(k)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            found: dict[str, list[NameHit]] = {k: [] for k in chunk}
+            q = ("SELECT n.norm, n.kind, e.* FROM names n JOIN entries e ON e.key = n.key "
+                 f"WHERE n.norm IN ({','.join('?' * len(chunk))})")
+            for row in self._con.execute(q, chunk):
+                found[row[0]].append(NameHit(self._candidate(row[2:]), row[1]))
+            for k, hits in found.items():
+                if len(self._cache) < 200_000:
+                    self._cache[k] = hits
+                if hits:
+                    out[k] = hits
+        return out
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Every place known by this name, most populous first."""
+        hits = self.lookup([norm(name)]).get(norm(name), [])
+        return sorted((h.candidate for h in hits), key=lambda c: -c.population)
+
+    def by_feature(self, feature: str) -> list[Candidate]:
+        rows = self._con.execute("SELECT * FROM entries WHERE feature = ?", (feature,))
+        return [self._candidate(r) for r in rows]
+
+    def __len__(self) -> int:
+        return self._con.execute("SELECT count(*) FROM entries").fetchone()[0]

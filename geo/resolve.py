@@ -1,0 +1,150 @@
+"""Resolution: choose one gazetteer entry per mention, using priors and the article's context.
+
+Two passes. The first scores candidates on their own (population, feature, how the name fits);
+the second adds what the article says as a whole: the countries its confident places lie in,
+their spatial centre, explicit qualifiers ("Palmyra, Syria") and airfield words ("Tiyas air base").
+The same name resolves the same way throughout one article (one sense per discourse).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer, NameHit, norm
+from geo.gazetteer.index import ALTERNATE, NAME
+from geo.recognize import Match
+from geo.types import Candidate, ResolvedMention
+
+_AIRFIELD_AFTER = re.compile(r"^[\s'’s]*(?:\w+\s+){0,2}?(?:air\s?base|airbase|air\s?field|airfield|airport|aerodrome|air\s?strip|base)\b", re.IGNORECASE)
+_AIRFIELD_BEFORE = re.compile(r"\b(?:air\s?base|airbase|airfield|airport|aerodrome)\s+(?:of|at|in|near)?\s*$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"^,\s*((?:[A-Z][\w'’\-.]*)(?:\s+[A-Z][\w'’\-.]*){0,3})")
+_AIRFIELDS = frozenset({"air base", "airport"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Tunable constants of the scoring; kept together so experiments change one place."""
+
+    kind = {NAME: 0.0, ALTERNATE: -0.4, 2: -1.6}
+    feature = {"country": 4.0, "region": 2.0, "sea": 3.5, "river": 3.0, "facility": 3.0, "city": 0.0,
+               "air base": 0.5, "airport": 0.0}
+    airfield_context = 6.0
+    airfield_without_context = -4.0
+    qualifier_match = 8.0
+    qualifier_mismatch = -3.0
+    country_context = 3.5
+    distance_scale_km = 1500.0
+    distance_cap = 2.0
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _prior(hit: NameHit, w: Weights) -> float:
+    c = hit.candidate
+    s = math.log10(c.population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0)
+    if c.feature == "region" and hit.kind >= 2:
+        s -= 1.0  # "Homs" alone means the city, not the governorate
+    return s
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None):
+        self.gazetteer = gazetteer
+        self.w = weights or Weights()
+
+    def resolve(self, text: str, matches: list[Match]) -> list[ResolvedMention]:
+        if not matches:
+            return []
+        w = self.w
+        local = [self._local_scores(text, m) for m in matches]
+
+        # Pass 1: the article's countries and centre, from places that are clear on their own.
+        country_weight: dict[str, float] = defaultdict(float)
+        pts = []
+        for m, scores in zip(matches, local):
+            best, p = self._pick(scores)
+            if p < 0.6 and best.feature != "country":
+                continue
+            if best.country:
+                country_weight[best.country] += 2.0 if best.feature == "country" else p
+            pts.append((best.lat, best.lon, p))
+        top = max(country_weight.values(), default=0.0)
+        country_weight = {k: v / top for k, v in country_weight.items()} if top else {}
+        centre = None
+        if pts:
+            tw = sum(p for _, _, p in pts)
+            centre = (sum(la * p for la, _, p in pts) / tw, sum(lo * p for _, lo, p in pts) / tw)
+
+        # Pass 2: add the context, then share one sense per surface name.
+        contextual = []
+        for scores in local:
+            adj = {}
+            for key, (cand, s) in scores.items():
+                s2 = s + w.country_context * country_weight.get(cand.country or "", 0.0)
+                if centre is not None and cand.feature not in ("country",):
+                    d = _haversine_km(centre[0], centre[1], cand.lat, cand.lon)
+                    s2 -= min(d / w.distance_scale_km, w.distance_cap)
+                adj[key] = (cand, s2)
+            contextual.append(adj)
+        by_name: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for m, scores in zip(matches, contextual):
+            for key, (_, s) in scores.items():
+                by_name[norm(m.mention.text)][key] += s
+        out = []
+        for m, scores in zip(matches, contextual):
+            shared = by_name[norm(m.mention.text)]
+            # An explicit local signal (qualifier, airfield words) still wins over the shared sense.
+            combined = {k: (c, s + 0.5 * shared[k] / max(1, len(shared))) for k, (c, s) in scores.items()}
+            best, p = self._pick(combined)
+            mn = m.mention
+            out.append(ResolvedMention(start=mn.start, end=mn.end, text=mn.text, name=best.name, lat=best.lat,
+                                       lon=best.lon, feature=best.feature, country=best.country,
+                                       geonameid=best.geonameid, score=p, source=best.source))
+        return out
+
+    def _local_scores(self, text: str, m: Match) -> dict[int, tuple[Candidate, float]]:
+        w = self.w
+        after = text[m.mention.end:m.mention.end + 40]
+        before = text[max(0, m.mention.start - 30):m.mention.start]
+        airfield_ctx = bool(_AIRFIELD_AFTER.search(after) or _AIRFIELD_BEFORE.search(before))
+        qualifier = _QUALIFIER.search(after)
+        qual_key = norm(qualifier.group(1)) if qualifier else None
+        scores: dict[int, tuple[Candidate, float]] = {}
+        for hit in m.hits:
+            c = hit.candidate
+            s = _prior(hit, w)
+            if c.feature in _AIRFIELDS:
+                s += w.airfield_context if airfield_ctx else w.airfield_without_context
+            if qual_key:
+                s += self._qualifier_bonus(c, qual_key)
+            if c.key not in scores or s > scores[c.key][1]:
+                scores[c.key] = (c, s)
+        return scores
+
+    def _qualifier_bonus(self, c: Candidate, qual_key: str) -> float:
+        hits = self.gazetteer.lookup([qual_key]).get(qual_key, [])
+        places = [h.candidate for h in hits if h.candidate.feature in ("country", "region")]
+        if not places:
+            return 0.0
+        for q in places:
+            if q.feature == "country" and q.country == c.country:
+                return self.w.qualifier_match
+            if q.feature == "region" and q.country == c.country and q.admin1 and q.admin1 == c.admin1:
+                return self.w.qualifier_match
+        return self.w.qualifier_mismatch
+
+    @staticmethod
+    def _pick(scores: dict[int, tuple[Candidate, float]]) -> tuple[Candidate, float]:
+        """The best candidate and its softmax probability among the candidates."""
+        items = list(scores.values())
+        top = max(s for _, s in items)
+        z = sum(math.exp(s - top) for _, s in items)
+        best = max(items, key=lambda cs: (cs[1], cs[0].population))
+        return best[0], 1.0 / z
