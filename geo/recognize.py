@@ -17,7 +17,7 @@ from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.lexicon import Lexicon
 from geo.types import Mention
 
-_TOKEN = re.compile(r"[^\W_](?:\w|['’](?=\w))*")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # Lower-case words allowed inside a capitalised place name ("Deir ez-Zor", "Rio de Janeiro").
 _CONNECTORS = frozenset(
@@ -27,7 +27,9 @@ _CONNECTORS = frozenset(
 _ABBREV = frozenset({"St", "Ste", "Ft", "Mt", "Pt"})
 _MAX_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
-_FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility"})
+_FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
+_NAMED_AFTER = re.compile(r"^[\s\-]+(?:virus|viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b", re.IGNORECASE)
+_SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|noted|wrote|argued|warned|asked|replied)\b")
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class Recognizer:
         seqs = _sequences(text, tokens)
         headline = _title_case_lines(text, tokens)
         blocked = self.lexicon.not_place_spans(text)
+        people = self._person_names(tokens, seqs)
 
         keys: dict[tuple[int, int], str] = {}
         for seq in seqs:
@@ -171,10 +174,30 @@ class Recognizer:
                 s, e = tokens[a].start, tokens[b].end
                 if any(min(e, be) > max(s, bs) for bs, be in blocked):
                     continue
+                if a == b and tokens[a].text in people:
+                    hits = [h for h in hits if h.candidate.feature in ("country", "continent")]
                 hits = self._filter(tokens, seq, a, b, hits, covered, text, a in headline)
                 if hits:
                     matches.append(Match(Mention(s, e, text[s:e]), tuple(hits)))
         return matches
+
+    def _person_names(self, tokens: list[Token], seqs: list[list[int]]) -> set[str]:
+        """Surnames of the people the article names ("Ivan Konovalov" makes "Konovalov" a person
+        wherever it appears), so a surname that is also a town is not mapped later in the text."""
+        lex = self.lexicon
+        names: set[str] = set()
+        for seq in seqs:
+            caps = [i for i in seq if tokens[i].cap]
+            if len(caps) < 2:
+                first = caps[0] if caps else None
+                if first is not None and first > 0 and tokens[first - 1].text in lex.titles:
+                    names.add(tokens[first].text)
+                continue
+            lead = tokens[caps[0]].text
+            prev = tokens[caps[0] - 1].text if caps[0] > 0 else ""
+            if lead in lex.first_names or prev in lex.titles or lead in lex.titles:
+                names.update(tokens[i].text for i in caps[1:] if tokens[i].text not in lex.place_heads)
+        return names
 
     @staticmethod
     def _cover(seq: list[int], keys: dict, found: dict) -> list[tuple[int, int]]:
@@ -198,6 +221,8 @@ class Recognizer:
     def _filter(self, tokens: list[Token], seq: list[int], a: int, b: int, hits: list[NameHit],
                 covered: set[int], text: str, headline: bool) -> list[NameHit]:
         lex = self.lexicon
+        if not hits:
+            return []
         words = [tokens[i].text for i in range(a, b + 1)]
         surface = text[tokens[a].start:tokens[b].end]
         single = a == b
@@ -210,6 +235,13 @@ class Recognizer:
                 return []
         if len(surface) <= 2 and not surface.isupper():
             return []
+        after_text = text[tokens[b].end:tokens[b].end + 40]
+        if _NAMED_AFTER.search(after_text):
+            return []  # "Marburg virus", "Lassa fever": named after a place, not about it
+        if single and _zipf(words[0]) >= 4.0:
+            hits = [h for h in hits if not (h.kind >= 2 and h.candidate.feature == "region")]  # "South" region
+            if not hits:
+                return []
 
         # The rest of the capitalised run: titles, given names, organisation words or unknown names.
         pos = seq.index(a)
@@ -235,6 +267,8 @@ class Recognizer:
         # Common words: need to be a big or strong place to count where capitals are unreliable.
         strong = any(h.candidate.feature in _FEATURE_STRONG and h.kind <= 1 for h in hits)
         biggest = max(h.candidate.population for h in hits)
+        if single and _SPEECH_AFTER.search(after_text) and not strong and biggest < 100_000:
+            return []  # "Dunn said": a person
         if single:
             z = _zipf(words[0])
             if z >= 5.5 and not (surface.isupper() and strong):

