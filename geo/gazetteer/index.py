@@ -148,5 +148,12 @@ class Gazetteer:
         rows = self._con.execute("SELECT * FROM entries WHERE feature = ?", (feature,))
         return [self._candidate(r) for r in rows]
 
+    def frame(self, features: Sequence[str]):
+        """Entries of the given features as a DataFrame (for map layers and joins)."""
+        import pandas as pd
+
+        q = f"SELECT * FROM entries WHERE feature IN ({','.join('?' * len(features))})"
+        return pd.read_sql_query(q, self._con, params=list(features))
+
     def __len__(self) -> int:
         return self._con.execute("SELECT count(*) FROM entries").fetchone()[0]

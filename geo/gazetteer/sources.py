@@ -167,8 +167,8 @@ def airfield_records() -> Iterator[GazetteerRecord]:
             extra[row["ident"]] = [a for a in row["aliases"].split("|") if a]
     for row in _csv_rows("airports.csv.gz"):
         kind = row["type"]
-        text = f"{row['name']} {row['keywords']}"
-        military = bool(_MILITARY.search(text))
+        text = f"{row['name']} {row['keywords']} {row['wikipedia_link'].rsplit('/', 1)[-1].replace('_', ' ')}"
+        military = bool(_MILITARY.search(text)) or row["ident"] in extra
         if kind in ("seaplane_base", "balloonport") or (kind in ("heliport", "closed") and not military):
             continue
         if kind == "small_airport" and not military and row["ident"] not in extra and not row["iata_code"]:
