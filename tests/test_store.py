@@ -152,3 +152,37 @@ def test_sqlite_pragmas(store):
     with store._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_demo_articles_are_well_formed():
+    from geo.demo import DEMO_PATH
+    from geo.ingest import iter_jsonl
+
+    records = list(iter_jsonl(DEMO_PATH))
+    assert len(records) == 8
+    for rec in records:
+        assert set(rec) == {"title", "source", "published", "url", "text"}
+        assert 120 <= len(rec["text"].split()) <= 250, rec["title"]
+        assert rec["url"].startswith("https://example.org/demo/")
+        assert rec["published"].startswith("2017-")
+    months = {rec["published"][:7] for rec in records}
+    assert months == {"2017-03", "2017-04"}
+
+
+def test_load_demo_parses_stores_and_is_idempotent(store):
+    from geo.demo import load_demo
+
+    calls = []
+
+    def parse(text: str) -> list[ResolvedMention]:
+        calls.append(text)
+        return mentions_of(text, "Homs")
+
+    assert load_demo(store, parse) == 8
+    assert len(calls) == 8
+    assert store.counts()["articles"] == 8
+    homs = sum(text.count("Homs") for text in calls)
+    assert homs > 0 and store.counts()["mentions"] == homs
+    assert load_demo(store, parse) == 0
+    assert len(calls) == 8  # stored articles are not parsed again
+    assert {a.source for a in store.articles()} >= {"Demo Wire", "Levant Desk"}
