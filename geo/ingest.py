@@ -23,7 +23,7 @@ MAX_BYTES = 20 * 1024 * 1024  # larger files are almost certainly not one articl
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-JSONL_SUFFIXES = frozenset({".jsonl"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
@@ -46,6 +46,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*$")
 _NO_TITLE_END = re.compile(r"[.,;:…]$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _DASH_PREFIX = re.compile(r"^[-–—|•·]\s*")
+_LIST_ITEM = re.compile(r"^([-*•]\s|\d{1,2}[.)]\s)")
 _SUFFIX = re.compile(r"\s[-–—|]\s+([^\W\d_][^-–—|]{1,60})$")
 _CREDIT = re.compile(
     r"^(©|\(c\)\s|copyright\b|(photo|image|picture|video)s?\s*(:|/|by\b|credit)|credits?\s*:|file photo\b)",
@@ -100,9 +101,13 @@ def _is_title_case(line: str) -> bool:
     return len(content) >= 3 and sum(w[0].isupper() for w in content) / len(content) >= 0.8
 
 
+_SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}  # scripts mixed in one language
+
+
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
-    return name.split(" ", 1)[0] if name else ""
+    first = name.split(" ", 1)[0] if name else ""
+    return _SCRIPT_FAMILY.get(first, first)
 
 
 def _dominant_script(text: str) -> str:
@@ -112,12 +117,12 @@ def _dominant_script(text: str) -> str:
 
 def _detect_site(lines: list[str]) -> str | None:
     """The site name: a "- Site" line near the top, or a " - Site" suffix shared by several lines."""
-    top = [ln for ln in lines if ln][:5]
-    for ln in top:
-        if _DASH_PREFIX.match(ln):
-            name = _DASH_PREFIX.sub("", ln).strip()
-            if name and len(name.split()) <= 6 and not _SENTENCE_END.search(name):
-                return name
+    first = next((ln for ln in lines if ln), "")
+    if _DASH_PREFIX.match(first):
+        name = _DASH_PREFIX.sub("", first).strip()
+        words = _words(name)
+        if 1 <= len(words) <= 5 and all(w[0].isupper() for w in words) and not _SENTENCE_END.search(name):
+            return name
     suffixes = Counter(m.group(1).strip() for ln in lines if (m := _SUFFIX.search(ln)))
     for name, n in suffixes.most_common():
         if n >= 2 and len(name.split()) <= 5 and not _SENTENCE_END.search(name):
@@ -168,6 +173,33 @@ def _find_headline(lines: list[str], drop: list[bool]) -> int | None:
     return None
 
 
+def _drop_scraped_extras(lines: list[str], drop: list[bool]) -> None:
+    """Rules that only hold on a page known to be scraped: teasers inside the body, trailing widgets."""
+    body = [i for i, ln in enumerate(lines) if ln and not drop[i] and _is_body(ln)]
+    for i, ln in enumerate(lines):  # related-story teasers: headlines between paragraphs
+        if ln and not drop[i] and _is_title_like(ln) and _is_title_case(ln) and not _is_body(ln):
+            drop[i] = True
+    if body:
+        for i in range(body[-1] + 1, len(lines)):
+            ln = lines[i]
+            if ln and not _SENTENCE_END.search(ln) and len(ln.split()) <= 8 and not _LIST_ITEM.match(ln):
+                drop[i] = True
+
+
+def _join_kept(lines: list[str], drop: list[bool]) -> str:
+    """Kept lines, with a paragraph break wherever a blank or dropped line was."""
+    paragraphs, current = [], []
+    for ln, dropped in zip(lines, drop):
+        if ln and not dropped:
+            current.append(ln)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)
+
+
 def _clean(text: str) -> _Page:
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     site = _detect_site(lines)
@@ -178,34 +210,16 @@ def _clean(text: str) -> _Page:
         if ln and not drop[i]:
             drop[i] = ln in seen
             seen.add(ln)
-    head = _find_headline(lines, drop)
     scraped = site is not None or any(drop)
+    head = _find_headline(lines, drop)
     if head is not None:
-        for i in range(head + 1):
-            drop[i] = True
-    if scraped or head is not None:
-        body = [i for i, ln in enumerate(lines) if ln and not drop[i] and _is_body(ln)]
-        for i, ln in enumerate(lines):  # related-story teasers: headlines inside the body
-            if ln and not drop[i] and _is_title_like(ln) and _is_title_case(ln) and not _is_body(ln):
-                drop[i] = True
-        if body:  # trailing widgets after the last paragraph
-            for i in range(body[-1] + 1, len(lines)):
-                if lines[i] and not _SENTENCE_END.search(lines[i]) and len(lines[i].split()) <= 8:
-                    drop[i] = True
-    title = _strip_site(lines[head], site) if head is not None else None
+        drop[: head + 1] = [True] * (head + 1)  # site names, sections, taglines, the headline itself
+    if scraped:
+        _drop_scraped_extras(lines, drop)
+    title = _strip_site(lines[head], site).lstrip("#").strip() if head is not None else None  # "# Title" in .md
     if not any(drop):
         return _Page(text.strip(), title, site)
-    paragraphs, current = [], []
-    for i, ln in enumerate(lines):
-        if ln and not drop[i]:
-            current.append(ln)
-        elif current and (not ln or drop[i]):
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
-    body_text = "\n\n".join(paragraphs)
-    return _Page(body_text or text.strip(), title, site)
+    return _Page(_join_kept(lines, drop) or text.strip(), title, site)
 
 
 def article_from_text(
@@ -294,7 +308,7 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
     """An Article from a web page: trafilatura's main text and metadata, offline."""
     import trafilatura
 
-    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
+    if not html or not html.strip():
         raise IngestError("empty HTML")
     head = html[:5000] if isinstance(html, str) else html[:5000].decode("utf-8", "ignore")
     lang = _HTML_LANG.search(head)

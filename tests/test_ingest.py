@@ -110,6 +110,20 @@ def test_headline_line_becomes_title_and_given_metadata_wins():
     assert given.text == found.text
 
 
+def test_clean_text_keeps_short_lines_and_title_case_subheadings():
+    body = (
+        "Fighting resumed north of Hama on Monday, a monitoring group said.\n\n"
+        "Villages Under Fire Near The Front\n\n"
+        "Shells fell on these villages overnight:\n"
+        "- Mhardeh\n"
+        "- Suran\n\n"
+        "Reporting by the Hama desk"
+    )
+    article = article_from_text("# Clashes near Hama\n\n" + body)
+    assert article.title == "Clashes near Hama"
+    assert article.text == body
+
+
 def test_general_rules_on_an_invented_page():
     page = "\n".join(
         [
