@@ -1,0 +1,230 @@
+"""The place map: one marker per place, article text always escaped, offline links, attribution."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from geo.mapview import (
+    ATTRIBUTION,
+    DEFAULT_CENTER,
+    PLACE_CLASS,
+    build_map,
+    countries_frame,
+    esc,
+    highlight,
+    marker_radius,
+    places_frame,
+    popup_html,
+    safe_href,
+)
+from geo.store import FRAME_COLUMNS
+
+XSS_TITLE = "Raid <script>alert(1)</script> on `${window.pwned=1}` \\x3cscript>"
+XSS_SENTENCE = 'Jets struck Homs <img src=x onerror="alert(2)"> before dawn.'
+
+
+def _row(article_id, title, name, lat, lon, feature, sentence, text=None, url="https://example.org/a", source="Demo Wire"):
+    return {
+        "article_id": article_id,
+        "title": title,
+        "source": source,
+        "url": url,
+        "published": "2017-04-07",
+        "ingested_at": pd.Timestamp("2026-01-01", tz="UTC"),
+        "start": 0,
+        "end": len(text or name),
+        "text": text or name,
+        "name": name,
+        "lat": lat,
+        "lon": lon,
+        "feature": feature,
+        "country": "SY",
+        "geonameid": 1,
+        "score": 0.9,
+        "sentence": sentence,
+    }
+
+
+@pytest.fixture()
+def frame() -> pd.DataFrame:
+    rows = [
+        _row("a1", XSS_TITLE, "Homs", 34.73, 36.72, "city", XSS_SENTENCE),
+        _row("a1", XSS_TITLE, "Shayrat Air Base", 34.49, 36.91, "air base", "Shayrat was hit.", text="Shayrat"),
+        _row("a2", "Second report", "Homs", 34.73, 36.72, "city", "Homs again.", url="javascript:alert(3)"),
+        _row("a2", "Second report", "Damascus", 33.51, 36.29, "city", "Talks in Damascus & Geneva."),
+    ]
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def countries() -> gpd.GeoDataFrame:
+    """A tiny stand-in for Natural Earth, so most tests don't embed 177 outlines."""
+    return gpd.GeoDataFrame({"name": ["Syria"]}, geometry=[box(35.7, 32.3, 42.4, 37.3)], crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def airbases() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": ["Tiyas Air Base", "Damascus International Airport", "Far <b>Airport</b>"],
+            "ident": ["OS72", "OSDI", "ZZZZ"],
+            "kind": ["air base", "airport", "airport"],
+            "country": ["SY", "SY", "US"],
+        },
+        geometry=[Point(37.63, 34.52), Point(36.52, 33.41), Point(-100.0, 40.0)],
+        crs="EPSG:4326",
+    )
+
+
+class _Links(HTMLParser):
+    """Collects script src and stylesheet href attributes of a rendered page."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href"):
+            self.urls.append(a["href"])
+
+
+def _render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def _place_markers(m: folium.Map) -> list[folium.CircleMarker]:
+    group = next(c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "Places")
+    return [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+
+
+def test_one_marker_per_place_sized_by_mentions(frame, countries):
+    m = build_map(frame, countries=countries)
+    markers = _place_markers(m)
+    assert len(markers) == 3
+    radii = sorted(mk.options["radius"] for mk in markers)
+    assert radii == [marker_radius(1), marker_radius(1), marker_radius(2)]
+    assert all(mk.options["className"] == PLACE_CLASS for mk in markers)
+    assert _render(m).count(f'"className": "{PLACE_CLASS}"') == 3
+
+
+def test_places_frame_counts_mentions_and_articles(frame):
+    places = places_frame(frame)
+    homs = places.set_index("name").loc["Homs"]
+    assert (homs["mentions"], homs["articles"]) == (2, 2)
+    assert list(places.columns) == ["name", "feature", "country", "lat", "lon", "mentions", "articles", "score"]
+    assert places_frame(frame.iloc[0:0]).empty
+
+
+def test_popup_lists_each_article_with_escaped_text_and_mark(frame):
+    homs = frame[frame["name"] == "Homs"]
+    html = popup_html(homs)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
+    assert "<mark>Homs</mark>" in html
+    assert "Second report" in html and "Demo Wire" in html and "2017-04-07" in html
+    assert 'href="https://example.org/a"' in html
+    assert "javascript:" not in html  # a non-http URL is shown as plain text, never as a link
+
+
+def test_rendered_map_has_no_live_article_markup(frame, countries):
+    html = _render(build_map(frame, countries=countries))
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "onerror=\"alert" not in html
+    assert "${window.pwned" not in html  # would run inside folium's JS template literal
+    assert "\\x3cscript" not in html  # a backslash escape would be decoded by the template literal
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Talks in <mark>Damascus</mark> &amp; Geneva." in html
+
+
+def test_escape_covers_template_literal_syntax():
+    assert esc("`${x}` \\u003c") == "&#96;&#36;{x}&#96; &#92;u003c"
+    assert esc(None) == "" and esc(float("nan")) == ""
+
+
+def test_safe_href_only_for_http_urls():
+    assert safe_href("https://example.org/a?b=1&c=2") == "https://example.org/a?b=1&amp;c=2"
+    assert safe_href('http://x.org/"onmouseover=alert(1)') == "http://x.org/&quot;onmouseover=alert(1)"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.org", None, float("nan")):
+        assert safe_href(bad) is None
+
+
+def test_highlight_marks_the_mention_and_trims_long_sentences():
+    assert highlight("Strikes near Palmyra today.", "Palmyra") == "Strikes near <mark>Palmyra</mark> today."
+    assert highlight("in HOMS now", "Homs") == "in <mark>HOMS</mark> now"
+    assert highlight("a <b> c", "zzz") == "a &lt;b&gt; c"
+    long = "x " * 300 + "Aleppo" + " y" * 300
+    out = highlight(long, "Aleppo", width=100)
+    assert "<mark>Aleppo</mark>" in out and out.startswith("…") and out.endswith("…") and len(out) < 140
+
+
+def test_attribution_and_layers(frame, countries, airbases):
+    m = build_map(frame, countries=countries, airbases=airbases)
+    html = _render(m)
+    assert ATTRIBUTION in html or ATTRIBUTION.replace("·", "\\u00b7") in html
+    assert "Air bases" in html and "Places" in html and "Boundaries" in html
+    assert "L.control.layers" in html
+    assert '"maxZoom": 18' in html
+
+
+def test_airfields_layer_styles_kinds_and_escapes_names(frame, countries, airbases):
+    html = _render(build_map(frame, countries=countries, airbases=airbases))
+    assert "Tiyas Air Base" in html and "Damascus International Airport" in html
+    assert "Far <b>Airport</b>" not in html  # escaped, and far from the places: civil airports are local only
+    assert '"fillColor": "#fdae6b"' in html and '"fillColor": "#ffffff"' in html
+
+
+def test_localized_map_loads_nothing_from_a_cdn(frame, countries, airbases):
+    parser = _Links()
+    parser.feed(_render(build_map(frame, countries=countries, airbases=airbases)))
+    assert len(parser.urls) >= 8
+    assert all(u.startswith("/app/static/vendor/") for u in parser.urls), parser.urls
+
+
+def test_asset_base_none_keeps_cdn_links(frame, countries):
+    parser = _Links()
+    parser.feed(_render(build_map(frame, countries=countries, asset_base=None)))
+    assert any(u.startswith("https://cdn.jsdelivr.net/npm/leaflet@1.9.3") for u in parser.urls)
+
+
+def test_fits_bounds_to_places_or_defaults_to_syria(frame, countries):
+    html = _render(build_map(frame, countries=countries))
+    assert "fitBounds" in html and "33.51" in html and "36.91" in html
+    empty = build_map(frame.iloc[0:0], countries=countries)
+    assert list(empty.location) == list(DEFAULT_CENTER)
+    assert "fitBounds" not in _render(empty)
+
+
+def test_focus_centres_and_opens_that_place(frame, countries):
+    m = build_map(frame, countries=countries, focus=(33.51, 36.29))
+    assert list(m.location) == [33.51, 36.29]
+    html = _render(m)
+    assert "fitBounds" not in html and ".openPopup()" in html
+
+
+def test_tiles_are_optional(frame, countries):
+    assert "tile.openstreetmap.org" not in _render(build_map(frame, countries=countries))
+    assert "tile.openstreetmap.org" in _render(build_map(frame, countries=countries, tiles="OpenStreetMap"))
+
+
+def test_natural_earth_countries_are_bundled():
+    countries = countries_frame()
+    assert len(countries) == 177
+    assert {"Syria", "Ukraine", "Iraq"} <= set(countries["name"])
+    assert countries.crs.to_epsg() == 4326
+
+
+def test_real_basemap_renders(frame):
+    html = _render(build_map(frame))
+    assert "SYRIA" not in html  # labels are upper-cased by CSS, the data keeps the name as is
+    assert re.search(r'"label": "Syria"', html)
