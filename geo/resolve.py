@@ -46,11 +46,19 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _prominence(c: Candidate) -> float:
+    """How much a place, once resolved, says about the article's country: a city of a million
+    says more than a village that happened to be the only candidate for its name."""
+    if c.feature in ("city",):
+        return min(1.0, math.log10(c.population + 10) / 6.0) ** 2
+    return 1.0
+
+
 def _prior(hit: NameHit, w: Weights) -> float:
     c = hit.candidate
     s = math.log10(c.population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0)
     if c.feature == "region" and hit.kind >= 2:
-        s -= 1.0  # "Homs" alone means the city, not the governorate
+        s -= 2.0  # "Homs" alone means the city, not the governorate
     return s
 
 
@@ -73,7 +81,7 @@ class Resolver:
             if p < 0.6 and best.feature != "country":
                 continue
             if best.country:
-                country_weight[best.country] += 2.0 if best.feature == "country" else p
+                country_weight[best.country] += 2.0 if best.feature == "country" else p * _prominence(best)
             pts.append((best.lat, best.lon, p))
         top = max(country_weight.values(), default=0.0)
         country_weight = {k: v / top for k, v in country_weight.items()} if top else {}

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real embedded index (built by `make test`) and the shared material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.config import INDEX_DIR
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from geo.gazetteer import Gazetteer, GazetteerMissing
+
+    try:
+        return Gazetteer(INDEX_DIR)
+    except GazetteerMissing as e:
+        pytest.fail(f"{e} (make test builds it)")
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer):
+    from geo.pipeline import Geoparser
+
+    return Geoparser(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.skip("../shared is not beside the repository")
+    return SHARED

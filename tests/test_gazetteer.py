@@ -1,0 +1,105 @@
+"""Gazetteer: normalisation, a tiny index built from hand-written records, and the embedded index."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import Gazetteer, GazetteerMissing, build_index, norm
+from geo.gazetteer.sources import GazetteerRecord
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Deir ez-Zor", "Deir Ez Zor"),
+        ("Deir ez-Zor", "Deir al-Zor"),
+        ("As-Suwayda", "Al Suwayda"),
+        ("São Paulo", "Sao Paulo"),
+        ("Kyiv’s", "Kyivs"),
+    ],
+)
+def test_variants_share_a_key(a, b):
+    assert norm(a) == norm(b)
+
+
+def test_different_names_keep_different_keys():
+    assert norm("Homs") != norm("Hama")
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    records = [
+        GazetteerRecord("Tadmur", 34.56, 38.28, "city", "SY", 51015, 163345, alternates=["Palmyra", "Tadmor"]),
+        GazetteerRecord("Palmyra", 43.06, -77.23, "city", "US", 3413, 5131692, admin1="NY"),
+        GazetteerRecord("Ar Raqqah", 35.95, 39.01, "city", "SY", 531952),
+        GazetteerRecord("Tiyas Air Base", 34.52, 37.63, "air base", "SY", source="ourairports", code="OS72",
+                        variants=["Tiyas", "T4"]),
+    ]
+    build_index(records, tmp_path)
+    return Gazetteer(tmp_path)
+
+
+def test_tiny_index_candidates(tiny):
+    assert len(tiny) == 4
+    names = [c.name for c in tiny.candidates("Palmyra")]
+    assert names == ["Tadmur", "Palmyra"]  # most populous first
+    assert tiny.candidates("palmyra") == tiny.candidates("PALMYRA")
+
+
+def test_article_prefix_is_optional(tiny):
+    assert [c.name for c in tiny.candidates("Raqqah")] == ["Ar Raqqah"]
+    assert [c.name for c in tiny.candidates("Ar-Raqqah")] == ["Ar Raqqah"]
+
+
+def test_variants_are_marked_weaker(tiny):
+    hits = tiny.lookup([norm("Tiyas"), norm("Tiyas Air Base")])
+    assert hits[norm("Tiyas")][0].kind == 2
+    assert hits[norm("Tiyas Air Base")][0].kind == 0
+
+
+def test_unknown_name_has_no_candidates(tiny):
+    assert tiny.candidates("Nowhereville") == []
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(GazetteerMissing, match="gazetteer build"):
+        Gazetteer(tmp_path)
+
+
+def test_rebuild_replaces_atomically(tmp_path):
+    build_index([GazetteerRecord("A", 1, 1, "city", "XX")], tmp_path)
+    build_index([GazetteerRecord("B", 2, 2, "city", "XX"), GazetteerRecord("C", 3, 3, "city", "XX")], tmp_path)
+    assert len(Gazetteer(tmp_path)) == 2
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+# The embedded index built from the installed packages.
+
+def test_embedded_index_has_every_source(gazetteer):
+    features = {c.feature for name in ("Syria", "Homs Governorate", "Tiyas Air Base", "Qalamoun Mountains", "Asia")
+                for c in gazetteer.candidates(name)}
+    assert {"country", "region", "air base", "continent"} <= features
+    assert len(gazetteer) > 200_000
+
+
+@pytest.mark.parametrize(
+    "name, lat, lon, feature",
+    [
+        ("Deir ez-Zor", 35.34, 40.14, "city"),
+        ("Dayr az Zawr", 35.34, 40.14, "city"),
+        ("Raqqa", 35.95, 39.01, "city"),
+        ("T4", 34.52, 37.63, "air base"),
+        ("Shayrat", 34.49, 36.91, "air base"),
+        ("Kuweires", 36.19, 37.58, "air base"),
+        ("Hmeimim", 35.40, 35.95, "air base"),
+        ("Qalamun", 33.95, 36.60, "region"),
+    ],
+)
+def test_embedded_index_knows_conflict_places(gazetteer, name, lat, lon, feature):
+    cands = [c for c in gazetteer.candidates(name) if c.feature == feature]
+    assert any(abs(c.lat - lat) < 0.1 and abs(c.lon - lon) < 0.1 for c in cands), cands[:3]
+
+
+def test_country_points_lie_inside_the_country(gazetteer):
+    syria = [c for c in gazetteer.candidates("Syria") if c.feature == "country"][0]
+    assert 32 < syria.lat < 37.5 and 35.5 < syria.lon < 42.5

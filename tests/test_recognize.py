@@ -1,0 +1,78 @@
+"""Recognition: what counts as a place mention, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.recognize import Recognizer, tokenize
+from geo.lexicon import load_lexicon
+
+
+@pytest.fixture(scope="module")
+def rec(gazetteer):
+    return Recognizer(gazetteer, load_lexicon())
+
+
+def spans(rec, text):
+    return [m.mention.text for m in rec.find(text)]
+
+
+def test_offsets_index_the_text(rec):
+    text = "Shelling hit Homs and Hama overnight, residents of Aleppo said."
+    for m in rec.find(text):
+        assert text[m.mention.start:m.mention.end] == m.mention.text
+    assert spans(rec, text) == ["Homs", "Hama", "Aleppo"]
+
+
+def test_multiword_and_hyphenated_names(rec):
+    assert spans(rec, "Convoys left Deir ez-Zor for Abu Kamal.")[0] == "Deir ez-Zor"
+
+
+def test_possessive_is_not_part_of_the_name(rec):
+    assert spans(rec, "The siege of Syria's Palmyra ended.") == ["Syria", "Palmyra"]
+
+
+def test_people_are_not_places(rec):
+    text = "Analyst Ivan Konovalov and President Bashar al-Assad spoke; Admiral Essen sailed."
+    assert spans(rec, text) == []
+
+
+def test_titles_block_the_following_name(rec):
+    assert "Essen" not in spans(rec, "The frigate Admiral Essen fired missiles.")
+    assert "Essen" in spans(rec, "Fans gathered in Essen on Saturday.")
+
+
+def test_surname_named_once_is_a_person_throughout(rec):
+    text = "Dr. Jane Franklin led the team. Franklin said the outbreak was contained."
+    assert "Franklin" not in spans(rec, text)
+
+
+def test_outlets_and_armies_are_not_places(rec):
+    text = "Radio Sputnik reported that the Syrian Arab Army advanced, Reuters said."
+    assert spans(rec, text) == []
+
+
+def test_demonyms_are_not_places(rec):
+    assert spans(rec, "Syrian and Russian troops advanced.") == []
+
+
+def test_acronyms_are_not_places_but_country_codes_are(rec):
+    assert spans(rec, "ISIS fighters attacked the SAA.") == []
+    assert spans(rec, "The U.S. and UK condemned it.") == ["U.S.", "UK"]
+
+
+def test_headline_function_words_are_not_places(rec):
+    found = spans(rec, "What's Behind Daesh Fleeing For Palmyra\n\nFighters moved on.")
+    assert found == ["Palmyra"]
+
+
+def test_sentence_opener_does_not_hide_the_place(rec):
+    assert spans(rec, "Recapturing Palmyra would help.") == ["Palmyra"]
+
+
+def test_named_after_a_place(rec):
+    assert spans(rec, "A case of Marburg virus was confirmed in Uganda.") == ["Uganda"]
+
+
+def test_tokenizer_keeps_dotted_abbreviations():
+    assert [t.text for t in tokenize("The U.S. said")] == ["The", "U.S.", "said"]

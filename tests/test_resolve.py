@@ -1,0 +1,63 @@
+"""Resolution, as sentence pairs that must resolve differently (or the same) by context."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+
+def km(a, b):
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def where(geoparser, text, surface):
+    found = [m for m in geoparser.parse(text) if m.text == surface]
+    assert found, f"{surface!r} not found in {text!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, surface, country, lat, lon",
+    [
+        ("Government troops retook Palmyra from Daesh, Syrian state media said.", "Palmyra", "SY", 34.56, 38.28),
+        ("The fair in Palmyra, New York drew crowds from Rochester.", "Palmyra", "US", 43.06, -77.23),
+        ("Fighting spread from Damascus to Homs and Hama.", "Homs", "SY", 34.72, 36.73),
+        ("Shoppers in Damascus, Maryland waited for the storm.", "Damascus", "US", 39.29, -77.2),
+        ("Residents of Paris, Texas, cleaned up after the tornado.", "Paris", "US", 33.66, -95.55),
+        ("Tourists returned to Paris after the strikes in France.", "Paris", "FR", 48.85, 2.35),
+        ("Daesh fighters attacked the Tiyas air base east of Homs.", "Tiyas", "SY", 34.52, 37.63),
+        ("Two squadrons are stationed at T4 in central Syria.", "T4", "SY", 34.52, 37.63),
+    ],
+)
+def test_context_picks_the_sense(geoparser, text, surface, country, lat, lon):
+    m = where(geoparser, text, surface)
+    assert m.country == country
+    assert km((m.lat, m.lon), (lat, lon)) < 50
+
+
+def test_one_sense_per_article(geoparser):
+    text = "Clashes near Palmyra, Syria. Later, Palmyra was quiet, and Palmyra's museum reopened."
+    places = {(m.lat, m.lon) for m in geoparser.parse(text) if m.text == "Palmyra"}
+    assert len(places) == 1
+
+
+def test_city_beats_its_governorate_for_a_bare_name(geoparser):
+    assert where(geoparser, "Rockets fell north of Hama overnight.", "Hama").feature == "city"
+    assert where(geoparser, "Fighting in Hama Governorate intensified.", "Hama Governorate").feature == "region"
+
+
+def test_air_base_words_pick_the_airfield(geoparser):
+    assert where(geoparser, "Missiles hit the Shayrat air base.", "Shayrat").feature == "air base"
+
+
+def test_scores_are_probabilities(geoparser):
+    for m in geoparser.parse("Aleppo, Idlib and Raqqa saw shelling; Springfield was quiet."):
+        assert 0.0 < m.score <= 1.0
+
+
+def test_empty_text(geoparser):
+    assert geoparser.parse("") == []
+    assert geoparser.parse("   \n ") == []
