@@ -143,6 +143,17 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_layers_add(args: argparse.Namespace) -> int:
+    from geo.layers.roads import RoadDataError, add_roads_file
+
+    try:
+        n = add_roads_file(Path(args.file), config.DATA_DIR / "layers" / "user")
+    except RoadDataError as e:
+        raise CliError(str(e)) from None
+    print(f"{n} road lines imported; they replace the schematic roads", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from geo.bench import run_bench
 
@@ -176,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="index folder (default: data/index)")
     b.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
     b.set_defaults(func=cmd_gazetteer_build)
+
+    la = sub.add_parser("layers", help="manage location layers")
+    las = la.add_subparsers(dest="action", required=True)
+    lad = las.add_parser("add", help="import a layer file (GeoPackage, GeoJSON, shapefile/zip, .osm.pbf)")
+    lad.add_argument("kind", choices=["roads"])
+    lad.add_argument("file")
+    lad.set_defaults(func=cmd_layers_add)
 
     be = sub.add_parser("bench", help="print speed, memory and accuracy on the evaluation corpora")
     be.add_argument("--corpus", nargs="*", help="gold JSONL files (default: ../shared/eval/dev/*.jsonl)")
