@@ -53,5 +53,27 @@ def run_bench(corpora: list[str] | None = None, repeat: int = 1) -> int:
                     f.write(json.dumps(p) + "\n")
             res = subprocess.run([sys.executable, str(scorer), str(path), f.name], capture_output=True, text=True)
             print(res.stdout.rstrip() or res.stderr.rstrip())
+    join_bench(parser.gazetteer)
     print(f"\npeak RSS: {_peak_rss_mb():.0f} MB")
     return 0
+
+
+def join_bench(gazetteer, n: int = 10_000) -> None:
+    """Time the joins for n distinct places drawn from the gazetteer's towns in the Middle East and Ukraine."""
+    import numpy as np
+
+    from geo.joins import default_joiner
+
+    t = time.perf_counter()
+    joiner = default_joiner(gazetteer)
+    build = time.perf_counter() - t
+    towns = gazetteer.frame(["city"])
+    towns = towns[towns["country"].isin(["SY", "IQ", "UA", "LB", "JO", "TR"])]
+    sample = towns.sample(n=min(n, len(towns)), random_state=0)
+    t = time.perf_counter()
+    found = 0
+    for lat, lon, pop in zip(sample["lat"].values, sample["lon"].values, sample["population"].values):
+        found += len(joiner.nearby(float(lat), float(lon), population=int(pop)))
+    dt = time.perf_counter() - t
+    print(f"\njoins: layers loaded in {build:.2f} s; {len(sample):,} places joined in {dt:.2f} s "
+          f"({len(sample) / dt:,.0f} places/s, {found / len(sample):.1f} nearby items per place)")
