@@ -270,6 +270,11 @@ class Recognizer:
         single = a == b
         if single and words[0] in lex.demonyms:
             return []
+        # "Edmonton, Ky." / "Paris, TX": a region abbreviation right after a place and a comma.
+        qualifier = text[max(0, tokens[a].start - 2):tokens[a].start] == ", " and a > 0 and tokens[a - 1].cap
+        if qualifier and (surface.isupper() or text[tokens[b].end:tokens[b].end + 1] == ".") and len(surface) <= 5:
+            hits = [h for h in hits if h.candidate.feature in ("country", "region")]
+            return hits
         # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country or an airfield code.
         if surface.isupper() and len(surface.replace(" ", "")) <= 5:
             hits = [h for h in hits if h.candidate.feature in ("country", "air base") and h.kind <= 2]

@@ -21,6 +21,9 @@ from geo.types import Candidate, ResolvedMention
 _AIRFIELD_AFTER = re.compile(r"^[\s'’s]*(?:\w+\s+){0,2}?(?:air\s?base|airbase|air\s?field|airfield|airport|aerodrome|air\s?strip|base)\b", re.IGNORECASE)
 _AIRFIELD_BEFORE = re.compile(r"\b(?:air\s?base|airbase|airfield|airport|aerodrome)\s+(?:of|at|in|near)?\s*$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"^,\s*((?:[A-Z][\w'’\-.]*)(?:\s+[A-Z][\w'’\-.]*){0,3})")
+_RELATIVE = re.compile(r"^,?\s+(?:\d+\s*(?:km|kilometres|kilometers|miles|mi)\s+)?(?:(?:north|south|east|west|"
+                       r"north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)\s+of|"
+                       r"near|outside|just outside)\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,2})")
 _AIRFIELDS = frozenset({"air base", "airport"})
 
 
@@ -35,6 +38,7 @@ class Weights:
     airfield_without_context = -4.0
     qualifier_match = 8.0
     qualifier_mismatch = -3.0
+    anchor_near = 5.0
     country_context = 3.5
     distance_scale_km = 1500.0
     distance_cap = 2.0
@@ -124,6 +128,12 @@ class Resolver:
         airfield_ctx = bool(_AIRFIELD_AFTER.search(after) or _AIRFIELD_BEFORE.search(before))
         qualifier = _QUALIFIER.search(after)
         qual_key = norm(qualifier.group(1)) if qualifier else None
+        relative = _RELATIVE.search(after)
+        anchors: list[Candidate] = []
+        if relative:  # "Edmonton, south of Cairns": the sense near the anchor
+            key = norm(relative.group(1))
+            anchors = sorted((h.candidate for h in self.gazetteer.lookup([key]).get(key, [])
+                              if h.kind <= 1), key=lambda x: -x.population)[:3]
         scores: dict[int, tuple[Candidate, float]] = {}
         for hit in m.hits:
             c = hit.candidate
@@ -132,6 +142,9 @@ class Resolver:
                 s += w.airfield_context if airfield_ctx else w.airfield_without_context
             if qual_key:
                 s += self._qualifier_bonus(c, qual_key)
+            if anchors:
+                near = min(_haversine_km(c.lat, c.lon, x.lat, x.lon) for x in anchors)
+                s += w.anchor_near if near <= 250 else 0.0
             if c.key not in scores or s > scores[c.key][1]:
                 scores[c.key] = (c, s)
         return scores

@@ -206,6 +206,10 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
     pops = np.array([max(int(c.get("population") or 0), 1) for c in cities], dtype=float)
     lats = np.array([c["latitude"] for c in cities])
     lons = np.array([c["longitude"] for c in cities])
+    abbreviations: dict[tuple[str, str], list[str]] = {}
+    with open(CURATED_DIR / "region_abbreviations.csv", encoding="utf-8") as f:
+        for ab in csv.DictReader(f):
+            abbreviations[(ab["country"], ab["region"])] = ab["abbreviations"].split("|")
     for row in _csv_rows("regions.csv.gz"):
         code, cc = row["code"], row["iso_country"]
         pts = airports_by_region.get(code)
@@ -227,7 +231,8 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
             name=name, lat=lat, lon=lon,
             feature="region", country=cc, population=int(w.sum()), admin1=admin1, source="ourairports", code=code,
             alternates=[k for k in _split_keywords(row["keywords"]) if len(k) > 3],
-            variants=[short] if short and short != name else [],
+            variants=([short] if short and short != name else [])
+            + abbreviations.get((cc, short), abbreviations.get((cc, name), [])),
         )
 
 
