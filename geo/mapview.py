@@ -8,22 +8,25 @@ backticks, `$` and backslashes are escaped as well as the usual HTML characters.
 
 from __future__ import annotations
 
-import html
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from branca.element import Element
 from folium.map import FitBounds
 from folium.template import Template
-from folium.utilities import JsCode
 
 from geo.assets import localize
+from geo.store import FRAME_COLUMNS
+from geo.text import sentence_around
+from geo.types import Article, ResolvedMention
 
 ATTRIBUTION = (
     "Place names: GeoNames (CC BY 4.0) · Airfields: OurAirports (public domain) · "
@@ -32,7 +35,7 @@ ATTRIBUTION = (
 DEFAULT_CENTER = (34.8, 38.5)  # Syria, with Lebanon, Iraq and Jordan in view
 DEFAULT_ZOOM = 6
 MAX_ZOOM = 18
-FOCUS_ZOOM = 9
+FOCUS_ZOOM = 8
 FIT_MAX_ZOOM = 8  # one place alone still shows its surroundings
 
 FEATURE_COLOURS: dict[str, str] = {
@@ -41,7 +44,7 @@ FEATURE_COLOURS: dict[str, str] = {
     "region": "#2b8cbe",
     "continent": "#969696",
     "air base": "#7f2704",
-    "airport": "#fd8d3c",
+    "airport": "#e7298a",
     "facility": "#31a354",
     "river": "#41b6c4",
     "sea": "#225ea8",
@@ -54,6 +57,10 @@ AIRFIELD_STYLE: dict[str, dict] = {
 PLACE_CLASS = "cm-place"  # CSS class of place markers, so the UI and tests can find them
 MAX_ARTICLES_IN_POPUP = 12
 MAX_SENTENCES_PER_ARTICLE = 2
+BROAD_FEATURES = frozenset({"country", "continent", "sea", "ocean"})  # not used to fit the view
+FIT_SHARE = 0.85  # share of mentions, nearest to their median, that the initial view must show
+TRIM_MIN_MENTIONS = 10
+LABEL_MIN_ZOOM = 4  # country names only from this zoom on; below they overlap
 AIRPORT_MARGIN_DEG = 8.0  # civil airports are drawn only this far around the places, air bases everywhere
 
 # Natural Earth 1:110m countries (public domain), shipped by pyogrio as a test fixture.
@@ -63,12 +70,36 @@ _NATURALEARTH = Path(pyogrio.__file__).resolve().parent / "tests" / "fixtures" /
 # ---------------------------------------------------------------------------------------- escaping
 
 
+# One pass over the raw text, so no entity is escaped twice. Beyond HTML: ` $ \ { } would be live inside
+# folium's JS template literals, and [ ] * _ ~ # | would be Markdown when Streamlit renders the text.
+_ENTITIES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        "`": "&#96;",
+        "$": "&#36;",
+        "\\": "&#92;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "~": "&#126;",
+        "#": "&#35;",
+        "|": "&#124;",
+    }
+)
+
+
 def esc(value: object) -> str:
-    """HTML-escape text and neutralise what a JS template literal would interpret (` $ \\)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """Text as inert HTML: safe in attributes, in folium's JS template literals and in st.markdown."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return str(value).translate(_ENTITIES)
 
 
 def safe_href(url: object) -> str | None:
@@ -99,7 +130,42 @@ def highlight(sentence: str, needle: str, width: int = 320) -> str:
     return f"{esc(before)}<mark>{esc(sentence[pos:end])}</mark>{esc(after)}"
 
 
+def mark_spans(text: str, spans: Iterable[tuple[int, int, str | None]]) -> str:
+    """The whole text escaped, each (start, end, label) span in <mark>, on one line.
+
+    Paragraph breaks become <br>, so the result is a single HTML block that Markdown leaves alone;
+    overlapping spans keep the first.
+    """
+    out: list[str] = []
+    pos = 0
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < pos or not 0 <= start < end <= len(text):
+            continue
+        title = f' title="{esc(label)}"' if label else ""
+        out += [esc(text[pos:start]), f"<mark{title}>{esc(text[start:end])}</mark>"]
+        pos = end
+    out.append(esc(text[pos:]))
+    body = "".join(out).replace("\r\n", "\n").replace("\n", "<br>")
+    return f'<div class="cm-article">{body}</div>'
+
+
 # ---------------------------------------------------------------------------------------- data
+
+
+def mentions_frame(article: Article, mentions: Iterable[ResolvedMention]) -> pd.DataFrame:
+    """The rows Store.mention_frame() would give for one article, for previewing it before it is stored."""
+    rows = []
+    for m in mentions:
+        s, e = sentence_around(article.text, m.start, m.end)
+        rows.append(
+            {
+                "article_id": article.id, "title": article.title, "source": article.source, "url": article.url,
+                "published": article.published, "ingested_at": pd.NaT, "start": m.start, "end": m.end,
+                "text": m.text, "name": m.name, "lat": m.lat, "lon": m.lon, "feature": m.feature,
+                "country": m.country, "geonameid": m.geonameid, "score": m.score, "sentence": article.text[s:e],
+            }
+        )
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
 def places_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -193,6 +259,60 @@ class Attribution(folium.MacroElement):
         self.text = text
 
 
+class HideLabelsWhenZoomedOut(folium.MacroElement):
+    """Toggles a class on the map container so CSS can hide country labels at small zooms."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                function update() {
+                    map.getContainer().classList.toggle("cm-hide-labels", map.getZoom() < {{ this.min_zoom|tojson }});
+                }
+                map.on("zoomend", update);
+                update();
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, min_zoom: int):
+        super().__init__()
+        self._name = "HideLabelsWhenZoomedOut"
+        self.min_zoom = min_zoom
+
+
+class Legend(folium.MacroElement):
+    """A small key in the map corner: marker colours by place type, and the airfield symbols."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                var legend = L.control({position: "bottomright"});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create("div", "cm-legend");
+                    div.innerHTML = {{ this.html|tojson }};
+                    return div;
+                };
+                legend.addTo(map);
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: Iterable[str], airfields: bool):
+        super().__init__()
+        self._name = "Legend"
+        dot = '<i style="background:{fill};border:1px solid {stroke}"></i>{label}<br>'
+        rows = [dot.format(fill=FEATURE_COLOURS.get(f, OTHER_COLOUR), stroke="#222", label=esc(f)) for f in features]
+        if airfields:
+            for kind, label in (("air base", "air base (airfields layer)"), ("airport", "airport (airfields layer)")):
+                st = AIRFIELD_STYLE[kind]
+                rows.append(dot.format(fill=st["fillColor"], stroke=st["color"], label=label))
+        self.html = "".join(rows)
+
+
 def _basemap_layer(countries: gpd.GeoDataFrame, filled: bool) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Boundaries", overlay=True, control=True)
     folium.GeoJson(
@@ -210,41 +330,97 @@ def _basemap_layer(countries: gpd.GeoDataFrame, filled: bool) -> folium.FeatureG
         interactive=False,
         control=False,
     ).add_to(group)
-    _country_labels(countries).add_to(group)
+    CountryLabels(countries).add_to(group)
     return group
 
 
-def _country_labels(countries: gpd.GeoDataFrame) -> folium.GeoJson:
-    """Country names as permanent tooltips on invisible points: the only labels an offline basemap has."""
-    points = gpd.GeoDataFrame(
-        {"label": countries["name"].map(esc)},  # a tooltip string is set as innerHTML
-        geometry=countries.geometry.representative_point(),
-        crs=countries.crs,
-    )
-    return folium.GeoJson(
-        points,
-        name="Country names",
-        marker=folium.CircleMarker(radius=0, stroke=False, fill=False, interactive=False),
-        on_each_feature=JsCode(
-            """function (feature, layer) {
-                layer.bindTooltip(feature.properties.label,
-                    {permanent: true, direction: "center", className: "cm-country-label"});
-            }"""
-        ),
-        interactive=False,
-        control=False,
+class CountryLabels(folium.MacroElement):
+    """Country names as non-interactive text markers: the only labels an offline basemap has.
+
+    DivIcons centred by CSS rather than permanent tooltips: Leaflet places a tooltip by measuring it,
+    and inside st_folium the stylesheets arrive after the map is drawn, so the measurement is wrong.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+                pointToLayer: function (feature, latlng) {
+                    return L.marker(latlng, {
+                        interactive: false,
+                        keyboard: false,
+                        icon: L.divIcon({
+                            className: "cm-country-label",
+                            html: "<span>" + feature.properties.label + "</span>",
+                            iconSize: null
+                        })
+                    });
+                }
+            }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
     )
 
+    def __init__(self, countries: gpd.GeoDataFrame):
+        super().__init__()
+        self._name = "CountryLabels"
+        points = countries.geometry.representative_point()
+        self.data = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"label": esc(name)},  # set as innerHTML
+                    "geometry": {"type": "Point", "coordinates": [round(p.x, 2), round(p.y, 2)]},
+                }
+                for name, p in zip(countries["name"], points)
+            ],
+        }
 
-def _places_layer(frame: pd.DataFrame, focus: tuple[float, float] | None) -> folium.FeatureGroup:
+
+class OpenPopup(folium.MacroElement):
+    """Opens one marker's popup once the map is built and its stylesheets have loaded.
+
+    A marker not yet on the map cannot open a popup, and Leaflet centres a popup by measuring it:
+    inside st_folium the stylesheets are still loading when the map script runs.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (marker) {
+                var pending = Array.prototype.filter.call(
+                    document.querySelectorAll('link[rel="stylesheet"]'), function (l) { return !l.sheet; });
+                Promise.all(pending.map(function (l) {
+                    return new Promise(function (done) {
+                        l.addEventListener("load", done);
+                        l.addEventListener("error", done);
+                    });
+                })).then(function () { marker.openPopup(); });
+            })({{ this.marker.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, marker: folium.Marker | folium.CircleMarker):
+        super().__init__()
+        self._name = "OpenPopup"
+        self.marker = marker
+
+
+def _places_layer(
+    frame: pd.DataFrame, focus: tuple[float, float] | None
+) -> tuple[folium.FeatureGroup, folium.CircleMarker | None]:
+    """The place markers, and the one at `focus` if there is one."""
     group = folium.FeatureGroup(name="Places", overlay=True, control=True)
+    focused_marker = None
     places = places_frame(frame)
     by_place = dict(list(frame.groupby(["name", "lat", "lon", "feature"], dropna=False, sort=False)))
     for p in places.itertuples(index=False):
         rows = by_place[(p.name, p.lat, p.lon, p.feature)]
         colour = FEATURE_COLOURS.get(p.feature, OTHER_COLOUR)
         focused = focus is not None and math.isclose(p.lat, focus[0], abs_tol=1e-4) and math.isclose(p.lon, focus[1], abs_tol=1e-4)
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=(p.lat, p.lon),
             radius=marker_radius(int(p.mentions)),
             color="#222222",
@@ -254,9 +430,11 @@ def _places_layer(frame: pd.DataFrame, focus: tuple[float, float] | None) -> fol
             fill_opacity=0.85,
             class_name=PLACE_CLASS,
             tooltip=folium.Tooltip(f"{esc(p.name)} ({int(p.mentions)})"),
-            popup=folium.Popup(popup_html(rows), max_width=420, lazy=not focused, show=focused),
+            popup=folium.Popup(popup_html(rows), max_width=420, lazy=not focused),
         ).add_to(group)
-    return group
+        if focused:
+            focused_marker = marker
+    return group, focused_marker
 
 
 def _airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None) -> folium.FeatureGroup:
@@ -283,9 +461,22 @@ def _airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | Non
 
 
 def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
+    """Where most mentions are, as [[south, west], [north, east]].
+
+    Countries and seas are left out (their centroids lie far from the events), and with enough
+    mentions the 15% farthest from the median point are ignored, so that one stray match abroad
+    does not zoom the map out to the whole world. Every marker is still drawn.
+    """
     if frame is None or frame.empty:
         return None
-    lat, lon = frame["lat"].astype(float), frame["lon"].astype(float)
+    local = frame[~frame["feature"].isin(BROAD_FEATURES)]
+    points = local if not local.empty else frame
+    lat, lon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
+    if len(lat) >= TRIM_MIN_MENTIONS:
+        mid_lat, mid_lon = np.median(lat), np.median(lon)
+        dist = np.hypot(lat - mid_lat, (lon - mid_lon) * math.cos(math.radians(mid_lat)))
+        keep = dist <= np.quantile(dist, FIT_SHARE, method="lower")
+        lat, lon = lat[keep], lon[keep]
     return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
 
@@ -300,9 +491,14 @@ _STYLE = """<style>
 html .leaflet-container { background: #d4e4f1; }  /* the sea, where no country is drawn */
 .cm-popup mark { background: #ffe066; padding: 0 1px; }
 .cm-popup a { color: #0b5394; }
-.leaflet-tooltip.cm-country-label { background: none; border: none; box-shadow: none; padding: 0;
+.cm-country-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
   color: #7a7366; font: 11px/1.1 sans-serif; letter-spacing: .04em; text-transform: uppercase; }
-.leaflet-tooltip.cm-country-label::before { display: none; }
+.cm-hide-labels .cm-country-label { display: none; }
+.leaflet-control-attribution { font-size: 10px; }
+.cm-legend { background: rgba(255,255,255,.85); padding: 4px 8px; border-radius: 4px; font: 11px/16px sans-serif;
+  color: #333; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+.cm-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px;
+  vertical-align: -1px; }
 </style>"""
 
 
@@ -340,9 +536,15 @@ def build_map(
     _basemap_layer(countries if countries is not None else countries_frame(), filled=not tiles).add_to(fmap)
     if airbases is not None and not airbases.empty:
         _airfields_layer(airbases, bounds).add_to(fmap)
-    _places_layer(frame, focus).add_to(fmap)
+    places, focused = _places_layer(frame, focus)
+    places.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     Attribution(ATTRIBUTION).add_to(fmap)
+    HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
+    if focused is not None:
+        OpenPopup(focused).add_to(fmap)
+    present = sorted(frame["feature"].dropna().unique()) if "feature" in frame else []
+    Legend(present, airfields=airbases is not None and not airbases.empty).add_to(fmap)
     if bounds is not None and focus is None:
         fit = FitBounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
         fit.options["animate"] = False  # a zoom animation on load leaves markers mid-transform in screenshots

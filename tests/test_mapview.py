@@ -13,6 +13,7 @@ from shapely.geometry import Point, box
 
 from geo.mapview import (
     ATTRIBUTION,
+    mark_spans,
     DEFAULT_CENTER,
     PLACE_CLASS,
     build_map,
@@ -148,7 +149,9 @@ def test_rendered_map_has_no_live_article_markup(frame, countries):
 
 
 def test_escape_covers_template_literal_syntax():
-    assert esc("`${x}` \\u003c") == "&#96;&#36;{x}&#96; &#92;u003c"
+    assert esc("`${x}` \\u003c") == "&#96;&#36;&#123;x&#125;&#96; &#92;u003c"
+    assert esc("[a](javascript:x) *b* _c_ # d") == "&#91;a&#93;(javascript:x) &#42;b&#42; &#95;c&#95; &#35; d"
+    assert esc("&lt;") == "&amp;lt;"  # one pass: nothing is unescaped or escaped twice
     assert esc(None) == "" and esc(float("nan")) == ""
 
 
@@ -227,4 +230,16 @@ def test_natural_earth_countries_are_bundled():
 def test_real_basemap_renders(frame):
     html = _render(build_map(frame))
     assert "SYRIA" not in html  # labels are upper-cased by CSS, the data keeps the name as is
-    assert re.search(r'"label": "Syria"', html)
+    assert re.search(r"\"label\": \"Syria\"", html)
+
+
+def test_mark_spans_escapes_everything_and_marks_places():
+    text = "Shelling in <b>Homs</b>.\n\nThen [Aleppo](javascript:alert(1))."
+    homs = text.index("Homs")
+    aleppo = text.index("Aleppo")
+    out = mark_spans(text, [(aleppo, aleppo + 6, "Aleppo"), (homs, homs + 4, 'Homs "city"'), (homs, homs + 2, None)])
+    assert out.startswith('<div class="cm-article">') and "\n" not in out
+    assert '&lt;b&gt;<mark title="Homs &quot;city&quot;">Homs</mark>&lt;/b&gt;' in out
+    assert "&#91;<mark title=\"Aleppo\">Aleppo</mark>&#93;(javascript:alert(1))" in out
+    assert "<br><br>" in out
+    assert out.count("<mark") == 2  # the overlapping span is dropped

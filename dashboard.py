@@ -1,0 +1,24 @@
+"""Conflict Map dashboard: `streamlit run dashboard.py` (settings in .streamlit/config.toml).
+
+The frame around the pages: page config, the shared sidebar, navigation. Pages live in pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, sidebar
+
+# An emoji favicon is an inline data: URL; a Material icon (ours or a page's) would be fetched from
+# fonts.gstatic.com, which fails offline.
+st.set_page_config(layout="wide", page_title="Conflict Map", page_icon="🗺️")
+
+page = st.navigation(
+    [
+        st.Page(MAP_PAGE, title="Map", icon=":material/map:", default=True),
+        st.Page(ARTICLES_PAGE, title="Articles", icon=":material/article:"),
+        st.Page(ADD_PAGE, title="Add article", icon=":material/add_circle:"),
+    ]
+)
+sidebar(get_store())
+page.run()

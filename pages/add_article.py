@@ -1,0 +1,115 @@
+"""Add article page: paste text or upload a file, check the places found, then save.
+
+The parsed article waits in st.session_state["pending"] between "Find places" and "Save",
+so nothing is stored before the user has seen what was found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.gazetteer import GazetteerMissing
+from geo.ingest import IngestError, article_from_text, read_article
+from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
+from geo.types import Article
+from pages._shared import ARTICLES_PAGE, asset_base, get_geoparser, get_store
+
+store = get_store()
+
+
+def _with_metadata(article: Article, title: str, source: str, published, url: str) -> Article:
+    """What the user typed wins over what was detected in the text or page."""
+    return dataclasses.replace(
+        article,
+        title=title.strip() or article.title,
+        source=source.strip() or article.source,
+        published=published.isoformat() if published else article.published,
+        url=url.strip() or article.url,
+    )
+
+
+def _read_upload(name: str, data: bytes) -> Article:
+    """read_article checks type, size and encoding; it wants a path, so the upload goes to a temp file."""
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return read_article(path)
+        except IngestError as exc:
+            raise IngestError(f"{name}: {exc.reason}") from None
+
+
+def _find_places(article: Article) -> None:
+    try:
+        mentions = get_geoparser().parse(article.text)
+    except GazetteerMissing as exc:
+        st.error(f"The gazetteer index is not built ({exc}). Run `make index`.")
+        return
+    st.session_state["pending"] = (article, mentions)
+
+
+st.header("Add an article")
+paste, upload = st.tabs(["Paste text", "Upload a file"])
+
+with paste, st.form("paste_form"):
+    text = st.text_area("Article text", height=220, key="add_text")
+    c1, c2 = st.columns(2)
+    title = c1.text_input("Headline (optional)", key="add_title")
+    source = c2.text_input("Source (optional)", key="add_source")
+    c3, c4 = st.columns(2)
+    published = c3.date_input("Date (optional)", value=None, key="add_date")
+    url = c4.text_input("URL (optional)", key="add_url")
+    if st.form_submit_button("Find places", type="primary"):
+        try:
+            found = article_from_text(text)
+        except IngestError as exc:
+            st.error(f"Cannot use this text: {exc}")
+        else:
+            _find_places(_with_metadata(found, title, source, published, url))
+
+with upload, st.form("upload_form"):
+    file = st.file_uploader("A .txt or .html file", type=["txt", "html", "htm"], key="add_file")
+    if st.form_submit_button("Find places", type="primary"):
+        if file is None:
+            st.error("Choose a file first.")
+        else:
+            try:
+                _find_places(_read_upload(file.name, file.getvalue()))
+            except IngestError as exc:
+                st.error(f"Cannot read this file: {exc}")
+
+pending = st.session_state.get("pending")
+if pending:
+    article, mentions = pending
+    st.divider()
+    st.markdown(f"<h4>{esc(article.title) or '(untitled)'}</h4>", unsafe_allow_html=True)
+    frame = mentions_frame(article, mentions)
+    places = places_frame(frame)
+    st.caption(f"{len(mentions)} mentions of {len(places)} places found. Nothing is stored until you save.")
+    if store.has(article.id):
+        st.info("This article is already stored.")
+    left, right = st.columns([1, 1])
+    with left:
+        st.dataframe(places.drop(columns=["lat", "lon", "articles"]), hide_index=True, height=300)
+    with right:
+        st_folium(build_map(frame, asset_base=asset_base()), height=300, use_container_width=True,
+                  returned_objects=[], key="preview_map")
+    with st.expander("Text with the places marked"):
+        st.markdown(mark_spans(article.text, [(m.start, m.end, m.name) for m in mentions]), unsafe_allow_html=True)
+    save, discard = st.columns([1, 5])
+    if save.button("Save", type="primary", key="add_save"):
+        del st.session_state["pending"]
+        if store.add(article, mentions):
+            st.success(f"Saved with {len(places)} places.")
+            st.page_link(ARTICLES_PAGE, label="Read it on the Articles page", query_params={"article": article.id})
+        else:
+            st.info("This article is already stored.")
+    if discard.button("Discard", key="add_discard"):
+        del st.session_state["pending"]
+        st.rerun()
