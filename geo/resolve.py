@@ -66,12 +66,56 @@ def _prior(hit: NameHit, w: Weights) -> float:
     return s
 
 
+@dataclass(frozen=True)
+class Decision:
+    mention: ResolvedMention
+    features: dict[str, float]
+
+
+_FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "region", "city": "city",
+                   "air base": "airfield", "airport": "airfield"}
+
+
+def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int, n_candidates: int,
+                      country_agreement: float, repeats: int) -> dict[str, float]:
+    """Generic evidence about one resolution, the inputs of the confidence model (geo/confidence.py)."""
+    from geo.recognize import _zipf
+
+    surface = m.mention.text
+    before = text[:m.mention.start].rstrip()
+    group = _FEATURE_GROUPS.get(best.feature, "other")
+    return {
+        "p_resolve": p,
+        "log_population": math.log10(best.population + 10) / 7.0,
+        "is_country": float(group == "country"),
+        "is_region": float(group == "region"),
+        "is_city": float(group == "city"),
+        "is_airfield": float(group == "airfield"),
+        "alternate_name": float(kind == ALTERNATE),
+        "variant_name": float(kind >= 2),
+        "single_word": float(" " not in surface and "-" not in surface),
+        "common_word": min(_zipf(surface.split()[0]) / 7.0, 1.0),
+        "sentence_start": float(not before or before[-1] in ".!?\n\"“"),
+        "log_candidates": math.log10(n_candidates + 1),
+        "country_agreement": country_agreement,
+        "log_repeats": math.log10(repeats + 1),
+        "p_resolve_sharp": p ** 8,
+        "small_place": float(group == "city" and best.population < 20_000),
+        "agreement_city": country_agreement * float(group == "city"),
+        "mixed_case": float(not surface.isupper() and not surface.islower()),
+    }
+
+
 class Resolver:
     def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None):
         self.gazetteer = gazetteer
         self.w = weights or Weights()
 
     def resolve(self, text: str, matches: list[Match]) -> list[ResolvedMention]:
+        return [d.mention for d in self.decide(text, matches)]
+
+    def decide(self, text: str, matches: list[Match]) -> list[Decision]:
+        """Resolved mentions with the evidence behind each choice (for the confidence model)."""
         if not matches:
             return []
         w = self.w
@@ -109,6 +153,9 @@ class Resolver:
         for m, scores in zip(matches, contextual):
             for key, (_, s) in scores.items():
                 by_name[norm(m.mention.text)][key] += s
+        repeats: dict[str, int] = defaultdict(int)
+        for m in matches:
+            repeats[norm(m.mention.text)] += 1
         out = []
         for m, scores in zip(matches, contextual):
             shared = by_name[norm(m.mention.text)]
@@ -116,9 +163,13 @@ class Resolver:
             combined = {k: (c, s + 0.5 * shared[k] / max(1, len(shared))) for k, (c, s) in scores.items()}
             best, p = self._pick(combined)
             mn = m.mention
-            out.append(ResolvedMention(start=mn.start, end=mn.end, text=mn.text, name=best.name, lat=best.lat,
+            resolved = ResolvedMention(start=mn.start, end=mn.end, text=mn.text, name=best.name, lat=best.lat,
                                        lon=best.lon, feature=best.feature, country=best.country,
-                                       geonameid=best.geonameid, score=p, source=best.source))
+                                       geonameid=best.geonameid, score=p, source=best.source)
+            kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
+            out.append(Decision(resolved, decision_features(
+                text, m, best, p, kind, len(combined), country_weight.get(best.country or "", 0.0),
+                repeats[norm(mn.text)])))
         return out
 
     def _local_scores(self, text: str, m: Match) -> dict[int, tuple[Candidate, float]]:
