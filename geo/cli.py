@@ -133,12 +133,24 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from geo.gazetteer import build_index
     from geo.gazetteer.sources import default_records
 
+    from geo.gazetteer.geonames_dump import DumpError, download_dump, records_with_dumps
+
     out = Path(args.out) if args.out else config.INDEX_DIR
     if args.if_missing and (out / "gazetteer.sqlite").exists():
         print(f"gazetteer index present at {out}", file=sys.stderr)
         return 0
+    dumps = [Path(f) for f in args.files]
+    for name in args.download or []:
+        print(f"downloading GeoNames {name}.zip (online) ...", file=sys.stderr)
+        dumps.append(download_dump(name, config.DATA_DIR / "geonames"))
+    for d in dumps:
+        if not d.exists():
+            raise CliError(f"{d}: no such file")
     t = time.perf_counter()
-    path = build_index(default_records(), out)
+    try:
+        path = build_index(records_with_dumps(default_records(), dumps), out)
+    except DumpError as e:
+        raise CliError(str(e)) from None
     print(f"gazetteer index written to {path} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return 0
 
@@ -183,7 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     gz = sub.add_parser("gazetteer", help="manage the gazetteer index")
     gzs = gz.add_subparsers(dest="action", required=True)
-    b = gzs.add_parser("build", help="build the embedded index from the installed packages")
+    b = gzs.add_parser("build", help="build the index from the installed packages, plus GeoNames dump files",
+                       description="FILE: GeoNames dump files (allCountries.zip, XX.zip or XX.txt) whose places of "
+                                   "every feature class (mountains, regions, air bases, roads...) join the index.")
+    b.add_argument("files", nargs="*", metavar="FILE")
+    b.add_argument("--download", nargs="+", metavar="NAME", help="fetch NAME.zip from GeoNames first (online), e.g. SY UA")
     b.add_argument("--out", help="index folder (default: data/index)")
     b.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
     b.set_defaults(func=cmd_gazetteer_build)

@@ -1,0 +1,103 @@
+"""GeoNames dump files (allCountries.zip, XX.zip or XX.txt) as gazetteer records, every feature class.
+
+The embedded index covers populated places; a dump adds mountains, regions, air bases, roads,
+rivers and the rest. Format: https://download.geonames.org/export/dump/readme.txt (19 tab-separated columns).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import urllib.request
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from geo.gazetteer.sources import GazetteerRecord
+
+DUMP_URL = "https://download.geonames.org/export/dump/{name}.zip"
+
+# GeoNames feature codes → the product's feature names (class letter as the fallback).
+_CODES = {
+    "AIRB": "air base", "AIRF": "air base", "AIRH": "airport", "AIRP": "airport", "AIRS": "airport",
+    "ADM1": "region", "ADM1H": "region", "ADM2": "district", "ADM3": "district", "ADMD": "district",
+    "PCLI": "country", "PCLD": "country", "PCLF": "country", "PCLS": "country", "PCLIX": "country", "TERR": "country",
+    "RD": "road", "RDJCT": "road", "RDB": "road", "RDCUT": "road", "TNL": "road", "BDG": "bridge",
+    "MT": "mountain", "MTS": "mountain", "HLL": "mountain", "HLLS": "mountain", "PK": "mountain", "RDGE": "mountain",
+    "STM": "river", "STMS": "river", "LK": "lake", "LKS": "lake", "SEA": "sea", "GULF": "sea", "BAY": "sea",
+    "RGN": "region", "AREA": "region", "PLN": "region", "VAL": "region", "DSRT": "region", "OAS": "region",
+    "ISL": "island", "ISLS": "island", "PEN": "region", "CST": "region",
+    "MILB": "military base", "INSM": "military base", "CMPMIL": "military base", "NVB": "military base",
+    "DAM": "facility", "PO": "facility", "PS": "facility", "PSN": "facility", "PRN": "facility", "BCN": "facility",
+    "CSTM": "facility", "PSTB": "facility",
+}
+_CLASSES = {"P": "city", "A": "region", "H": "water", "T": "mountain", "L": "region", "R": "road", "S": "facility",
+            "U": "undersea", "V": "forest"}
+
+
+class DumpError(ValueError):
+    """A dump file that cannot be read, with the reason."""
+
+
+def _lines(path: Path) -> Iterator[str]:
+    if path.suffix.lower() == ".zip":
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as e:
+            raise DumpError(f"{path}: not a zip file ({e})") from None
+        members = [n for n in zf.namelist() if n.endswith(".txt") and not n.lower().startswith("readme")]
+        if not members:
+            raise DumpError(f"{path}: no GeoNames .txt table inside")
+        for name in members:
+            with zf.open(name) as f:
+                yield from io.TextIOWrapper(f, encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as f:
+            yield from f
+
+
+def dump_records(path: Path, *, skip_ids: set[int] | None = None) -> Iterator[GazetteerRecord]:
+    """One record a dump row; rows whose id is in skip_ids (already in the index) are left out."""
+    path = Path(path)
+    if not path.exists():
+        raise DumpError(f"{path}: no such file")
+    csv.field_size_limit(sys.maxsize)
+    for n, line in enumerate(_lines(path), 1):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) < 19:
+            raise DumpError(f"{path}, line {n}: {len(cols)} columns, a GeoNames table has 19")
+        try:
+            gid = int(cols[0])
+            lat, lon = float(cols[4]), float(cols[5])
+            population = int(cols[14] or 0)
+        except ValueError as e:
+            raise DumpError(f"{path}, line {n}: {e}") from None
+        if skip_ids and gid in skip_ids:
+            continue
+        feature = _CODES.get(cols[7]) or _CLASSES.get(cols[6], "other")
+        alts = [a for a in cols[3].split(",") if a and a != cols[1]]
+        if cols[2] and cols[2] != cols[1]:
+            alts.append(cols[2])
+        yield GazetteerRecord(name=cols[1], lat=lat, lon=lon, feature=feature, country=cols[8] or None,
+                              population=population, geonameid=gid, admin1=cols[10] or None,
+                              source="geonames-dump", code=cols[7] or None, alternates=alts)
+
+
+def download_dump(name: str, dest_dir: Path) -> Path:
+    """Fetch allCountries or a country's XX.zip (online only; never called by the tests)."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / f"{name}.zip"
+    urllib.request.urlretrieve(DUMP_URL.format(name=name), dest)  # noqa: S310 (fixed https host)
+    return dest
+
+
+def records_with_dumps(base: Iterable[GazetteerRecord], dumps: list[Path]) -> Iterator[GazetteerRecord]:
+    """The default records, then every dump row that the defaults do not already hold."""
+    seen: set[int] = set()
+    for rec in base:
+        if rec.geonameid is not None:
+            seen.add(rec.geonameid)
+        yield rec
+    for path in dumps:
+        yield from dump_records(path, skip_ids=seen)
