@@ -5,6 +5,9 @@ Thin loaders only; the work happens in geo/. Not a page itself (st.navigation li
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import geopandas as gpd
 import streamlit as st
 from sqlalchemy.engine import make_url
@@ -14,9 +17,25 @@ from geo.config import STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
 from geo.store import Store
 
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 MAP_PAGE = "pages/map.py"
 ARTICLES_PAGE = "pages/articles.py"
 ADD_PAGE = "pages/add_article.py"
+
+
+def ensure_dashboard() -> None:
+    """Make sure this page runs inside dashboard.py's frame; call it first on every page.
+
+    Until st.navigation has been called once in the server process, Streamlit treats a folder named
+    pages/ beside the entry script as its legacy page list, and the first visit to /articles after a
+    start would run the page alone (no shared sidebar, _shared listed as a page). Then run the
+    dashboard here instead: its st.navigation ends the legacy mode and runs this page in the frame.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        runpy.run_path(str(DASHBOARD), run_name="__main__")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,6 +96,23 @@ def sidebar(store: Store) -> None:
         st.caption(f"Database: `{public_url(store.url)}`")
         if _missing_assets():
             st.warning("Map scripts are not installed, so maps stay blank offline. Run `make assets`.")
+
+
+def places_table(places, height: int | str = "auto") -> None:
+    """The places of geo.mapview.places_frame as a table (st.dataframe shows text, never HTML)."""
+    st.dataframe(
+        places.drop(columns=["lat", "lon"]),
+        hide_index=True,
+        height=height,
+        column_config={
+            "name": "Place",
+            "feature": "Type",
+            "country": "Country",
+            "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
+            "articles": st.column_config.NumberColumn("Articles", format="%d"),
+            "score": st.column_config.ProgressColumn("Best score", min_value=0.0, max_value=1.0, format="%.2f"),
+        },
+    )
 
 
 def parse_focus(params) -> tuple[float, float] | None:

@@ -17,8 +17,9 @@ from geo.gazetteer import GazetteerMissing
 from geo.ingest import IngestError, article_from_text, read_article
 from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
 from geo.types import Article
-from pages._shared import ARTICLES_PAGE, asset_base, get_geoparser, get_store
+from pages._shared import ARTICLES_PAGE, asset_base, ensure_dashboard, get_geoparser, get_store, places_table
 
+ensure_dashboard()
 store = get_store()
 
 
@@ -55,6 +56,14 @@ def _find_places(article: Article) -> None:
 
 
 st.header("Add an article")
+saved = st.session_state.pop("saved", None)
+if saved:
+    article_id, n_places = saved
+    if n_places is None:
+        st.info("This article is already stored.")
+    else:
+        st.success(f"Saved with {n_places} places.")
+    st.page_link(ARTICLES_PAGE, label="Read it on the Articles page", query_params={"article": article_id})
 paste, upload = st.tabs(["Paste text", "Upload a file"])
 
 with paste, st.form("paste_form"):
@@ -96,7 +105,7 @@ if pending:
         st.info("This article is already stored.")
     left, right = st.columns([1, 1])
     with left:
-        st.dataframe(places.drop(columns=["lat", "lon", "articles"]), hide_index=True, height=300)
+        places_table(places.drop(columns=["articles"]), height=300 if len(places) > 7 else "auto")
     with right:
         st_folium(build_map(frame, asset_base=asset_base()), height=300, use_container_width=True,
                   returned_objects=[], key="preview_map")
@@ -105,11 +114,9 @@ if pending:
     save, discard = st.columns([1, 5])
     if save.button("Save", type="primary", key="add_save"):
         del st.session_state["pending"]
-        if store.add(article, mentions):
-            st.success(f"Saved with {len(places)} places.")
-            st.page_link(ARTICLES_PAGE, label="Read it on the Articles page", query_params={"article": article.id})
-        else:
-            st.info("This article is already stored.")
+        added = store.add(article, mentions)
+        st.session_state["saved"] = (article.id, len(places) if added else None)
+        st.rerun()  # so that the sidebar counts include it
     if discard.button("Discard", key="add_discard"):
         del st.session_state["pending"]
         st.rerun()

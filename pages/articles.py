@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.mapview import esc, mark_spans, safe_href
-from pages._shared import ADD_PAGE, MAP_PAGE, get_store
+from pages._shared import ADD_PAGE, MAP_PAGE, ensure_dashboard, get_store
 
+ensure_dashboard()
 store = get_store()
 articles = store.articles()
 

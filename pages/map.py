@@ -9,8 +9,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.mapview import build_map, places_frame
-from pages._shared import ADD_PAGE, asset_base, get_airbases, get_store, parse_focus
+from pages._shared import (
+    ADD_PAGE,
+    asset_base,
+    ensure_dashboard,
+    get_airbases,
+    get_store,
+    parse_focus,
+    places_table,
+)
 
+ensure_dashboard()
 store = get_store()
 frame = store.mention_frame()
 
@@ -52,15 +61,4 @@ st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="
 
 places = places_frame(shown)
 st.subheader(f"{len(places)} places")
-st.dataframe(
-    places.drop(columns=["lat", "lon"]),
-    hide_index=True,
-    column_config={
-        "name": "Place",
-        "feature": "Type",
-        "country": "Country",
-        "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
-        "articles": st.column_config.NumberColumn("Articles", format="%d"),
-        "score": st.column_config.ProgressColumn("Best score", min_value=0.0, max_value=1.0, format="%.2f"),
-    },
-)
+places_table(places)

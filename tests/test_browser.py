@@ -131,6 +131,24 @@ def _map_frame(page):
     pytest.fail("the map component iframe never appeared")
 
 
+def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
+    """Runs first, on a fresh server: Streamlit's legacy pages/ mode must not take over."""
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        page.goto(base + "/articles")
+        page.get_by_role("heading", name="Articles").wait_for(timeout=15000)
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.wait_for(timeout=15000)
+        assert nav.get_by_text("Add article").count() == 1
+        assert nav.get_by_text("shared").count() == 0  # pages/_shared.py is not a page
+        assert page.get_by_test_id("stMetric").count() == 3  # the shared sidebar ran
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
+
+
 def test_map_page_draws_markers_offline(dashboard, browser):
     base, places = dashboard
     outside: list[str] = []

@@ -124,7 +124,7 @@ def test_articles_page_marks_places_and_links_to_map(filled):
     assert XSS not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     links = {link.proto.label: link.proto for link in at.get("page_link")}
     assert set(links) == {"Homs · city", "Palmyra · city"}
-    assert links["Palmyra · city"].page == "map"
+    assert links["Palmyra · city"].page == ""  # the Map page is the default page, served at /
     assert links["Palmyra · city"].query_string == "place=Palmyra&lat=34.56240&lon=38.28402"
 
 
@@ -151,7 +151,9 @@ def test_add_article_preview_then_save_then_duplicate(db_url):
     assert set(preview["name"]) == {"Homs", "Palmyra"}
     assert Store(db_url).counts()["articles"] == 0  # nothing stored before Save
     at.button(key="add_save").click().run()
-    assert any("Saved" in s.value for s in at.success)
+    assert any("Saved with 2 places" in s.value for s in at.success)
+    assert at.sidebar.metric[0].value == "1"  # the sidebar counts the new article at once
+    assert "pending" not in at.session_state
     assert Store(db_url).articles()[0].title == "Overnight shelling"
 
     at.text_area(key="add_text").input(text)
