@@ -6,6 +6,7 @@ Thin loaders only; the work happens in geo/. Not a page itself (st.navigation li
 from __future__ import annotations
 
 import runpy
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,7 +16,9 @@ from sqlalchemy.engine import make_url
 from geo.assets import DEFAULT_BASE_URL, missing_assets
 from geo.config import STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
+from geo.ingest import IngestError, read_article
 from geo.store import Store
+from geo.types import Article
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 MAP_PAGE = "pages/map.py"
@@ -113,6 +116,18 @@ def places_table(places, height: int | str = "auto") -> None:
             "score": st.column_config.ProgressColumn("Best score", min_value=0.0, max_value=1.0, format="%.2f"),
         },
     )
+
+
+def read_upload(name: str, data: bytes) -> Article:
+    """read_article checks type, size and encoding; it wants a path, so the upload goes to a temp file."""
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return read_article(path)
+        except IngestError as exc:
+            raise IngestError(f"{name}: {exc.reason}") from None
 
 
 def parse_focus(params) -> tuple[float, float] | None:

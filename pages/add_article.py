@@ -7,17 +7,23 @@ so nothing is stored before the user has seen what was found.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.gazetteer import GazetteerMissing
-from geo.ingest import IngestError, article_from_text, read_article
+from geo.ingest import MAX_BYTES, IngestError, article_from_text
 from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
 from geo.types import Article
-from pages._shared import ARTICLES_PAGE, asset_base, ensure_dashboard, get_geoparser, get_store, places_table
+from pages._shared import (
+    ARTICLES_PAGE,
+    asset_base,
+    ensure_dashboard,
+    get_geoparser,
+    get_store,
+    places_table,
+    read_upload,
+)
 
 ensure_dashboard()
 store = get_store()
@@ -32,18 +38,6 @@ def _with_metadata(article: Article, title: str, source: str, published, url: st
         published=published.isoformat() if published else article.published,
         url=url.strip() or article.url,
     )
-
-
-def _read_upload(name: str, data: bytes) -> Article:
-    """read_article checks type, size and encoding; it wants a path, so the upload goes to a temp file."""
-    suffix = Path(name).suffix.lower()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            return read_article(path)
-        except IngestError as exc:
-            raise IngestError(f"{name}: {exc.reason}") from None
 
 
 def _find_places(article: Article) -> None:
@@ -75,6 +69,7 @@ with paste, st.form("paste_form"):
     published = c3.date_input("Date (optional)", value=None, key="add_date")
     url = c4.text_input("URL (optional)", key="add_url")
     if st.form_submit_button("Find places", type="primary"):
+        st.session_state.pop("pending", None)  # a failed attempt must not leave the previous article to save
         try:
             found = article_from_text(text)
         except IngestError as exc:
@@ -83,13 +78,16 @@ with paste, st.form("paste_form"):
             _find_places(_with_metadata(found, title, source, published, url))
 
 with upload, st.form("upload_form"):
-    file = st.file_uploader("A .txt or .html file", type=["txt", "html", "htm"], key="add_file")
+    file = st.file_uploader(
+        "A .txt or .html file", type=["txt", "html", "htm"], key="add_file", max_upload_size=MAX_BYTES // 2**20
+    )
     if st.form_submit_button("Find places", type="primary"):
+        st.session_state.pop("pending", None)
         if file is None:
             st.error("Choose a file first.")
         else:
             try:
-                _find_places(_read_upload(file.name, file.getvalue()))
+                _find_places(read_upload(file.name, file.getvalue()))
             except IngestError as exc:
                 st.error(f"Cannot read this file: {exc}")
 

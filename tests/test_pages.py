@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages._shared as shared
+from geo.ingest import IngestError
 from geo.store import Store
 from geo.types import Article, ResolvedMention
 
@@ -163,6 +164,9 @@ def test_add_article_preview_then_save_then_duplicate(db_url):
 
 def test_add_article_reports_ingest_errors(db_url):
     at = _app(shared.ADD_PAGE)
+    at.text_area(key="add_text").input("Shelling hit Homs overnight.")
+    at.button[0].click().run()
+    assert "pending" in at.session_state
     at.text_area(key="add_text").input("   ")
     at.button[0].click().run()
     assert not at.exception
@@ -181,3 +185,16 @@ def test_parse_focus_rejects_bad_coordinates():
     assert shared.parse_focus({"lat": "95", "lon": "1"}) is None
     assert shared.parse_focus({}) is None
 
+
+
+def test_read_upload_html_and_errors():
+    page = b"<html><head><title>Strike on Homs</title></head><body><article><h1>Strike on Homs</h1>" + (
+        b"<p>Jets struck a depot on the edge of Homs on Tuesday, residents said, and smoke rose for hours.</p>"
+        b"<p>Officials in the city said repairs to the power lines would take several days to finish.</p>"
+    ) + b"</article></body></html>"
+    article = shared.read_upload("report.HTML", page)
+    assert "Jets struck a depot" in article.text and article.title == "Strike on Homs"
+    with pytest.raises(IngestError, match="notes.txt: file is empty"):
+        shared.read_upload("notes.txt", b"  \n")
+    with pytest.raises(IngestError, match="data.pdf"):
+        shared.read_upload("data.pdf", b"%PDF-1.4")
