@@ -157,13 +157,12 @@ def mentions_frame(article: Article, mentions: Iterable[ResolvedMention]) -> pd.
     rows = []
     for m in mentions:
         s, e = sentence_around(article.text, m.start, m.end)
+        meta = {"article_id": article.id, "title": article.title, "source": article.source, "url": article.url}
         rows.append(
-            {
-                "article_id": article.id, "title": article.title, "source": article.source, "url": article.url,
-                "published": article.published, "ingested_at": pd.NaT, "start": m.start, "end": m.end,
-                "text": m.text, "name": m.name, "lat": m.lat, "lon": m.lon, "feature": m.feature,
-                "country": m.country, "geonameid": m.geonameid, "score": m.score, "sentence": article.text[s:e],
-            }
+            meta
+            | {"published": article.published, "ingested_at": pd.NaT, "start": m.start, "end": m.end, "text": m.text}
+            | {"name": m.name, "lat": m.lat, "lon": m.lon, "feature": m.feature, "country": m.country}
+            | {"geonameid": m.geonameid, "score": m.score, "sentence": article.text[s:e]}
         )
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
@@ -308,30 +307,9 @@ class Legend(folium.MacroElement):
         rows = [dot.format(fill=FEATURE_COLOURS.get(f, OTHER_COLOUR), stroke="#222", label=esc(f)) for f in features]
         if airfields:
             for kind, label in (("air base", "air base (airfields layer)"), ("airport", "airport (airfields layer)")):
-                st = AIRFIELD_STYLE[kind]
-                rows.append(dot.format(fill=st["fillColor"], stroke=st["color"], label=label))
+                style = AIRFIELD_STYLE[kind]
+                rows.append(dot.format(fill=style["fillColor"], stroke=style["color"], label=label))
         self.html = "".join(rows)
-
-
-def _basemap_layer(countries: gpd.GeoDataFrame, filled: bool) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Boundaries", overlay=True, control=True)
-    folium.GeoJson(
-        graticule(),
-        name="Graticule",
-        style_function=lambda _: {"color": "#9fb6c9", "weight": 0.6, "opacity": 0.7},
-        interactive=False,
-        control=False,
-    ).add_to(group)
-    style = {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1e8", "fillOpacity": 1.0 if filled else 0.0}
-    folium.GeoJson(
-        countries[["geometry"]],
-        name="Countries",
-        style_function=lambda _: style,
-        interactive=False,
-        control=False,
-    ).add_to(group)
-    CountryLabels(countries).add_to(group)
-    return group
 
 
 class CountryLabels(folium.MacroElement):
@@ -376,6 +354,27 @@ class CountryLabels(folium.MacroElement):
                 for name, p in zip(countries["name"], points)
             ],
         }
+
+
+def _basemap_layer(countries: gpd.GeoDataFrame, filled: bool) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Boundaries", overlay=True, control=True)
+    folium.GeoJson(
+        graticule(),
+        name="Graticule",
+        style_function=lambda _: {"color": "#9fb6c9", "weight": 0.6, "opacity": 0.7},
+        interactive=False,
+        control=False,
+    ).add_to(group)
+    style = {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1e8", "fillOpacity": 1.0 if filled else 0.0}
+    folium.GeoJson(
+        countries[["geometry"]],
+        name="Countries",
+        style_function=lambda _: style,
+        interactive=False,
+        control=False,
+    ).add_to(group)
+    CountryLabels(countries).add_to(group)
+    return group
 
 
 class OpenPopup(folium.MacroElement):

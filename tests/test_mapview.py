@@ -21,6 +21,7 @@ from geo.mapview import (
     esc,
     highlight,
     marker_radius,
+    mentions_frame,
     places_frame,
     popup_html,
     safe_href,
@@ -243,3 +244,16 @@ def test_mark_spans_escapes_everything_and_marks_places():
     assert "&#91;<mark title=\"Aleppo\">Aleppo</mark>&#93;(javascript:alert(1))" in out
     assert "<br><br>" in out
     assert out.count("<mark") == 2  # the overlapping span is dropped
+
+
+def test_mentions_frame_matches_the_store_frame():
+    from geo.types import Article, ResolvedMention
+
+    text = "Intro line.\n\nJets struck Homs at dawn. Nothing else."
+    article = Article(text=text, title="T", source="S", published="2017-04-07")
+    start = text.index("Homs")
+    frame = mentions_frame(article, [ResolvedMention(start, start + 4, "Homs", "Homs", 34.7, 36.7, "city", "SY")])
+    assert list(frame.columns) == FRAME_COLUMNS
+    row = frame.iloc[0]
+    assert (row["article_id"], row["name"], row["sentence"]) == (article.id, "Homs", "Jets struck Homs at dawn.")
+    assert mentions_frame(article, []).empty
