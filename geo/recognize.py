@@ -94,7 +94,7 @@ def tokenize(text: str) -> list[Token]:
 def _joined(text: str, a: Token, b: Token) -> bool:
     """Whether two tokens can belong to one name: separated by one space or a hyphen."""
     gap = text[a.end:b.start]
-    if gap in (" ", "-", "‐", "–", " - ", "'", "’"):
+    if gap in (" ", "-", "‐", "–", "'", "’"):
         return True
     if a.text in _ABBREV and gap in (". ", "."):
         return True

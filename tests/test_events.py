@@ -1,0 +1,79 @@
+"""Events: the seed's Kalibr strike, modality, actors, and precision/recall on annotated sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from geo.events import EventExtractor
+
+GOLD = Path(__file__).parent / "data" / "events_gold.jsonl"
+
+
+@pytest.fixture(scope="module")
+def extract(geoparser):
+    ex = EventExtractor()
+    return lambda text: ex.extract(text, geoparser.parse(text))
+
+
+def test_seed_kalibr_strike_is_a_russian_missile_attack_on_daesh_near_palmyra(extract, shared):
+    text = (shared / "seed" / "sputnik_palmyra_2017.txt").read_text(encoding="utf-8")
+    events = extract(text)
+    kalibr = [e for e in events if "Kalibr" in e.trigger]
+    assert len(kalibr) == 1
+    ev = kalibr[0]
+    assert (ev.type, ev.modality) == ("Explosions/Remote violence", "fact")
+    assert ev.actor1 == "Military Forces of Russia" and ev.actor2 == "Islamic State (ISIS)"
+    assert ev.place == "Tadmur" and ev.precision == 2  # "near Palmyra"
+    assert "Kalibr" in text[ev.evidence_start:ev.evidence_end]
+
+
+def test_seed_intentions_and_possibilities_are_not_facts(extract, shared):
+    text = (shared / "seed" / "sputnik_palmyra_2017.txt").read_text(encoding="utf-8")
+    for e in extract(text):
+        sentence = text[e.evidence_start:e.evidence_end]
+        if any(k in sentence for k in ("cannot allow", "would", "planning to use", "want to recapture")):
+            assert e.modality != "fact", sentence
+
+
+@pytest.mark.parametrize(
+    "text, modality",
+    [
+        ("Russian jets struck Idlib on Monday.", "fact"),
+        ("Russian jets did not strike Idlib on Monday.", "negated"),
+        ("Daesh threatened to attack Homs.", "threat"),
+        ("The army plans to attack Idlib.", "intent"),
+        ("Rebels could capture Hama within days.", "possibility"),
+    ],
+)
+def test_modality(extract, text, modality):
+    events = extract(text)
+    assert events and events[0].modality == modality
+
+
+def test_several_places_in_one_sentence(extract):
+    events = extract("Shelling hit Homs as clashes continued in Hama.")
+    assert [(e.type, e.place) for e in events] == [("Explosions/Remote violence", "Homs"), ("Battles", "Ḩamāh")]
+
+
+def test_demonym_led_actor_and_passive_voice(extract):
+    ev = extract("Two villages near Raqqa were shelled by Turkish artillery.")[0]
+    assert ev.actor1 == "Military Forces of Turkey"
+    ev = extract("Syrian army soldiers recaptured Qaryatayn.")[0]
+    assert (ev.subtype, ev.actor1) == ("Government regains territory", "Military Forces of Syria")
+
+
+def test_no_event_without_a_trigger(extract):
+    assert extract("The museum in Aleppo reopened to visitors.") == []
+
+
+def test_precision_and_recall_on_annotated_sentences():
+    assert sum(1 for _ in GOLD.open()) >= 60
+    spec = importlib.util.spec_from_file_location("eval_events", Path(__file__).parents[1] / "scripts" / "eval_events.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    scores = mod.evaluate(GOLD)
+    assert scores["type_precision"] >= 0.9 and scores["type_recall"] >= 0.9, scores
+    assert scores["location_precision"] >= 0.85 and scores["location_recall"] >= 0.85, scores
