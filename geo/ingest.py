@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from geo.language import detect_language
 from geo.types import Article
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are almost certainly not one article
@@ -244,7 +245,7 @@ def article_from_text(
         source=source or page.site,
         url=url,
         published=published,
-        language=language,
+        language=language or detect_language(page.body),
     )
 
 
@@ -338,7 +339,7 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
             source=(doc.sitename or "").strip() or None,
             url=url or doc.url,
             published=date[:10] if date else None,
-            language=doc.language or language,
+            language=doc.language or language or detect_language("\n\n".join(paragraphs)),
         )
     text, title = _visible_text(html)
     if not text.strip():
@@ -476,6 +477,7 @@ def articles_from_jsonl_record(rec: dict) -> Article:
     if meta["published"] and _ISO_DATE.match(meta["published"]):
         meta["published"] = meta["published"][:10]
     if isinstance(text, str) and text.strip():
+        meta["language"] = meta["language"] or detect_language(text)
         return Article(text=text, **meta)
     if isinstance(html, str) and html.strip():
         page = article_from_html(html, url=meta["url"])

@@ -43,7 +43,7 @@ class Lexicon:
             start = end - length + 1
             before = text[start - 1] if start > 0 else " "
             after = text[end + 1] if end + 1 < len(text) else " "
-            if not before.isalnum() and not after.isalnum():
+            if not before.isalnum() and not after.isalnum() and before not in "وبلفك":
                 spans.append((start, end + 1))
         return spans
 

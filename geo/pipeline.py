@@ -14,6 +14,7 @@ import re
 
 from geo.gazetteer import Gazetteer, NameHit
 from geo.lexicon import Lexicon, load_lexicon
+from geo.multilingual import MultilingualRecognizer, script_of
 from geo.recognize import Match, Recognizer
 from geo.resolve import Resolver
 from geo.types import Mention, ResolvedMention
@@ -32,12 +33,18 @@ class Geoparser:
         self.online = online
         self.calibrator = calibrator if calibrator is not None else load_calibrator()
         self.recognizer = Recognizer(gazetteer, lexicon or load_lexicon())
+        self.multilingual = MultilingualRecognizer(gazetteer, self.recognizer.lexicon)
         self.resolver = Resolver(gazetteer)
 
     def parse(self, text: str) -> list[ResolvedMention]:
         if not text or not text.strip():
             return []
         matches = self.recognizer.find(text)
+        if script_of(text):
+            taken = [(m.mention.start, m.mention.end) for m in matches]
+            extra = [m for m in self.multilingual.find(text)
+                     if not any(min(m.mention.end, e) > max(m.mention.start, s) for s, e in taken)]
+            matches = sorted(matches + extra, key=lambda m: m.mention.start)
         if self.online is not None:
             matches = sorted(matches + self._online_matches(text, matches), key=lambda m: m.mention.start)
         decisions = self.resolver.decide(text, matches)

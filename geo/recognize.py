@@ -84,6 +84,8 @@ def tokenize(text: str) -> list[Token]:
             starts = False
         first = word[0]
         cap = first.isupper() or (first.isdigit() and any(c.isupper() for c in word))
+        if cap and not ("A" <= first <= "Z" or "\u00c0" <= first <= "\u024f" or first.isdigit()):
+            cap = False  # Cyrillic and other scripts: geo.multilingual handles them
         if (starts and word in _OPENERS) or word in _CALENDAR:
             cap = False
         tokens.append(Token(s, e, word, cap, starts))

@@ -22,9 +22,13 @@ def strip_diacritics(s: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Arabic spelling variants folded to one letter: alef forms, taa marbuta, alef maqsura; tatweel dropped.
+_ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None, "ؤ": "و", "ئ": "ي"})
+
+
 def norm(name: str) -> str:
     """The lookup key of a name."""
-    s = strip_diacritics(name).casefold()
+    s = strip_diacritics(name).casefold().translate(_ARABIC)
     s = _APOS.sub("", s)
     s = _DASH.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()

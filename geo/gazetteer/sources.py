@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -260,11 +261,23 @@ def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
             )
 
 
+def with_region_aliases(records: Iterable[GazetteerRecord], path: Path | None = None) -> Iterator[GazetteerRecord]:
+    """Names of regions in other languages and spellings ("Донецкая область", "محافظة حمص")."""
+    extra: dict[tuple[str, str], list[str]] = defaultdict(list)
+    with open(path or CURATED_DIR / "region_aliases.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            extra[(row["country"], row["region"])].extend(a for a in row["aliases"].split("|") if a)
+    for rec in records:
+        names = extra.get((rec.country or "", rec.name))
+        if names and rec.feature == "region":
+            rec.alternates = rec.alternates + names
+        yield rec
+
+
 def default_records() -> Iterable[GazetteerRecord]:
     cities = load_cities()
     yield from continent_records()
     yield from country_records(cities)
-    yield from region_records(cities)
-    yield from curated_records()
+    yield from with_region_aliases(itertools.chain(region_records(cities), curated_records()))
     yield from airfield_records()
     yield from city_records(cities)
