@@ -1,0 +1,398 @@
+"""What a briefing shows, shared by every renderer: the page, its furniture and the numbered article list.
+
+The renderers (static.py with matplotlib, browser.py with headless Chromium) draw the same `Layout`,
+so a PNG from either one carries the same title, legend, time window, attribution and article numbers.
+Text here is raw: each renderer escapes it for its own medium.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from geo.mapstate import MapState
+from geo.mapview import (
+    AIRFIELD_STYLE,
+    ATTRIBUTION,
+    BROAD_FEATURES,
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    FEATURE_COLOURS,
+    FIT_MAX_ZOOM,
+    FIT_SHARE,
+    OTHER_COLOUR,
+    TRIM_MIN_MENTIONS,
+    places_frame,
+)
+
+CSS_PX_PER_IN = 96  # what browsers call a pixel; Leaflet's zoom levels are in these
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """A page in inches, and how many raster pixels per inch its PNG has."""
+
+    name: str
+    width_in: float
+    height_in: float
+    png_ppi: int
+
+    @property
+    def css_px(self) -> tuple[int, int]:
+        """The page in CSS pixels (the browser renderer's viewport)."""
+        return round(self.width_in * CSS_PX_PER_IN), round(self.height_in * CSS_PX_PER_IN)
+
+    @property
+    def png_px(self) -> tuple[int, int]:
+        return round(self.width_in * self.png_ppi), round(self.height_in * self.png_ppi)
+
+    @property
+    def scale(self) -> float:
+        """PNG pixels per CSS pixel (the browser's device scale factor)."""
+        return self.png_ppi / CSS_PX_PER_IN
+
+
+# The slide presets are a 13.33 × 7.5 in widescreen page (PowerPoint's own), rasterised at 1920 × 1080
+# or twice that; the paper presets are landscape. Every preset can be written as PNG or PDF.
+SIZES: dict[str, PageSize] = {
+    "1920x1080": PageSize("1920x1080", 1280 / CSS_PX_PER_IN, 720 / CSS_PX_PER_IN, 144),
+    "1920x1080@2x": PageSize("1920x1080@2x", 1280 / CSS_PX_PER_IN, 720 / CSS_PX_PER_IN, 288),
+    "A4": PageSize("A4", 297 / 25.4, 210 / 25.4, 192),
+    "Letter": PageSize("Letter", 11.0, 8.5, 192),
+}
+
+# Named banner colours (foreground, background). The marking colours follow the usual conventions for
+# classification banners; the words on the banner are whatever the briefer types.
+BANNER_COLOURS: dict[str, tuple[str, str]] = {
+    "green": ("#ffffff", "#007a33"),
+    "blue": ("#ffffff", "#0033a0"),
+    "red": ("#ffffff", "#c8102e"),
+    "orange": ("#000000", "#ff8c00"),
+    "yellow": ("#000000", "#fce83a"),
+    "purple": ("#ffffff", "#502b85"),
+    "grey": ("#ffffff", "#555555"),
+    "black": ("#ffffff", "#000000"),
+}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+ROAD_COLOUR = "#b5651d"
+ROADS_LABEL = "road"
+AIRFIELD_LABELS = {"air base": "air base (airfields)", "airport": "airport (airfields)"}
+
+
+class LayoutError(ValueError):
+    """A briefing setting that cannot be drawn (unknown size, malformed colour)."""
+
+
+def banner_colours(spec: str) -> tuple[str, str]:
+    """`green`, `#112233` (background; text black or white to contrast) or `#ffffff/#007a33` (fg/bg)."""
+    spec = spec.strip()
+    if spec.lower() in BANNER_COLOURS:
+        return BANNER_COLOURS[spec.lower()]
+    if "/" in spec:
+        fg, bg = (s.strip() for s in spec.split("/", 1))
+        if _HEX.match(fg) and _HEX.match(bg):
+            return fg.lower(), bg.lower()
+    elif _HEX.match(spec):
+        r, g, b = (int(spec[i : i + 2], 16) for i in (1, 3, 5))
+        return ("#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"), spec.lower()
+    names = ", ".join(BANNER_COLOURS)
+    raise LayoutError(f"banner colour {spec!r}: use one of {names}, #rrggbb, or #fg/#bg")
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What the briefer chooses: the words on the page, the banner, and the page size."""
+
+    title: str = "Conflict Map"
+    subtitle: str = ""
+    banner: str = ""  # e.g. "UNCLASSIFIED"; empty: no banner bands
+    banner_fg: str = "#ffffff"
+    banner_bg: str = "#007a33"
+    size: str = "1920x1080"
+    max_articles: int = 12  # more are summarised as "and N more"
+
+    def __post_init__(self) -> None:
+        if self.size not in SIZES:
+            raise LayoutError(f"size {self.size!r}: use one of {', '.join(SIZES)}")
+        for c in (self.banner_fg, self.banner_bg):
+            if not _HEX.match(c):
+                raise LayoutError(f"banner colour {c!r} is not #rrggbb")
+
+    @classmethod
+    def with_banner_colour(cls, colour: str, **kw) -> Briefing:
+        fg, bg = banner_colours(colour)
+        return cls(banner_fg=fg, banner_bg=bg, **kw)
+
+    @property
+    def page(self) -> PageSize:
+        return SIZES[self.size]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    kind: str  # "point" | "line"
+    fill: str
+    stroke: str = "#222222"
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    number: int
+    article_id: str
+    title: str
+    source: str
+    published: str
+    url: str
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything around the map, as data; `places` is the frame's places (mapview.places_frame)."""
+
+    briefing: Briefing
+    title: str
+    subtitle: str
+    legend: tuple[LegendEntry, ...]
+    time_window: str
+    generated: str
+    attribution: str
+    articles: tuple[ArticleRef, ...]
+    more_articles: int
+    summary: str
+    places: pd.DataFrame = field(repr=False, compare=False)
+    place_articles: dict = field(default_factory=dict, repr=False, compare=False)  # place key → article numbers
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # ((south, west), (north, east))
+
+    @property
+    def banner(self) -> str:
+        return plain(self.briefing.banner)
+
+
+# ---------------------------------------------------------------------------------------- text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """One line of inert text: no control or bidi-override characters, whitespace folded, trimmed."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+# ---------------------------------------------------------------------------------------- dates
+
+
+def _days(frame: pd.DataFrame) -> pd.Series:
+    """Each mention's day: the article's date, else the day it was ingested (as MapState.apply does)."""
+    day = pd.to_datetime(frame["published"], errors="coerce")
+    ingested = pd.to_datetime(frame["ingested_at"], errors="coerce", utc=True).dt.tz_localize(None)
+    return day.fillna(ingested).dt.normalize()
+
+
+def time_window(frame: pd.DataFrame, state: MapState) -> str:
+    """The dates the briefing covers: the state's filter when set, else the span of the articles shown."""
+    if state.date_from or state.date_to:
+        if state.date_from and state.date_to:
+            return f"{state.date_from} to {state.date_to}"
+        return f"from {state.date_from}" if state.date_from else f"up to {state.date_to}"
+    if frame.empty:
+        return "no articles"
+    days = _days(frame).dropna()
+    if days.empty:
+        return "undated articles"
+    lo, hi = days.min().date().isoformat(), days.max().date().isoformat()
+    return f"{lo} (article dates)" if lo == hi else f"{lo} to {hi} (article dates)"
+
+
+# ---------------------------------------------------------------------------------------- content
+
+
+def legend_entries(
+    frame: pd.DataFrame, state: MapState, *, airbases: bool = False, roads: bool = False
+) -> tuple[LegendEntry, ...]:
+    """The key to what is drawn: place types present (most mentioned first), then the other layers."""
+    entries: list[LegendEntry] = []
+    if "places" in state.layers and not frame.empty:
+        counts = frame["feature"].fillna("other").value_counts()
+        order = sorted(counts.index, key=lambda f: (-counts[f], f))
+        entries += [LegendEntry(plain(f), "point", FEATURE_COLOURS.get(f, OTHER_COLOUR)) for f in order]
+    if airbases and "air bases" in state.layers:
+        for kind, label in AIRFIELD_LABELS.items():
+            st = AIRFIELD_STYLE[kind]
+            entries.append(LegendEntry(label, "point", st["fillColor"], st["color"]))
+    if roads and "roads" in state.layers:
+        entries.append(LegendEntry(ROADS_LABEL, "line", ROAD_COLOUR, ROAD_COLOUR))
+    return tuple(entries)
+
+
+def article_refs(frame: pd.DataFrame) -> tuple[ArticleRef, ...]:
+    """The articles behind the map, oldest first, numbered from 1, each with the places it names."""
+    if frame.empty:
+        return ()
+    f = frame.assign(_day=_days(frame))
+    refs = []
+
+    def when(group: tuple) -> tuple:
+        aid, rows = group
+        day = rows["_day"].min()
+        return (pd.Timestamp.max if pd.isna(day) else day, plain(rows["title"].iloc[0]).casefold(), aid)
+
+    groups = sorted(f.groupby("article_id", sort=False), key=when)
+    for n, (_, rows) in enumerate(groups, 1):
+        first = rows.iloc[0]
+        places = tuple(dict.fromkeys(plain(x) for x in rows.sort_values("start")["name"]))
+        refs.append(
+            ArticleRef(
+                number=n,
+                article_id=str(first["article_id"]),
+                title=plain(first["title"], 160) or "(untitled)",
+                source=plain(first["source"], 80),
+                published=plain(first["published"], 32),
+                url=plain(first["url"], 300),
+                places=places,
+            )
+        )
+    return tuple(refs)
+
+
+def place_articles(frame: pd.DataFrame, refs: tuple[ArticleRef, ...]) -> dict[tuple, tuple[int, ...]]:
+    """(name, lat, lon, feature) of each place → the numbers of the listed articles that name it."""
+    number = {r.article_id: r.number for r in refs}
+    out: dict[tuple, set[int]] = {}
+    for name, lat, lon, feature, aid in zip(frame["name"], frame["lat"], frame["lon"], frame["feature"], frame["article_id"]):
+        if aid in number:
+            out.setdefault((name, lat, lon, feature), set()).add(number[aid])
+    return {key: tuple(sorted(v)) for key, v in out.items()}
+
+
+def data_bounds(frame: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """Where most mentions are, like the interactive map's initial view (countries and outliers aside)."""
+    if frame.empty:
+        return None
+    local = frame[~frame["feature"].isin(BROAD_FEATURES)]
+    points = local if not local.empty else frame
+    lat, lon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
+    if len(lat) >= TRIM_MIN_MENTIONS:  # the same trim as the map's fit: stray matches far away are left out
+        mid_lat, mid_lon = np.median(lat), np.median(lon)
+        dist = np.hypot(lat - mid_lat, (lon - mid_lon) * math.cos(math.radians(mid_lat)))
+        keep = dist <= np.quantile(dist, FIT_SHARE, method="lower")
+        lat, lon = lat[keep], lon[keep]
+    return (float(lat.min()), float(lon.min())), (float(lat.max()), float(lon.max()))
+
+
+def build_layout(
+    frame: pd.DataFrame,
+    state: MapState,
+    briefing: Briefing,
+    *,
+    airbases: bool = False,
+    roads: bool = False,
+    roads_source: str | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Layout:
+    """The layout for the mentions `state` shows; `frame` may be the store's whole mention frame."""
+    shown = state.apply(frame).dropna(subset=["lat", "lon"])
+    refs = article_refs(shown)
+    places = places_frame(shown) if "places" in state.layers else places_frame(shown.iloc[0:0])
+    attribution = ATTRIBUTION
+    if roads and "roads" in state.layers and roads_source:
+        attribution += f" · Roads: {plain(roads_source)}"
+    n_articles = shown["article_id"].nunique() if not shown.empty else 0
+    summary = (f"{len(places)} place{'s' if len(places) != 1 else ''} · {len(shown)} mention{'s' if len(shown) != 1 else ''}"
+               f" · {n_articles} article{'s' if n_articles != 1 else ''}")
+    return Layout(
+        briefing=briefing,
+        title=plain(briefing.title or state.title, 200),
+        subtitle=plain(briefing.subtitle, 300),
+        legend=legend_entries(shown, state, airbases=airbases, roads=roads),
+        time_window=time_window(shown, state),
+        generated=clock().astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        attribution=attribution,
+        articles=refs[: max(0, briefing.max_articles)],
+        more_articles=max(0, len(refs) - max(0, briefing.max_articles)),
+        summary=summary,
+        places=places,
+        place_articles=place_articles(shown, refs[: max(0, briefing.max_articles)]),
+        bounds=data_bounds(shown),
+    )
+
+
+# ---------------------------------------------------------------------------------------- view
+
+EARTH_M = 6378137.0  # Web Mercator sphere
+WORLD_M = 2 * math.pi * EARTH_M
+MAX_MERC_LAT = 85.0511287798
+FIT_PADDING_PX = 30  # as the interactive map's fitBounds
+
+
+def mercator(lat: float, lon: float) -> tuple[float, float]:
+    """EPSG:3857 metres (x, y) of a point."""
+    lat = max(-MAX_MERC_LAT, min(MAX_MERC_LAT, lat))
+    return EARTH_M * math.radians(lon), EARTH_M * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def inverse_mercator(x: float, y: float) -> tuple[float, float]:
+    return math.degrees(2 * math.atan(math.exp(y / EARTH_M)) - math.pi / 2), math.degrees(x / EARTH_M)
+
+
+def metres_per_px(zoom: float) -> float:
+    """Web Mercator metres per CSS pixel at a zoom level (256-pixel tiles)."""
+    return WORLD_M / (256 * 2**zoom)
+
+
+def fit_zoom(bounds, width_px: float, height_px: float, *, padding: int = FIT_PADDING_PX, max_zoom: int = FIT_MAX_ZOOM) -> int:
+    """The largest whole zoom at which `bounds` fit a box of this many CSS pixels (Leaflet's fitBounds)."""
+    (s, w), (n, e) = bounds
+    x0, y0 = mercator(s, w)
+    x1, y1 = mercator(n, e)
+    span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    usable_w, usable_h = max(width_px - 2 * padding, 1), max(height_px - 2 * padding, 1)
+    z = math.floor(math.log2(min(usable_w * WORLD_M / (256 * span_x), usable_h * WORLD_M / (256 * span_y))))
+    return max(2, min(max_zoom, z))
+
+
+def view_extent(state: MapState, bounds, width_px: float, height_px: float) -> tuple[float, float, float, float, float]:
+    """(xmin, ymin, xmax, ymax, zoom) in EPSG:3857 for a map box of this many CSS pixels.
+
+    The state's centre and zoom when it has them, else the data's bounds fitted as the interactive map
+    fits them, else the map's default view: the same area the browser renderer shows.
+    """
+    if state.center is not None:
+        lat, lon = state.center
+        zoom = state.zoom if state.zoom is not None else (fit_zoom(bounds, width_px, height_px) if bounds else DEFAULT_ZOOM)
+    elif bounds is not None:
+        (s, w), (n, e) = bounds
+        zoom = state.zoom if state.zoom is not None else fit_zoom(bounds, width_px, height_px)
+        (x0, y0), (x1, y1) = mercator(s, w), mercator(n, e)
+        lat, lon = inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
+    else:
+        (lat, lon), zoom = DEFAULT_CENTER, state.zoom if state.zoom is not None else DEFAULT_ZOOM
+    cx, cy = mercator(lat, lon)
+    res = metres_per_px(zoom)
+    return cx - width_px / 2 * res, cy - height_px / 2 * res, cx + width_px / 2 * res, cy + height_px / 2 * res, zoom
+
+
+def nice_scale_km(max_km: float) -> float:
+    """The largest 1, 2 or 5 × 10^n kilometres not above max_km."""
+    if max_km <= 0:
+        return 1.0
+    exp = math.floor(math.log10(max_km))
+    for m in (5, 2, 1):
+        if m * 10**exp <= max_km:
+            return m * 10**exp
+    return 10 ** (exp - 1) * 5
