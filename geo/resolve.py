@@ -40,14 +40,29 @@ class Weights:
     qualifier_mismatch = -3.0
     anchor_near = 5.0
     country_context = 3.5
-    distance_scale_km = 1500.0
-    distance_cap = 2.0
+    distance_scale_km = 1000.0
+    distance_cap = 3.0
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _context(votes: list[tuple[str | None, float, float, float, float]]):
+    """Country weights (max 1) and the weighted centre of a set of votes."""
+    weights: dict[str, float] = defaultdict(float)
+    for country, weight, *_ in votes:
+        if country:
+            weights[country] += weight
+    top = max(weights.values(), default=0.0)
+    norm_weights = {k: v / top for k, v in weights.items()} if top else {}
+    if not votes:
+        return norm_weights, None
+    tw = sum(v[4] for v in votes)
+    centre = (sum(v[2] * v[4] for v in votes) / tw, sum(v[3] * v[4] for v in votes) / tw)
+    return norm_weights, centre
 
 
 def _prominence(c: Candidate) -> float:
@@ -121,46 +136,49 @@ class Resolver:
         w = self.w
         local = [self._local_scores(text, m) for m in matches]
 
-        # Pass 1: the article's countries and centre, from places that are clear on their own.
-        country_weight: dict[str, float] = defaultdict(float)
-        pts = []
-        for m, scores in zip(matches, local):
+        names = [norm(m.mention.text) for m in matches]
+
+        # Pass 1: what each clear place says about the article (its country, its position).
+        votes: dict[str, list[tuple[str | None, float, float, float, float]]] = defaultdict(list)
+        for name, scores in zip(names, local):
             best, p = self._pick(scores)
             if p < 0.6 and best.feature != "country":
                 continue
-            if best.country:
-                country_weight[best.country] += 2.0 if best.feature == "country" else p * _prominence(best)
-            pts.append((best.lat, best.lon, p))
-        top = max(country_weight.values(), default=0.0)
-        country_weight = {k: v / top for k, v in country_weight.items()} if top else {}
-        centre = None
-        if pts:
-            tw = sum(p for _, _, p in pts)
-            centre = (sum(la * p for la, _, p in pts) / tw, sum(lo * p for _, lo, p in pts) / tw)
+            weight = 2.0 if best.feature == "country" else p * _prominence(best)
+            votes[name].append((best.country, weight, best.lat, best.lon, p))
 
-        # Pass 2: add the context, then share one sense per surface name.
+        # Pass 2: each name is judged by the *other* names' votes, so a place cannot confirm itself.
+        context_cache: dict[str, tuple[dict[str, float], tuple[float, float] | None]] = {}
         contextual = []
-        for scores in local:
+        for name, scores in zip(names, local):
+            if name not in context_cache:
+                context_cache[name] = _context([v for n, vs in votes.items() if n != name for v in vs])
+            country_weight, centre = context_cache[name]
             adj = {}
             for key, (cand, s) in scores.items():
                 s2 = s + w.country_context * country_weight.get(cand.country or "", 0.0)
-                if centre is not None and cand.feature not in ("country",):
+                if centre is not None and cand.feature not in ("country", "continent"):
                     d = _haversine_km(centre[0], centre[1], cand.lat, cand.lon)
                     s2 -= min(d / w.distance_scale_km, w.distance_cap)
                 adj[key] = (cand, s2)
             contextual.append(adj)
+        # One sense per name and article; an explicit qualifier anywhere ("London, Ky.") decides it.
         by_name: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for m, scores in zip(matches, contextual):
+        for name, scores in zip(names, contextual):
             for key, (_, s) in scores.items():
-                by_name[norm(m.mention.text)][key] += s
+                by_name[name][key] += s
+        for name, keys in self._explicit(text, matches, names).items():
+            for key in keys:
+                by_name[name][key] += w.qualifier_match * 2
         repeats: dict[str, int] = defaultdict(int)
         for m in matches:
             repeats[norm(m.mention.text)] += 1
         out = []
         for m, scores in zip(matches, contextual):
             shared = by_name[norm(m.mention.text)]
-            # An explicit local signal (qualifier, airfield words) still wins over the shared sense.
-            combined = {k: (c, s + 0.5 * shared[k] / max(1, len(shared))) for k, (c, s) in scores.items()}
+            n_occ = repeats[norm(m.mention.text)]
+            # The shared sense dominates; an explicit local signal (qualifier, airfield words) can still win.
+            combined = {k: (c, s + shared[k] / n_occ) for k, (c, s) in scores.items()}
             best, p = self._pick(combined)
             mn = m.mention
             resolved = ResolvedMention(start=mn.start, end=mn.end, text=mn.text, name=best.name, lat=best.lat,
@@ -168,8 +186,21 @@ class Resolver:
                                        geonameid=best.geonameid, score=p, source=best.source)
             kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
             out.append(Decision(resolved, decision_features(
-                text, m, best, p, kind, len(combined), country_weight.get(best.country or "", 0.0),
+                text, m, best, p, kind, len(combined), context_cache[norm(mn.text)][0].get(best.country or "", 0.0),
                 repeats[norm(mn.text)])))
+        return out
+
+    def _explicit(self, text: str, matches: list[Match], names: list[str]) -> dict[str, set[int]]:
+        """Candidates that an explicit qualifier names, per surface name."""
+        out: dict[str, set[int]] = defaultdict(set)
+        for m, name in zip(matches, names):
+            qualifier = _QUALIFIER.search(text[m.mention.end:m.mention.end + 40])
+            if not qualifier:
+                continue
+            qual_key = norm(qualifier.group(1))
+            for hit in m.hits:
+                if self._qualifier_bonus(hit.candidate, qual_key) == self.w.qualifier_match:
+                    out[name].add(hit.candidate.key)
         return out
 
     def _local_scores(self, text: str, m: Match) -> dict[int, tuple[Candidate, float]]:

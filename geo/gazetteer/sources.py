@@ -225,7 +225,7 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         if not members:
             continue
         w = pops[members]
-        lat, lon = _extent_middle(lats[members], lons[members])
+        lat, lon = _area_centre(lats[members], lons[members])
         name = row["name"]
         short = _REGION_SUFFIX.sub("", name).strip()
         yield GazetteerRecord(
@@ -237,18 +237,29 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         )
 
 
-def _extent_middle(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
+def _area_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
     """Middle of the region's extent (2nd–98th percentile of its towns), near where atlases put its label.
 
     A population centre would drift towards the biggest city (Los Angeles for California).
     """
     if len(lats) < 5:
         return float(np.mean(lats)), float(np.mean(lons))
-    la = np.percentile(lats, [2, 98])
-    lo = np.percentile(lons, [2, 98])
-    if lo[1] - lo[0] > 180:  # spans the antimeridian: fall back to the mean
+    if np.ptp(lons) > 180:  # spans the antimeridian: fall back to the mean
         return float(np.mean(lats)), float(np.mean(lons))
-    return float(la.mean()), float(lo.mean())
+    import shapely
+
+    # The centroid of the area the towns cover, not of the towns: northern Ontario is empty but large.
+    la = np.percentile(lats, [1, 99])
+    lo = np.percentile(lons, [1, 99])
+    keep = (lats >= la[0]) & (lats <= la[1]) & (lons >= lo[0]) & (lons <= lo[1])
+    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lons[keep], lats[keep]])))
+    c = hull.centroid if hull.area > 0 else hull.representative_point()
+    return float(c.y), float(c.x)
+
+
+# Curated seas, islands and regions carry no population; this stands in for their prominence in news.
+_NOMINAL_POPULATION = {"sea": 50_000_000, "island": 5_000_000, "region": 1_000_000, "river": 1_000_000,
+                       "facility": 10_000}
 
 
 def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
@@ -256,7 +267,8 @@ def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
         for row in csv.DictReader(f):
             yield GazetteerRecord(
                 name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]), feature=row["feature"],
-                country=row["country"] or None, population=int(row["population"] or 0), source="curated",
+                country=row["country"] or None, source="curated",
+                population=int(row["population"] or 0) or _NOMINAL_POPULATION.get(row["feature"], 0),
                 alternates=[a for a in row["aliases"].split("|") if a],
             )
 
