@@ -1,13 +1,21 @@
-"""Articles and their resolved places, kept in a SQL database (SQLite by default).
+"""Articles and their resolved places, kept in a SQL database chosen by one URL.
 
-Portable column types only, so that the same models run on PostgreSQL/PostGIS later. An article's
-id is its content hash: ingesting the same text twice stores it once. Texts are stored exactly as
-given; escaping belongs where they are rendered.
+SQLite by default; PostgreSQL with PostGIS (``postgresql+psycopg://...``) for a shared server. The
+models use portable column types; the schema is made and upgraded by the Alembic migrations under
+``migrations/``, which ``Store(url)`` applies when it opens a database. On PostGIS, places also get a
+``geom`` point (a generated column, so it always matches lat/lon) with spatial indexes, and the spatial
+filters (``places_within``, ``mention_frame(bbox=...)``) run on those indexes; elsewhere they are plain
+lat/lon SQL.
+
+An article's id is its content hash: ingesting the same text twice stores it once, also when two
+processes ingest it at the same moment. Texts are stored exactly as given; escaping belongs where they
+are rendered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,18 +29,30 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     create_engine,
     delete,
+    distinct,
     event,
     func,
+    inspect,
+    literal_column,
+    or_,
     select,
+    text,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from geo.text import sentence_around
 from geo.types import Article, ResolvedMention
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
+# a database already there opens with one query, without loading Alembic.
+SCHEMA_HEAD = "0002_places_geom"
 
 FRAME_COLUMNS = [
     "article_id",
@@ -54,8 +74,18 @@ FRAME_COLUMNS = [
     "sentence",
 ]
 
-_COORD_DIGITS = 6  # ~0.1 m: the same place from two runs must compare equal
+PLACE_COLUMNS = ["name", "lat", "lon", "feature", "country", "geonameid", "mentions", "articles", "distance_km"]
 
+# (west, south, east, north) in degrees, EPSG:4326, the order of shapely's bounds and a GeoJSON bbox.
+# west > east means the box crosses the antimeridian.
+BBox = tuple[float, float, float, float]
+
+_COORD_DIGITS = 6  # ~0.1 m: the same place from two runs must compare equal
+# Mean Earth radius: PostGIS measures geography on this sphere when use_spheroid is false, so both
+# backends agree on what "within 50 km" means.
+EARTH_RADIUS_KM = 6371.0088
+_ADD_ATTEMPTS = 5
+_WRITE = "conflictmap_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
 class _Base(DeclarativeBase):
     pass
@@ -116,25 +146,153 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _engine(url: str) -> Engine:
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on the mean-radius sphere (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def engine_for(url: str) -> Engine:
+    """An Engine for a store URL; SQLite files get their folder, foreign keys, WAL and writer locking."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
+        return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(url, connect_args={"timeout": 60})  # seconds a writer waits for the lock
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - exercised via Store
+    def _sqlite_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised via Store
+        # Transactions are begun below rather than by the driver, so that a writer can take the write
+        # lock up front (BEGIN IMMEDIATE) and a second writer waits for it, instead of failing with
+        # "database is locked" when its read transaction turns into a write.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if database and database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) don't block the ingest
         cursor.close()
+        dbapi_connection.create_function("conflictmap_distance_km", 4, distance_km, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Connection) -> None:  # pragma: no cover - exercised via Store
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
     return engine
 
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at; None for a database without one (new or pre-Alembic)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest schema (creating it when new); one query when it is there already.
+
+    A database made before the migrations existed has the tables of the first revision: that revision
+    adopts them instead of creating them. Concurrent openers wait for each other (see migrations/env.py).
+    """
+    if schema_revision(engine) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util import CommandError
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn.execution_options(**{_WRITE: True})
+        try:
+            command.upgrade(cfg, "head")
+        except CommandError as exc:  # e.g. a database migrated by newer code than this
+            raise RuntimeError(f"cannot upgrade the database schema: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------- spatial filters
+
+# On PostGIS: the generated point column of places (migration 0002) and its geography view, written
+# exactly as in the indexes of that migration so that the planner uses them.
+_GEOM = literal_column("places.geom")
+_GEOG = literal_column("CAST(places.geom AS geography)")
+
+
+def _check_point(lat: float, lon: float) -> None:
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"not a point in degrees: lat={lat}, lon={lon}")
+
+
+def _check_bbox(bbox: Sequence[float]) -> BBox:
+    if len(bbox) != 4:
+        raise ValueError(f"bbox is (west, south, east, north), got {bbox!r}")
+    west, south, east, north = (float(v) for v in bbox)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValueError(f"bbox has a non-finite value: {bbox!r}")
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValueError(f"bbox must be (west, south, east, north) in degrees with south <= north, got {bbox!r}")
+    return west, south, east, north
+
+
+def _lon_ranges(west: float, east: float) -> list[tuple[float, float]]:
+    """A longitude interval as one or two plain ranges (two when it crosses the antimeridian)."""
+    return [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
+
+
+def _around(lat: float, lon: float, km: float) -> BBox | None:
+    """A box holding every point within km of (lat, lon); None when the circle reaches a pole or all around."""
+    ang = km / EARTH_RADIUS_KM
+    if ang >= math.pi / 2:
+        return None
+    dlat = math.degrees(ang)
+    if abs(lat) + dlat >= 90:
+        return None
+    s = math.sin(ang) / math.cos(math.radians(lat))
+    if s >= 1:
+        return None
+    dlon = math.degrees(math.asin(s)) * 1.000001 + 1e-9  # a hair wider: the exact test follows
+    if dlon >= 180:
+        return None
+    west, east = lon - dlon, lon + dlon
+    west = west + 360 if west < -180 else west
+    east = east - 360 if east > 180 else east
+    return west, max(-90.0, lat - dlat - 1e-9), east, min(90.0, lat + dlat + 1e-9)
+
+
+def _point_geog(lat: float, lon: float) -> ColumnElement:
+    return func.geography(func.ST_SetSRID(func.ST_MakePoint(float(lon), float(lat)), 4326))
+
+
+def _in_bbox(postgis: bool, bbox: BBox) -> ColumnElement[bool]:
+    west, south, east, north = bbox
+    ranges = _lon_ranges(west, east)
+    if postgis:  # the bounding-box operator, on the GiST index of places.geom
+        return or_(*(_GEOM.op("&&")(func.ST_MakeEnvelope(w, south, e, north, 4326)) for w, e in ranges))
+    return and_(
+        _PlaceRow.lat.between(south, north),
+        or_(*(_PlaceRow.lon.between(w, e) for w, e in ranges)),
+    )
+
+
+def _distance_expr(postgis: bool, lat: float, lon: float) -> ColumnElement[float]:
+    if postgis:
+        return func.ST_Distance(_GEOG, _point_geog(lat, lon), False) / 1000.0
+    return func.conflictmap_distance_km(_PlaceRow.lat, _PlaceRow.lon, float(lat), float(lon))
+
+
+def _within(postgis: bool, lat: float, lon: float, km: float) -> ColumnElement[bool]:
+    if postgis:  # on the GiST index of geom::geography
+        return func.ST_DWithin(_GEOG, _point_geog(lat, lon), km * 1000.0, False)
+    exact = _distance_expr(False, lat, lon) <= km
+    box = _around(lat, lon, km)
+    return exact if box is None else and_(_in_bbox(False, box), exact)
+
+
+# ---------------------------------------------------------------------------- rows → types
 
 def _to_article(row: _ArticleRow) -> Article:
     return Article(
@@ -166,15 +324,21 @@ def _to_mention(row: _MentionRow) -> ResolvedMention:
 
 
 class Store:
-    """Articles with their resolved mentions; one Engine per Store, one session per call."""
+    """Articles with their resolved mentions; one Engine per Store, one session per call.
+
+    ``Store(url)`` opens (and if needed creates or upgrades) the database at a SQLAlchemy URL:
+    ``sqlite:///path/db.sqlite`` or ``postgresql+psycopg://user@host/db`` (with PostGIS).
+    """
 
     # Injectable clock, so that tests can order ingests without sleeping.
     _clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
 
     def __init__(self, url: str):
         self.url = url
-        self._engine = _engine(url)
-        _Base.metadata.create_all(self._engine)
+        self._engine = engine_for(url)
+        self._writer = self._engine.execution_options(**{_WRITE: True})
+        self.postgis = self._engine.dialect.name == "postgresql"  # migration 0002 gave places a geometry
+        migrate(self._engine)
 
     def __repr__(self) -> str:
         return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
@@ -186,19 +350,19 @@ class Store:
         for m in mentions:
             if not 0 <= m.start <= m.end <= len(article.text):
                 raise ValueError(f"mention {m.text!r} at {m.start}:{m.end} is outside the article text")
-        for attempt in range(3):
+        for attempt in range(_ADD_ATTEMPTS):
             try:
                 return self._insert(article, mentions)
             except IntegrityError:
-                # Another writer stored this article, or one of its places, meanwhile.
+                # Another writer stored this article, or one of its places, meanwhile: the retry finds them.
                 if self.has(article.id):
                     return False
-                if attempt == 2:
+                if attempt == _ADD_ATTEMPTS - 1:
                     raise
         return False  # unreachable
 
     def _insert(self, article: Article, mentions: Sequence[ResolvedMention]) -> bool:
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             if session.get(_ArticleRow, article.id) is not None:
                 return False
             row = _ArticleRow(
@@ -212,42 +376,37 @@ class Store:
                 ingested_at=_utc(self._clock()),
             )
             session.add(row)
+            # Places in one fixed order, so that two writers sharing new places cannot deadlock.
+            keys = {m: _place_key(m) for m in mentions}
             places: dict[tuple, _PlaceRow] = {}
+            for m in sorted(mentions, key=lambda m: keys[m]):
+                if keys[m] not in places:
+                    places[keys[m]] = self._place(session, keys[m], m)
             for m in mentions:
-                place = self._place(session, m, places)
                 row.mentions.append(
-                    _MentionRow(place=place, start=m.start, end=m.end, text=m.text, score=float(m.score))
+                    _MentionRow(place=places[keys[m]], start=m.start, end=m.end, text=m.text, score=float(m.score))
                 )
         return True
 
     @staticmethod
-    def _place(session: Session, m: ResolvedMention, cache: dict[tuple, _PlaceRow]) -> _PlaceRow:
+    def _place(session: Session, key: tuple, m: ResolvedMention) -> _PlaceRow:
         """The existing place row with this name, feature and position, or a new one."""
-        key = (m.name, m.feature, round(m.lat, _COORD_DIGITS), round(m.lon, _COORD_DIGITS))
-        if key in cache:
-            return cache[key]
+        name, feature, lat, lon = key
         place = session.scalars(
             select(_PlaceRow).where(
-                _PlaceRow.name == key[0], _PlaceRow.feature == key[1], _PlaceRow.lat == key[2], _PlaceRow.lon == key[3]
+                _PlaceRow.name == name, _PlaceRow.feature == feature, _PlaceRow.lat == lat, _PlaceRow.lon == lon
             )
         ).first()
         if place is None:
             place = _PlaceRow(
-                name=key[0],
-                feature=key[1],
-                lat=key[2],
-                lon=key[3],
-                country=m.country,
-                geonameid=m.geonameid,
-                source=m.source,
+                name=name, feature=feature, lat=lat, lon=lon, country=m.country, geonameid=m.geonameid, source=m.source
             )
             session.add(place)
-        cache[key] = place
         return place
 
     def delete(self, article_id: str) -> bool:
         """Remove an article, its mentions, and places no other article mentions."""
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(_ArticleRow, article_id)
             if row is None:
                 return False
@@ -266,6 +425,16 @@ class Store:
     def has(self, article_id: str) -> bool:
         with Session(self._engine) as session:
             return session.get(_ArticleRow, article_id) is not None
+
+    def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are stored (one query per 500 ids): a batch skips them before parsing."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        with Session(self._engine) as session:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                found.update(session.scalars(select(_ArticleRow.id).where(_ArticleRow.id.in_(chunk))))
+        return found
 
     def article(self, article_id: str) -> Article | None:
         with Session(self._engine) as session:
@@ -288,14 +457,21 @@ class Store:
             )
             return [_to_mention(r) for r in rows]
 
-    def mention_frame(self) -> pd.DataFrame:
-        """One row per mention with its article's metadata and the sentence it sits in."""
+    def mention_frame(self, bbox: Sequence[float] | None = None) -> pd.DataFrame:
+        """One row per mention with its article's metadata and the sentence it sits in.
+
+        bbox: (west, south, east, north) in degrees keeps the mentions of places inside it (edges
+        included; west > east crosses the antimeridian). On PostGIS the database filters on the
+        spatial index.
+        """
         query = (
             select(_MentionRow, _ArticleRow, _PlaceRow)
             .join(_ArticleRow, _MentionRow.article_id == _ArticleRow.id)
             .join(_PlaceRow, _MentionRow.place_id == _PlaceRow.id)
             .order_by(_ArticleRow.ingested_at.desc(), _ArticleRow.id, _MentionRow.start, _MentionRow.id)
         )
+        if bbox is not None:
+            query = query.where(_in_bbox(self.postgis, _check_bbox(bbox)))
         records = []
         with Session(self._engine) as session:
             for m, a, p in session.execute(query):
@@ -334,6 +510,43 @@ class Store:
             }
         )
 
+    def places_within(self, lat: float, lon: float, km: float) -> pd.DataFrame:
+        """Stored places within km of (lat, lon), nearest first (columns: PLACE_COLUMNS).
+
+        Distances are great-circle kilometres on the mean-radius sphere; "mentions" and "articles" count
+        how often and where each place is named. On PostGIS the database filters with ST_DWithin on the
+        geography index; elsewhere with a lat/lon box and the same distance in SQL.
+        """
+        lat, lon, km = float(lat), float(lon), float(km)
+        _check_point(lat, lon)
+        if not (math.isfinite(km) and km >= 0):
+            raise ValueError(f"km must be a finite distance >= 0, got {km}")
+        dist = _distance_expr(self.postgis, lat, lon).label("distance_km")
+        query = (
+            select(
+                _PlaceRow.name,
+                _PlaceRow.lat,
+                _PlaceRow.lon,
+                _PlaceRow.feature,
+                _PlaceRow.country,
+                _PlaceRow.geonameid,
+                func.count(_MentionRow.id).label("mentions"),
+                func.count(distinct(_MentionRow.article_id)).label("articles"),
+                dist,
+            )
+            .join(_MentionRow, _MentionRow.place_id == _PlaceRow.id)
+            .where(_within(self.postgis, lat, lon, km))
+            .group_by(_PlaceRow.id)
+            .order_by(dist, _PlaceRow.name, _PlaceRow.id)
+        )
+        with Session(self._engine) as session:
+            rows = [tuple(r) for r in session.execute(query)]
+        frame = pd.DataFrame.from_records(rows, columns=PLACE_COLUMNS)
+        return frame.astype(
+            {"lat": "float64", "lon": "float64", "geonameid": "Int64", "mentions": "int64", "articles": "int64",
+             "distance_km": "float64"}
+        )
+
     def counts(self) -> dict[str, int]:
         with Session(self._engine) as session:
             return {
@@ -341,3 +554,7 @@ class Store:
                 "mentions": session.scalar(select(func.count()).select_from(_MentionRow)) or 0,
                 "places": session.scalar(select(func.count()).select_from(_PlaceRow)) or 0,
             }
+
+
+def _place_key(m: ResolvedMention) -> tuple[str, str, float, float]:
+    return (m.name, m.feature, round(m.lat, _COORD_DIGITS), round(m.lon, _COORD_DIGITS))

@@ -8,6 +8,7 @@ import pytest
 
 from geo.store import FRAME_COLUMNS, Store
 from geo.types import Article, ResolvedMention
+from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
 
 TEXT = (
     "Government forces shelled positions east of Homs on Monday. "
@@ -34,8 +35,9 @@ def mentions_of(text: str, *names: str) -> list[ResolvedMention]:
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite'}")
+def store(store_url) -> Store:
+    """A new store on each backend: SQLite, and PostGIS when TEST_POSTGIS_URL is set."""
+    return Store(store_url)
 
 
 def test_creates_the_database_file_and_its_folder(tmp_path):
@@ -148,7 +150,8 @@ def test_mention_outside_the_text_is_refused(store):
     assert not store.has(article.id)
 
 
-def test_sqlite_pragmas(store):
+def test_sqlite_pragmas(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
     with store._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

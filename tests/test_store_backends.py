@@ -1,0 +1,410 @@
+"""Store on both backends: SQLite and PostgreSQL+PostGIS, chosen by the URL.
+
+The `store_url` fixture gives a fresh, empty database of each backend; tests/test_store.py runs its whole
+suite on it too. PostGIS needs TEST_POSTGIS_URL (`export TEST_POSTGIS_URL="$(bash scripts/start_postgis.sh)"`):
+without it the PostGIS cases are skipped, except in CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from geo.store import (
+    MIGRATIONS_DIR,
+    PLACE_COLUMNS,
+    SCHEMA_HEAD,
+    Store,
+    _Base,
+    distance_km,
+    engine_for,
+    schema_revision,
+)
+from geo.types import Article, ResolvedMention
+
+BACKENDS = ["sqlite", "postgis"]
+STORE_TABLES = ("mentions", "places", "articles", "alembic_version")
+
+
+def postgis_base_url() -> str:
+    url = os.environ.get("TEST_POSTGIS_URL")
+    if url:
+        return url
+    reason = "TEST_POSTGIS_URL is not set (start a server with: export TEST_POSTGIS_URL=\"$(bash scripts/start_postgis.sh)\")"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must test PostGIS: {reason}")
+    pytest.skip(reason)
+
+
+def _fresh_postgis_db(base: str) -> Iterator[str]:
+    """A new database copied from the one at `base` (which has the postgis extension), dropped afterwards.
+
+    Where databases cannot be created (no CREATEDB right, template busy), the base database itself is
+    used, emptied of the store's tables before and after.
+    """
+    parsed = make_url(base)
+    name = f"cm_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE {name} TEMPLATE "{parsed.database}"')
+    except Exception:  # noqa: BLE001 - any refusal: fall back to the base database
+        admin.dispose()
+        _drop_store_tables(base)
+        yield base
+        _drop_store_tables(base)
+        return
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def _drop_store_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS " + ", ".join(STORE_TABLES) + " CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file, or a PostGIS database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'nested' / 'db.sqlite'}"
+    else:
+        yield from _fresh_postgis_db(postgis_base_url())
+
+
+@pytest.fixture
+def store(store_url) -> Store:
+    return Store(store_url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+TOWNS = {  # name: (lat, lon, country)
+    "Homs": (34.72682, 36.72339, "SY"),
+    "Tadmur": (34.56, 38.26667, "SY"),
+    "Damascus": (33.5102, 36.29128, "SY"),
+    "Aleppo": (36.20278, 37.15861, "SY"),
+    "Kharkiv": (49.98081, 36.25272, "UA"),
+    "Kyiv": (50.45466, 30.5238, "UA"),
+    "Suva": (-18.14161, 178.44149, "FJ"),
+    "Taveuni": (-16.85, -179.95, "FJ"),  # east of the antimeridian
+}
+
+
+def mention(text: str, name: str, score: float = 0.8) -> ResolvedMention:
+    lat, lon, country = TOWNS[name]
+    start = text.index(name)
+    return ResolvedMention(start=start, end=start + len(name), text=name, name=name, lat=lat, lon=lon,
+                           feature="city", country=country, score=score)
+
+
+def add_text(store: Store, text: str, *names: str) -> Article:
+    article = Article(text=text)
+    store.add(article, [mention(text, n) for n in names])
+    return article
+
+
+@pytest.fixture
+def filled(store) -> Store:
+    add_text(store, "Shelling hit Homs and Damascus; a convoy left for Tadmur.", "Homs", "Damascus", "Tadmur")
+    add_text(store, "Fighting near Aleppo and Homs continued.", "Aleppo", "Homs")
+    add_text(store, "Drones struck Kharkiv; sirens in Kyiv.", "Kharkiv", "Kyiv")
+    add_text(store, "Ferries from Suva reached Taveuni.", "Suva", "Taveuni")
+    return store
+
+
+def statements(store: Store) -> list[str]:
+    """SQL sent by the store from now on (to check what runs in the database)."""
+    seen: list[str] = []
+    event.listen(store._engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+# ----------------------------------------------------------------------------- migrations
+
+
+def test_schema_head_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
+
+
+def test_new_database_is_migrated_to_head(store):
+    assert schema_revision(store._engine) == SCHEMA_HEAD
+    assert store.counts() == {"articles": 0, "mentions": 0, "places": 0}
+
+
+def test_migrations_match_the_models(store):
+    """What the migrations build is what the models describe (PostGIS adds only geom and its indexes)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    def include(obj, name, type_, reflected, compare_to):
+        return not (name in {"geom", "ix_places_geom", "ix_places_geog", "spatial_ref_sys"} or name == "alembic_version")
+
+    with store._engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": include, "compare_type": True})
+        assert compare_metadata(ctx, _Base.metadata) == []
+
+
+def test_database_made_before_migrations_is_adopted(store_url):
+    """A store created by create_all (before Alembic) keeps its data and is brought to the newest schema."""
+    engine = engine_for(store_url)
+    _Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO articles (id, text, ingested_at) VALUES ('a1', 'Shelling in Homs.', :t)"),
+                     {"t": "2024-01-01 00:00:00+00:00"})
+        conn.execute(text("INSERT INTO places (name, lat, lon, feature) VALUES ('Homs', 34.72682, 36.72339, 'city')"))
+        conn.execute(text("INSERT INTO mentions (article_id, place_id, start, \"end\", text, score) "
+                          "SELECT 'a1', id, 12, 16, 'Homs', 0.9 FROM places"))
+    engine.dispose()
+    store = Store(store_url)
+    assert schema_revision(store._engine) == SCHEMA_HEAD
+    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1}
+    assert list(store.places_within(34.7, 36.7, 10)["name"]) == ["Homs"]  # geom filled in for old rows too
+
+
+def test_existing_database_opens_without_alembic(sqlite_url, monkeypatch):
+    Store(sqlite_url)
+    import alembic.command
+
+    def refuse(*_a, **_k):
+        raise AssertionError("an up-to-date database must not run migrations")
+
+    monkeypatch.setattr(alembic.command, "upgrade", refuse)
+    best = min(_timed(lambda: Store(sqlite_url)) for _ in range(3))
+    assert best < 0.3, f"opening an existing SQLite store took {best:.3f} s"
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def test_downgrade_and_upgrade_again(filled):
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with filled._engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001_initial")
+    assert schema_revision(filled._engine) == "0001_initial"
+    if filled.postgis:
+        with filled._engine.connect() as conn:
+            assert not conn.execute(text("SELECT 1 FROM information_schema.columns "
+                                         "WHERE table_name = 'places' AND column_name = 'geom'")).scalar()
+    again = Store(filled.url)
+    assert schema_revision(again._engine) == SCHEMA_HEAD
+    assert list(again.places_within(34.72682, 36.72339, 1)["name"]) == ["Homs"]
+
+
+def test_newer_schema_than_the_code_is_a_clear_error(sqlite_url):
+    store = Store(sqlite_url)
+    with store._engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    with pytest.raises(RuntimeError, match="cannot upgrade the database schema"):
+        Store(sqlite_url)
+
+
+def test_postgresql_without_postgis_is_a_clear_error(store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    if store_url == os.environ.get("TEST_POSTGIS_URL"):
+        pytest.skip("needs a database of its own (the server refused to create one)")
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP EXTENSION postgis")
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = 'cm_plain_user'")).scalar():
+            conn.exec_driver_sql("CREATE ROLE cm_plain_user LOGIN")
+        conn.exec_driver_sql(f'GRANT ALL ON DATABASE "{make_url(store_url).database}" TO cm_plain_user')
+        conn.exec_driver_sql("GRANT ALL ON SCHEMA public TO cm_plain_user")
+    engine.dispose()
+    plain = make_url(store_url).set(username="cm_plain_user").render_as_string(hide_password=False)
+    with pytest.raises(RuntimeError, match="CREATE EXTENSION postgis"):
+        Store(plain)
+
+
+# ----------------------------------------------------------------------------- spatial
+
+
+def test_postgis_geometry_follows_lat_lon(filled):
+    if not filled.postgis:
+        pytest.skip("PostGIS only")
+    with filled._engine.begin() as conn:
+        rows = conn.execute(text("SELECT name, ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM places")).all()
+        assert {(n, round(x, 5), round(y, 5), srid) for n, x, y, srid in rows} == {
+            (n, round(lon, 5), round(lat, 5), 4326) for n, (lat, lon, _c) in TOWNS.items()
+        }
+        conn.execute(text("UPDATE places SET lat = 35.0, lon = 37.0 WHERE name = 'Homs'"))
+        assert conn.execute(text("SELECT ST_AsText(geom) FROM places WHERE name = 'Homs'")).scalar() == "POINT(37 35)"
+
+
+def test_places_within_nearest_first(filled):
+    frame = filled.places_within(34.72682, 36.72339, 200)  # Homs
+    assert list(frame.columns) == PLACE_COLUMNS
+    assert list(frame["name"]) == ["Homs", "Damascus", "Tadmur", "Aleppo"]  # 0, 141, 142, 169 km
+    homs = frame.iloc[0]
+    assert homs["distance_km"] == pytest.approx(0, abs=1e-6)
+    assert (homs["mentions"], homs["articles"]) == (2, 2)
+    for row in frame.itertuples():  # the same sphere on both backends
+        assert row.distance_km == pytest.approx(distance_km(34.72682, 36.72339, row.lat, row.lon), rel=1e-6)
+    assert list(filled.places_within(34.72682, 36.72339, 141.5)["name"]) == ["Homs", "Damascus"]
+    assert filled.places_within(0, 0, 100).empty
+
+
+def test_places_within_across_the_antimeridian(filled):
+    frame = filled.places_within(-17.5, 179.9, 300)
+    assert sorted(frame["name"]) == ["Suva", "Taveuni"]
+    assert frame["distance_km"].max() < 300
+
+
+def test_places_within_validates(store):
+    with pytest.raises(ValueError):
+        store.places_within(91, 0, 10)
+    with pytest.raises(ValueError):
+        store.places_within(0, 0, -1)
+
+
+def test_mention_frame_bbox(filled):
+    syria = filled.mention_frame(bbox=(35.5, 32.0, 42.5, 37.5))
+    assert sorted(syria["name"]) == ["Aleppo", "Damascus", "Homs", "Homs", "Tadmur"]
+    assert sorted(filled.mention_frame(bbox=(30.0, 49.0, 37.0, 51.0))["name"]) == ["Kharkiv", "Kyiv"]
+    fiji = filled.mention_frame(bbox=(178.0, -19.0, -179.0, -16.0))  # west > east: across the antimeridian
+    assert sorted(fiji["name"]) == ["Suva", "Taveuni"]
+    assert len(filled.mention_frame()) == 9
+    assert filled.mention_frame(bbox=(0, 0, 1, 1)).empty
+    with pytest.raises(ValueError):
+        filled.mention_frame(bbox=(0, 10, 1, 5))
+
+
+def test_spatial_filters_run_in_the_database(filled):
+    seen = statements(filled)
+    filled.places_within(34.7, 36.7, 50)
+    filled.mention_frame(bbox=(35.5, 32.0, 42.5, 37.5))
+    sql = "\n".join(seen)
+    if filled.postgis:
+        assert "ST_DWithin(CAST(places.geom AS geography)" in sql and "places.geom && ST_MakeEnvelope" in sql
+    else:
+        assert "places.lat BETWEEN" in sql and "conflictmap_distance_km(places.lat, places.lon" in sql
+
+
+def test_postgis_filters_use_the_spatial_indexes(filled):
+    if not filled.postgis:
+        pytest.skip("PostGIS only")
+    from sqlalchemy.dialects import postgresql
+
+    from geo.store import _in_bbox, _within
+
+    with filled._engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for cond, index in [(_within(True, 34.7, 36.7, 50), "ix_places_geog"),
+                            (_in_bbox(True, (35.5, 32.0, 42.5, 37.5)), "ix_places_geom")]:
+            where = cond.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN SELECT id FROM places WHERE {where}"))
+            assert index in plan, plan
+
+
+# ----------------------------------------------------------------------------- concurrency
+
+
+def test_a_writer_that_loses_the_race_reports_already_stored(store, monkeypatch):
+    """Another writer stored the article after this one looked: the insert fails, the retry sees it."""
+    import geo.store
+
+    article = Article(text="Shelling hit Homs overnight.")
+    assert Store(store.url).add(article, [mention(article.text, "Homs")]) is True
+    real = geo.store.Session
+    calls = {"missed": 0}
+
+    class StaleSession(real):
+        def get(self, entity, ident, **kw):
+            if entity is geo.store._ArticleRow and not calls["missed"]:
+                calls["missed"] += 1
+                return None  # the look-up that happened before the other writer committed
+            return super().get(entity, ident, **kw)
+
+    monkeypatch.setattr(geo.store, "Session", StaleSession)
+    assert store.add(article, [mention(article.text, "Homs")]) is False
+    assert calls["missed"] == 1
+    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1}
+
+
+N_RACE = 24
+
+
+def _race_worker(url: str, worker: int, barrier, results) -> None:
+    store = Store(url)
+    names = list(TOWNS)
+    out = []
+    for i in range(N_RACE):
+        # The same article from both processes at once; its places are new, and each process meets them
+        # in a different order.
+        picked = [names[(i + k) % len(names)] for k in range(3)]
+        text_ = f"Report {i}: fighting near " + ", ".join(picked) + "."
+        barrier.wait(timeout=60)
+        out.append(store.add(Article(text=text_), [mention(text_, n) for n in (picked if worker else picked[::-1])]))
+        # A different article per process that shares a place with the other's.
+        own = f"Bulletin {i} from writer {worker}: shelling in {names[i % len(names)]}."
+        barrier.wait(timeout=60)
+        out.append(store.add(Article(text=own), [mention(own, names[i % len(names)])]))
+    results.put((worker, out))
+
+
+def test_two_processes_ingesting_the_same_articles_store_each_once(store):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_race_worker, args=(store.url, w, barrier, results)) for w in (0, 1)]
+    for p in procs:
+        p.start()
+    got = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    shared = [(got[0][2 * i], got[1][2 * i]) for i in range(N_RACE)]
+    assert all(sorted(pair) == [False, True] for pair in shared), shared  # each shared article: one winner
+    assert all(got[w][2 * i + 1] for w in (0, 1) for i in range(N_RACE))  # own articles: all stored
+    counts = store.counts()
+    assert counts["articles"] == 3 * N_RACE
+    assert counts["mentions"] == 3 * N_RACE + 2 * N_RACE
+    assert counts["places"] == len(TOWNS)
+
+
+def test_stored_ids(store):
+    a = add_text(store, "Shelling hit Homs.", "Homs")
+    missing = Article(text="Not stored.").id
+    assert store.stored_ids([a.id, missing, a.id]) == {a.id}
+    assert store.stored_ids([]) == set()
+    many = [Article(text=f"n{i}").id for i in range(1200)] + [a.id]
+    assert store.stored_ids(many) == {a.id}
+
+
+def test_sqlite_writers_take_the_lock_up_front(sqlite_url):
+    """Writers BEGIN IMMEDIATE: a second writer waits for the lock instead of failing mid-transaction."""
+    store = Store(sqlite_url)
+    seen = statements(store)
+    add_text(store, "Shelling hit Homs.", "Homs")
+    assert seen[0] == "BEGIN IMMEDIATE"
+    seen.clear()
+    store.has("x")
+    assert seen[0] == "BEGIN"
