@@ -1,0 +1,81 @@
+"""Time each export format on the demo articles: `python scripts/bench_exports.py [--repeat N]`.
+
+The demo articles are geoparsed into a temporary SQLite store first (not timed); each export is then
+run on the store's whole mention frame with the layers the CLI would load, and the best of N runs is
+printed with the output's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geo import exports  # noqa: E402
+from geo.config import DATA_DIR, INDEX_DIR  # noqa: E402
+from geo.demo import load_demo  # noqa: E402
+from geo.exports.browser import unavailable_reason  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.layers.airbases import airbases_from  # noqa: E402
+from geo.layers.roads import load_roads  # noqa: E402
+from geo.mapstate import MapState  # noqa: E402
+from geo.pipeline import default_geoparser  # noqa: E402
+from geo.store import Store  # noqa: E402
+
+
+def _best(fn, repeat: int) -> tuple[float, bytes]:
+    best, out = float("inf"), b""
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
+        t = time.perf_counter()
+        parser = default_geoparser()
+        load_demo(store, parser.parse)
+        print(f"demo store: {store.counts()} (geoparsed in {time.perf_counter() - t:.1f} s, not counted)")
+        gazetteer = Gazetteer(INDEX_DIR)
+        layers = {"airbases": airbases_from(gazetteer), "roads": load_roads(gazetteer, DATA_DIR / "layers" / "user")}
+        state = MapState()
+        frame = state.apply(store.mention_frame())
+
+        jobs = {
+            "geojson": lambda: exports.to_geojson(frame),
+            "csv": lambda: exports.to_csv(frame),
+            "kml": lambda: exports.to_kml(frame),
+            "gpkg": lambda: exports.to_gpkg(frame),
+            "html": lambda: exports.to_html(frame, state, title="Demo", **layers),
+        }
+        briefing = exports.Briefing(title="Demo briefing", banner="UNCLASSIFIED")
+        renderers = ["static"] + (["browser"] if unavailable_reason() is None else [])
+        for renderer in renderers:
+            for fmt, size in (("png", "1920x1080"), ("png", "1920x1080@2x"), ("pdf", "A4")):
+                b = exports.Briefing(**{**briefing.__dict__, "size": size})
+                jobs[f"{fmt} {size} ({renderer})"] = (
+                    lambda fmt=fmt, b=b, renderer=renderer: exports.render(frame, state, b, fmt, renderer=renderer, **layers).data
+                )
+        if len(renderers) == 1:
+            print(f"browser renderer skipped: {unavailable_reason()}")
+        print(f"{len(frame)} mentions; best of {args.repeat} run(s)\n")
+        print(f"{'export':<32} {'seconds':>8} {'bytes':>12}")
+        for name, fn in jobs.items():
+            secs, out = _best(fn, args.repeat)
+            print(f"{name:<32} {secs:>8.3f} {len(out):>12,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
