@@ -63,7 +63,8 @@ def unavailable_reason(executable: str = CHROMIUM) -> str | None:
 class PlaceLabels(folium.MacroElement):
     """Place names beside their circles, with the numbers of the listed articles that name them.
 
-    Most-mentioned first; a label that would overlap one already shown, or leave the map, is hidden.
+    Most-mentioned first; a label that would overlap a circle or a label already shown, or leave the map,
+    is hidden (as the static renderer does).
     Names are set as text (textContent), never as markup.
     """
 
@@ -80,6 +81,7 @@ class PlaceLabels(folium.MacroElement):
                     var span = document.createElement("span");
                     span.className = "cm-place-label";
                     span.style.left = p.gap + "px";
+                    span.dataset.gap = p.gap;
                     span.textContent = p.text;
                     L.marker([p.lat, p.lon], {
                         pane: "cmLabels", interactive: false, keyboard: false,
@@ -88,13 +90,29 @@ class PlaceLabels(folium.MacroElement):
                 });
                 window.cmPlaceLabels = function () {
                     var box = map.getContainer().getBoundingClientRect();
+                    document.querySelectorAll("path.cm-place").forEach(function (c) {
+                        var r = c.getBoundingClientRect();
+                        if (r.width > 0) { kept.push({left: r.left + 1, right: r.right - 1, top: r.top + 1, bottom: r.bottom - 1}); }
+                    });
+                    var spots = [  // right, left, above, below the circle
+                        function (st, g) { st.left = g + "px"; st.right = st.top = "auto"; st.transform = "translateY(-50%)"; },
+                        function (st, g) { st.right = g + "px"; st.left = st.top = "auto"; st.transform = "translateY(-50%)"; },
+                        function (st, g) { st.left = "0"; st.right = "auto"; st.top = -g + "px"; st.transform = "translate(-50%, -100%)"; },
+                        function (st, g) { st.left = "0"; st.right = "auto"; st.top = g + "px"; st.transform = "translate(-50%, 0)"; }
+                    ];
                     document.querySelectorAll(".cm-place-label").forEach(function (el) {
-                        var r = el.getBoundingClientRect();
-                        var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-                        var clash = kept.some(function (k) {
-                            return !(r.right < k.left || r.left > k.right || r.bottom < k.top || r.top > k.bottom);
+                        var gap = parseFloat(el.dataset.gap);
+                        var placed = spots.some(function (spot) {
+                            spot(el.style, gap);
+                            var r = el.getBoundingClientRect();
+                            var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+                            var clash = kept.some(function (k) {
+                                return !(r.right < k.left || r.left > k.right || r.bottom < k.top || r.top > k.bottom);
+                            });
+                            if (inside && !clash) { kept.push(r); return true; }
+                            return false;
                         });
-                        if (!inside || clash) { el.style.display = "none"; } else { kept.push(r); }
+                        if (!placed) { el.style.display = "none"; }
                     });
                 };
             })({{ this._parent.get_name() }});
@@ -140,7 +158,8 @@ body { display: grid; grid-template-columns: minmax(0, 1fr) %(panel)spx; grid-te
 .cm-head .when { text-align: right; white-space: nowrap; }
 .cm-head .when b { font-size: 16px; } .cm-head .when div { font-size: 12.5px; color: #5b6470; margin-top: 4px; }
 .cm-head .titles { min-width: 0; }
-.folium-map { grid-area: map; margin-left: 16px; border: 1px solid #6b7480; min-height: 0; }
+.folium-map { grid-area: map; margin-left: 16px; border: 1px solid #6b7480; min-height: 0;
+  width: auto !important; height: auto !important; }  /* the grid cell, not 100%% plus the margin */
 .cm-north { grid-area: map; justify-self: end; align-self: start; z-index: 1000; margin: 10px 10px 0 0;
   background: rgba(255,255,255,.85); border-radius: 4px; padding: 2px 4px 0; line-height: 0; }
 .cm-side { grid-area: side; margin-right: 16px; overflow: hidden; min-height: 0; font-size: 12.5px; }
@@ -163,7 +182,7 @@ body { display: grid; grid-template-columns: minmax(0, 1fr) %(panel)spx; grid-te
   font-size: 10px; color: #5b6470; }
 .cm-foot span:first-child { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .cm-foot span:last-child { white-space: nowrap; }
-.cm-place-label { position: absolute; transform: translateY(-50%%); white-space: nowrap; font: 700 11.5px/1.2 "DejaVu Sans", sans-serif;
+.cm-place-label { position: absolute; top: 0; transform: translateY(-50%%); white-space: nowrap; font: 700 11.5px/1.2 "DejaVu Sans", sans-serif;
   color: #1d2733; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff, 0 0 1px #fff; }
 /* a slide, not an app: no zoom buttons, layer switcher or the map's own key and credits (both are on the page) */
 .leaflet-control-zoom, .leaflet-control-layers, .cm-legend, .leaflet-control-attribution { display: none !important; }

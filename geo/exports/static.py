@@ -400,7 +400,7 @@ def render_figure(
     y_body = _header(p, top) + 12 * k
     y_foot = _footer(p, bottom)
     panel_w = max(p.W * 0.27, 230 * k)
-    map_box = (m, y_body, p.W - 3 * m - panel_w + m, y_foot - y_body)  # x, y, w, h in points
+    map_box = (m, y_body, p.W - 3 * m - panel_w, y_foot - y_body)  # x, y, w, h in points; the panel ends m from the edge
     mx, my, mw, mh = map_box
     ax = p.fig.add_axes((mx / p.W, 1 - (my + mh) / p.H, mw / p.W, mh / p.H), zorder=1)
     extent_z = view_extent(state, layout.bounds, mw / 72 * CSS_PX_PER_IN, mh / 72 * CSS_PX_PER_IN)
