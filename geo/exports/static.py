@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from functools import lru_cache
 
 import geopandas as gpd
@@ -339,8 +338,11 @@ def _draw_places(ax, places: pd.DataFrame, article_numbers: dict, extent, k: flo
             t.remove()
 
 
-def _scale_bar(p: _Page, ax, extent, map_box) -> None:
-    """A bar of a round number of kilometres, true at the map's centre latitude, bottom left."""
+def _scale_bar(p: _Page, extent, map_box) -> None:
+    """A bar of a round number of kilometres, true at the map's centre latitude, bottom left.
+
+    Web Mercator stretches distances by 1/cos(latitude), so the bar says at which latitude it holds.
+    """
     xmin, ymin, xmax, ymax = extent
     x, y, w, h = map_box  # points on the page
     k = p.k
@@ -349,18 +351,17 @@ def _scale_bar(p: _Page, ax, extent, map_box) -> None:
     km = nice_scale_km(km_per_pt * w * 0.22)
     length = km / km_per_pt
     x0, y0 = x + 12 * k, y + h - 14 * k
-    p.ov.add_patch(FancyBboxPatch((x0 - 6 * k, y0 - 22 * k), length + 12 * k + 34 * k, 30 * k,
+    p.ov.add_patch(FancyBboxPatch((x0 - 6 * k, y0 - 22 * k), length + 46 * k, 30 * k,
                                   boxstyle=f"round,pad=0,rounding_size={3 * k}", facecolor="white", alpha=0.85,
                                   edgecolor="none", zorder=6))
     seg = length / 4
     for i in range(4):
         p.rect(x0 + i * seg, y0 - 4 * k, seg, 4 * k, facecolor=INK if i % 2 == 0 else "white", edgecolor=INK,
                lw=0.6 * k, zorder=7)
-    unit = "km"
-    for frac, val in ((0, 0), (0.5, km / 2), (1, km)):
-        txt = f"{val:g}" + (f" {unit}" if frac == 1 else "")
-        p.text(x0 + frac * length, y0 - 7 * k, txt, 7.5, ha="left" if frac == 1 and False else "center",
-               va="bottom", zorder=8)
+    for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
+        ha = "left" if frac == 1 else "center"
+        dx = -3 * k if frac == 1 else 0
+        p.text(x0 + frac * length + dx, y0 - 7 * k, label, 7.5, ha=ha, va="bottom", zorder=8)
     hemi = "N" if lat_c >= 0 else "S"
     p.text(x0 + length + 8 * k, y0 - 2 * k, f"at {abs(lat_c):.0f}°{hemi}", 6.5, color=MUTED, va="center", zorder=8)
 
@@ -403,15 +404,15 @@ def render_figure(
     map_box = (m, y_body, p.W - 3 * m - panel_w, y_foot - y_body)  # x, y, w, h in points; the panel ends m from the edge
     mx, my, mw, mh = map_box
     ax = p.fig.add_axes((mx / p.W, 1 - (my + mh) / p.H, mw / p.W, mh / p.H), zorder=1)
-    extent_z = view_extent(state, layout.bounds, mw / 72 * CSS_PX_PER_IN, mh / 72 * CSS_PX_PER_IN)
-    extent, zoom = extent_z[:4], extent_z[4]
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
+    # The area the browser would show in a map box of this size (points → CSS pixels: 96 per inch).
+    x0, y0, x1, y1, zoom = view_extent(state, layout.bounds, mw / 72 * CSS_PX_PER_IN, mh / 72 * CSS_PX_PER_IN)
+    extent = (x0, y0, x1, y1)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_autoscale_on(False)  # GeoPandas would fit the axes to what it plots
     ax.set_aspect("auto")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_edgecolor("#6b7480")
         spine.set_linewidth(0.8 * k)
@@ -422,11 +423,12 @@ def render_figure(
         _draw_airfields(ax, airbases, extent, layout.bounds, k)
     if "places" in state.layers:
         _draw_places(ax, layout.places, layout.place_articles, extent, k)
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_xlabel("")  # GeoPandas labels the axes with the CRS's units
+    ax.set_aspect("auto")  # GeoPandas sets an equal aspect, which would shrink the box
+    ax.set_xlabel("")  # and labels the axes with the CRS's units
     ax.set_ylabel("")
-    _scale_bar(p, ax, extent, map_box)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    _scale_bar(p, extent, map_box)
     _north_arrow(p, map_box)
     _panel(p, mx + mw + m, y_body, panel_w, y_foot)
     return p.fig
