@@ -470,3 +470,13 @@ def test_cli_static_png_and_errors(store, tmp_path):
     assert bad.returncode == 2 and "banner colour" in bad.stderr
     bad = _cli("--db", store.url, "-o", str(tmp_path / "x.docx"))
     assert bad.returncode == 2 and "--format" in bad.stderr
+
+
+def test_cli_starts_from_a_dashboard_link(store, tmp_path):
+    out = tmp_path / "link.geojson"
+    res = _cli("--db", store.url, "--link", "http://localhost:8501/?sources=Levant%20Desk&features=city", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert sorted(f["properties"]["name"] for f in json.loads(out.read_bytes())["features"]) == ["Damascus", "Homs"]
+    res = _cli("--db", store.url, "--link", "sources=Levant%20Desk", "--source", "Demo Wire", "-o", str(out))
+    assert res.returncode == 0, res.stderr  # a flag overrides the link
+    assert {f["properties"]["source"] for f in json.loads(out.read_bytes())["features"]} == {"Demo Wire"}
