@@ -446,8 +446,9 @@ def render_static(
     if fmt == "png":
         fig.savefig(buf, format="png", dpi=layout.briefing.page.png_ppi, facecolor="white")
     elif fmt == "pdf":
-        fig.savefig(buf, format="pdf", facecolor="white",
-                    metadata={"Title": layout.title or "Conflict Map briefing", "Creator": "Conflict Map"})
+        with matplotlib.rc_context({"pdf.fonttype": 42}):  # TrueType: text stays selectable and searchable
+            fig.savefig(buf, format="pdf", facecolor="white",
+                        metadata={"Title": layout.title or "Conflict Map briefing", "Creator": "Conflict Map"})
     else:
         raise ValueError(f"the static renderer writes png or pdf, not {fmt!r}")
     return buf.getvalue()
