@@ -65,22 +65,28 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     from geo.pipeline import default_geoparser
 
     parser = default_geoparser(Path(args.index) if args.index else config.INDEX_DIR)
-    joiner = None
+    joiner = extractor = None
     if args.join:
         from geo.joins import default_joiner
 
         joiner = default_joiner(parser.gazetteer)
+    if args.events:
+        from geo.events import EventExtractor
+
+        extractor = EventExtractor()
+    from tqdm import tqdm
+
+    docs = list(_documents(args.input))  # read (and validate) everything before writing anything
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output and args.output != "-" else sys.stdout
     try:
-        from tqdm import tqdm
-
-        docs = list(_documents(args.input))
         for doc in tqdm(docs, disable=len(docs) < 20, file=sys.stderr, unit="doc", desc="geoparse"):
             text = doc["text"]
             mentions = parser.parse(text)
             record: dict = {"id": doc.get("id"), "mentions": [m.to_json() for m in mentions]}
             if joiner is not None:
                 record.update(joiner.join_document(text, mentions))
+            if extractor is not None:
+                record["events"] = [e.to_json() for e in extractor.extract(text, mentions)]
             if doc.get("_write_text"):
                 record["text"] = text
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -300,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("input")
     g.add_argument("-o", "--output", help="output JSONL (default: stdout)")
     g.add_argument("--join", action="store_true", help="add nearby air bases, roads, cities and regions, and routes")
+    g.add_argument("--events", action="store_true",
+                   help="add events (ACLED type, actors, place, precision, modality, evidence offsets)")
     g.add_argument("--index", help="gazetteer index folder (default: data/index)")
     g.set_defaults(func=cmd_geoparse)
 

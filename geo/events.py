@@ -170,7 +170,8 @@ _AIR_WEAPONS = ("drone", "jets", "warplanes", "aircraft", "bombers", "helicopter
 def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[ResolvedMention], trig_end: int = -1):
     """The place the trigger attaches to, and how precisely: after the trigger first, then before it."""
     after = [p for p in places if p.start >= trig_start]
-    before = [p for p in places if p.end <= trig_start][::-1]
+    # A place right before the trigger is its subject ("Russia struck"), not where it happened.
+    before = [p for p in places if p.end <= trig_start and text[p.end:trig_start].strip()][::-1]
     for p in after[:1]:
         if trig_end > 0 and _DIRECT_OBJECT.match(text[trig_end:p.start]):
             return p, 3 if p.feature in ("region", "country", "continent") else 1  # "Shelling hit Homs"

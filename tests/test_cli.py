@@ -85,3 +85,14 @@ def test_ingest_stores_each_article_once(tmp_path):
     store = Store(db)
     assert store.counts()["articles"] == 1
     assert [m.text for m in store.mentions(store.articles()[0].id)] == ["Raqqa"]
+
+
+def test_events_flag_adds_typed_events_with_evidence_offsets():
+    text = "Russian jets struck rebel positions near Idlib. The army plans to attack Hama."
+    res = run("geoparse", "--events", "-", stdin=json.dumps({"id": 1, "text": text}) + "\n")
+    assert res.returncode == 0, res.stderr
+    events = json.loads(res.stdout)["events"]
+    assert [(e["type"], e["modality"]) for e in events] == [("Explosions/Remote violence", "fact"), ("Battles", "intent")]
+    first = events[0]
+    assert text[first["evidence_start"]:first["evidence_end"]].startswith("Russian jets struck")
+    assert text[first["place_mention_start"]:].startswith("Idlib")
