@@ -8,6 +8,7 @@ plans and possibilities ("would be able to", "plans to") are kept apart from wha
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import asdict, dataclass
@@ -196,12 +197,15 @@ class EventExtractor:
 
     def extract(self, text: str, places: list[ResolvedMention]) -> list[Event]:
         actors = self.lexicon.actor_mentions(text)
+        places = sorted(places, key=lambda p: p.start)
+        place_starts = [p.start for p in places]
+        actor_starts = [a.start for a in actors]
         events: list[Event] = []
         for s, e in sentence_spans(text):
-            sent_actors = [a for a in actors if s <= a.start < e]
+            sent_actors = actors[bisect.bisect_left(actor_starts, s):bisect.bisect_left(actor_starts, e)]
             # A place inside an actor's name ("US forces", "Wagner fighters") is not where it happened.
-            sent_places = [p for p in places if s <= p.start < e
-                           and not any(a.start <= p.start < a.end for a in sent_actors)]
+            sent_places = [p for p in places[bisect.bisect_left(place_starts, s):bisect.bisect_left(place_starts, e)]
+                           if not any(a.start <= p.start < a.end for a in sent_actors)]
             hits = []
             for m in _WEAPON_VERB.finditer(text, s, e):  # "Russian missiles struck", "Turkish drones hit"
                 air = m.group("weapon").lower().startswith(_AIR_WEAPONS)

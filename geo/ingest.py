@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TextIO
 
 from geo.language import detect_language
+from geo.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS
 from geo.types import Article
 
-MAX_BYTES = 20 * 1024 * 1024  # larger files are almost certainly not one article
+MAX_BYTES = MAX_FILE_BYTES  # larger files are almost certainly not one article (geo/limits.py)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -238,6 +239,7 @@ def article_from_text(
     """
     if not text or not text.strip():
         raise IngestError("no text")
+    _check_length(text)
     page = _clean(text)
     return Article(
         text=page.body,
@@ -247,6 +249,12 @@ def article_from_text(
         published=published,
         language=language or detect_language(page.body),
     )
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise IngestError(f"text of {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,} "
+                          "(set CONFLICTMAP_MAX_TEXT_CHARS to raise it)")
 
 
 # --------------------------------------------------------------------------- HTML
@@ -333,6 +341,7 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
         if title and paragraphs[0].casefold() == title.casefold() and len(paragraphs) > 1:
             paragraphs = paragraphs[1:]  # the headline, already in Article.title
         date = doc.date if doc.date and _ISO_DATE.match(doc.date) else None
+        _check_length("\n\n".join(paragraphs))
         return Article(
             text="\n\n".join(paragraphs),
             title=title,
@@ -374,6 +383,10 @@ def _decode(data: bytes, path: Path) -> str:
     return str(best)
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if not path.exists():
         raise IngestError("no such file", path=path)
@@ -385,6 +398,12 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     data = path.read_bytes()
     if not data.strip():
         raise IngestError("file is empty", path=path)
+    for bom, codec in _WIDE_BOMS:  # UTF-16/32 text is full of NUL bytes but is text
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise IngestError(f"starts like {codec} text but does not decode as it", path=path) from None
     if b"\x00" in data:
         raise IngestError("binary file (contains NUL bytes), not text or HTML", path=path)
     return data
@@ -477,6 +496,7 @@ def articles_from_jsonl_record(rec: dict) -> Article:
     if meta["published"] and _ISO_DATE.match(meta["published"]):
         meta["published"] = meta["published"][:10]
     if isinstance(text, str) and text.strip():
+        _check_length(text)
         meta["language"] = meta["language"] or detect_language(text)
         return Article(text=text, **meta)
     if isinstance(html, str) and html.strip():

@@ -59,7 +59,8 @@ class _Tok:
     text: str
 
 
-def _cyrillic_forms(word: str) -> tuple[list[str], bool]:
+@lru_cache(maxsize=100_000)
+def _cyrillic_forms(word: str) -> tuple[tuple[str, ...], bool]:
     """Dictionary forms of an inflected word, and whether it is only a person's name."""
     ru, uk = _morph()
     forms = [word.lower()]
@@ -92,7 +93,7 @@ def _cyrillic_forms(word: str) -> tuple[list[str], bool]:
                          ("і", "а"), ("ю", "я")):
         if low.endswith(ending) and len(low) > 3:  # names the dictionaries do not know: "Хамы" → "Хама"
             forms.append(low[: -len(ending)] + repl)
-    out = list(dict.fromkeys(f for f in forms if f))
+    out = tuple(dict.fromkeys(f for f in forms if f))
     # A lone adjective ("Донецкой" without "области") names no place; neither does a person's name.
     # "Українська" делегація: an adjective reading makes a lone word a weak name.
     return out, (person or adjective or (any_adjective and word[:1].isupper() and word.endswith(_ADJ_ENDINGS))) \
@@ -102,6 +103,7 @@ def _cyrillic_forms(word: str) -> tuple[list[str], bool]:
 _ADJ_ENDINGS = ("ий", "ій", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "а", "і", "е", "ої", "ій", "ого", "ому", "ым", "им")
 
 
+@lru_cache(maxsize=100_000)
 def _is_given_name(word: str) -> bool:
     """"Иван" Петров: a first name (not a one-letter preposition that pymorphy reads as an initial)."""
     if len(word) < 3:
@@ -114,6 +116,7 @@ def _is_given_name(word: str) -> bool:
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "ADVB", "NPRO", "PRED", "INTJ", "VERB", "INFN", "COMP", "NUMR"})
 
 
+@lru_cache(maxsize=100_000)
 def _is_function_word(word: str) -> bool:
     """A capitalised sentence opener that cannot be a name ("Біля", "После")."""
     ru, uk = _morph()
@@ -205,7 +208,8 @@ class MultilingualRecognizer:
                 single_person = pos == end and forms[run[pos]][1]
                 prev = toks[run[pos] - 1] if run[pos] > 0 else None
                 after_name = prev is not None and prev.end + 1 == a.start and _is_given_name(prev.text)
-                sentence_start = not text[:a.start].rstrip() or text[:a.start].rstrip()[-1] in ".!?\n«\""
+                lead = text[max(0, a.start - 200):a.start].rstrip()
+                sentence_start = (not lead and a.start < 200) or (bool(lead) and lead[-1] in ".!?\n«\"")
                 strong = any(h.candidate.feature in ("country", "region") for h in hits)
                 big = max(h.candidate.population for h in hits) >= 50_000 or strong
                 opener = sentence_start and pos == end and not strong and _is_function_word(a.text)

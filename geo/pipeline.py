@@ -15,7 +15,7 @@ import re
 from geo.gazetteer import Gazetteer, NameHit
 from geo.lexicon import Lexicon, load_lexicon
 from geo.multilingual import MultilingualRecognizer, script_of
-from geo.recognize import Match, Recognizer
+from geo.recognize import Match, Recognizer, _overlaps
 from geo.resolve import Resolver
 from geo.types import Mention, ResolvedMention
 
@@ -41,9 +41,8 @@ class Geoparser:
             return []
         matches = self.recognizer.find(text)
         if script_of(text):
-            taken = [(m.mention.start, m.mention.end) for m in matches]
-            extra = [m for m in self.multilingual.find(text)
-                     if not any(min(m.mention.end, e) > max(m.mention.start, s) for s, e in taken)]
+            taken = sorted((m.mention.start, m.mention.end) for m in matches)
+            extra = [m for m in self.multilingual.find(text) if not _overlaps(taken, m.mention.start, m.mention.end)]
             matches = sorted(matches + extra, key=lambda m: m.mention.start)
         if self.online is not None:
             matches = sorted(matches + self._online_matches(text, matches), key=lambda m: m.mention.start)

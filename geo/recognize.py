@@ -7,6 +7,7 @@ the text as given.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,6 +104,16 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     return False
 
 
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps any of the sorted, short spans (binary search: long texts stay linear)."""
+    i = bisect.bisect_left(spans, (s - 200, 0))
+    while i < len(spans) and spans[i][0] < e:
+        if spans[i][1] > s:
+            return True
+        i += 1
+    return False
+
+
 def _is_connector(text: str, tokens: list[Token], i: int) -> bool:
     t = tokens[i]
     if i + 1 >= len(tokens) or not tokens[i + 1].cap or not _joined(text, t, tokens[i + 1]):
@@ -181,7 +192,7 @@ class Recognizer:
             return []
         seqs = _sequences(text, tokens)
         headline = _title_case_lines(text, tokens)
-        blocked = self.lexicon.not_place_spans(text)
+        blocked = sorted(self.lexicon.not_place_spans(text))
         people = self._person_names(tokens, seqs)
 
         keys: dict[tuple[int, int], str] = {}
@@ -205,7 +216,7 @@ class Recognizer:
             for a, b in spans:
                 hits = found[keys[(a, b)]]
                 s, e = tokens[a].start, tokens[b].end
-                if any(min(e, be) > max(s, bs) for bs, be in blocked):
+                if _overlaps(blocked, s, e):
                     continue
                 if a == b and tokens[a].text in people:
                     hits = [h for h in hits if h.candidate.feature in ("country", "continent")]

@@ -97,7 +97,7 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
     from geo.recognize import _zipf
 
     surface = m.mention.text
-    before = text[:m.mention.start].rstrip()
+    before = text[max(0, m.mention.start - 200):m.mention.start].rstrip()
     group = _FEATURE_GROUPS.get(best.feature, "other")
     return {
         "p_resolve": p,

@@ -69,7 +69,7 @@ def read_roads(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")
     gdf = gdf.to_crs("EPSG:4326")
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
     gdf = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
     if gdf.empty:
         raise RoadDataError(f"{path}: no line geometries found")
