@@ -172,6 +172,20 @@ def cmd_layers_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_hash(args: argparse.Namespace) -> int:
+    """Print an Argon2 hash for secrets.toml; the password is read without echo (or from stdin)."""
+    import getpass
+
+    from geo.auth import hash_password
+
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        print(hash_password(password))
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from geo.bench import run_bench
 
@@ -366,6 +380,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--link", metavar="URL", help="start from a dashboard map link's view and filters")
     ex.add_argument("--db", help="database URL")
     ex.set_defaults(func=cmd_export)
+
+    us = sub.add_parser("users", help="built-in login: hash a password for .streamlit/secrets.toml")
+    uss = us.add_subparsers(dest="action", required=True)
+    uh = uss.add_parser("hash", help="read a password (no echo) and print its Argon2 hash")
+    uh.set_defaults(func=cmd_users_hash)
 
     be = sub.add_parser("bench", help="print speed, memory and accuracy on the evaluation corpora")
     be.add_argument("--corpus", nargs="*", help="gold JSONL files (default: ../shared/eval/dev/*.jsonl)")
