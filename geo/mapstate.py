@@ -7,11 +7,19 @@ filtered by it, so what a briefer exports is exactly what the analyst sees.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import pandas as pd
 
 DEFAULT_LAYERS = ("places", "air bases", "roads")
+# Every layer the dashboard map can draw; the first three are on by default.
+LAYERS = DEFAULT_LAYERS + ("cities", "heatmap", "countries", "events", "time")
+BASEMAPS = ("offline", "local", "osm", "satellite")  # local: a tile folder; osm/satellite need internet
+STEPS = ("day", "week")
+MAX_RADIUS_KM = 500
+
+_PAIRS = ("center", "selected_at")  # (lat, lon) fields, written as "lat,lon"
+_LISTS = ("sources", "countries", "features", "layers")
 
 
 @dataclass(frozen=True)
@@ -26,8 +34,14 @@ class MapState:
     min_score: float = 0.0
     query: str = ""
     layers: tuple[str, ...] = DEFAULT_LAYERS
-    selected: str | None = None  # a place name
+    selected: str | None = None  # a place name (or an air base's name when selected_kind is "air base")
     title: str = ""
+    selected_at: tuple[float, float] | None = None  # (lat, lon) of the selection: names are not unique
+    selected_kind: str | None = None  # None: a place in the store; "air base": an airfield of the layer
+    article: str | None = None  # one article's places only (from the Articles page)
+    radius_km: int = 50  # "within N km" of a selected air base
+    basemap: str = "offline"
+    step: str = "day"  # the time animation's step
 
     # ----------------------------------------------------------------- URL round trip
     def to_query_params(self) -> dict[str, str]:
@@ -38,8 +52,8 @@ class MapState:
             v = getattr(self, f.name)
             if v == getattr(default, f.name):
                 continue
-            if f.name == "center":
-                out["center"] = f"{v[0]:.4f},{v[1]:.4f}"
+            if f.name in _PAIRS:
+                out[f.name] = f"{v[0]:.4f},{v[1]:.4f}" if f.name == "center" else f"{v[0]:.5f},{v[1]:.5f}"
             elif isinstance(v, tuple):
                 out[f.name] = "|".join(v)
             else:
@@ -52,22 +66,32 @@ class MapState:
         kw: dict = {}
         for f in fields(cls):
             raw = params.get(f.name)
-            if raw is None or raw == "":
+            if raw is None:
                 continue
             raw = str(raw)
+            if raw == "" and f.name != "layers":  # layers= (empty) means "no layers", not the default
+                continue
             try:
-                if f.name == "center":
+                if f.name in _PAIRS:
                     lat, lon = (float(x) for x in raw.split(","))
                     if -90 <= lat <= 90 and -180 <= lon <= 180:
-                        kw["center"] = (lat, lon)
+                        kw[f.name] = (lat, lon)
                 elif f.name == "zoom":
                     kw["zoom"] = max(1, min(18, int(raw)))
                 elif f.name == "min_score":
                     kw["min_score"] = max(0.0, min(1.0, float(raw)))
-                elif f.name in ("sources", "countries", "features", "layers"):
+                elif f.name == "radius_km":
+                    kw["radius_km"] = max(1, min(MAX_RADIUS_KM, int(float(raw))))
+                elif f.name in _LISTS:
                     kw[f.name] = tuple(x for x in raw.split("|") if x)
                 elif f.name in ("date_from", "date_to"):
                     kw[f.name] = pd.Timestamp(raw).date().isoformat()
+                elif f.name == "basemap":
+                    if raw in BASEMAPS:
+                        kw["basemap"] = raw
+                elif f.name == "step":
+                    if raw in STEPS:
+                        kw["step"] = raw
                 else:
                     kw[f.name] = raw[:500]
             except (ValueError, TypeError):
@@ -80,20 +104,40 @@ class MapState:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def filters(self) -> tuple:
+        """What decides which mentions are shown (not the view, layers or selection): a cache key."""
+        return (self.date_from, self.date_to, self.sources, self.countries, self.features, self.min_score,
+                self.query, self.article)
+
     # ----------------------------------------------------------------- filtering
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The store's mention frame (one row per mention) restricted to what this state shows."""
-        if frame.empty:
-            return frame
+    @staticmethod
+    def days(frame: pd.DataFrame) -> pd.Series:
+        """Each row's day: its "day" column when the frame has one, else the article date or the ingest date."""
+        if "day" in frame:
+            return frame["day"]
+        day = pd.to_datetime(frame["published"], errors="coerce")
+        day = day.fillna(pd.to_datetime(frame["ingested_at"], errors="coerce", utc=True).dt.tz_localize(None))
+        return day.dt.normalize()
+
+    def mask(self, frame: pd.DataFrame, *, texts: pd.Series | None = None) -> pd.Series:
+        """Which rows of the mention frame this state shows.
+
+        `texts` (optional): searchable text per article, indexed by article_id (e.g. title + full text,
+        case-folded). With it, the query matches the whole article; without it, the title, the sentence
+        and the mention. Either way it also matches place names.
+        """
         keep = pd.Series(True, index=frame.index)
+        if frame.empty:
+            return keep
         if self.date_from or self.date_to:
-            day = pd.to_datetime(frame["published"], errors="coerce")
-            day = day.fillna(pd.to_datetime(frame["ingested_at"], errors="coerce", utc=True).dt.tz_localize(None))
-            day = day.dt.normalize()
+            day = self.days(frame)
             if self.date_from:
                 keep &= day >= pd.Timestamp(self.date_from)
             if self.date_to:
                 keep &= day <= pd.Timestamp(self.date_to)
+        if self.article:
+            keep &= frame["article_id"] == self.article
         if self.sources:
             keep &= frame["source"].isin(self.sources)
         if self.countries:
@@ -104,7 +148,21 @@ class MapState:
             keep &= frame["score"] >= self.min_score
         if self.query:
             q = self.query.casefold()
-            hay = (frame["title"].fillna("") + " " + frame["sentence"].fillna("") + " " + frame["name"].fillna("")
-                   + " " + frame["text"].fillna(""))
-            keep &= hay.str.casefold().str.contains(q, regex=False)
-        return frame[keep]
+            hit = frame["name"].fillna("").str.casefold().str.contains(q, regex=False)
+            if texts is not None:
+                matching = texts.index[texts.str.contains(q, regex=False).fillna(False).to_numpy(bool)]
+                hit |= frame["article_id"].isin(matching)
+            else:
+                cols = [c for c in ("title", "sentence", "text") if c in frame]
+                hay = frame[cols[0]].fillna("") if cols else pd.Series("", index=frame.index)
+                for c in cols[1:]:
+                    hay = hay + " " + frame[c].fillna("")
+                hit |= hay.str.casefold().str.contains(q, regex=False)
+            keep &= hit.to_numpy(bool)
+        return keep
+
+    def apply(self, frame: pd.DataFrame, *, texts: pd.Series | None = None) -> pd.DataFrame:
+        """The store's mention frame (one row per mention) restricted to what this state shows."""
+        if frame.empty:
+            return frame
+        return frame[self.mask(frame, texts=texts)]

@@ -43,3 +43,42 @@ def test_filters():
     assert list(MapState(query="CONVOY").apply(f)["name"]) == ["Hama"]
     # article date, falling back to the ingest date when the article has none
     assert list(MapState(date_from="2017-04-01", date_to="2017-05-31").apply(f)["name"]) == ["Aleppo", "Hama"]
+
+
+def test_new_fields_round_trip_and_stay_out_of_a_default_url():
+    s = MapState(selected="Tiyas", selected_at=(34.52, 37.63), selected_kind="air base", article="abc",
+                 radius_km=120, basemap="satellite", step="week", layers=("places", "heatmap", "time"))
+    params = s.to_query_params()
+    assert params["selected_at"] == "34.52000,37.63000" and params["layers"] == "places|heatmap|time"
+    assert MapState.from_query_params(params) == s
+    assert not {"selected_at", "article", "radius_km", "basemap", "step"} & set(MapState().to_query_params())
+
+
+def test_no_layers_is_not_the_default_layers():
+    assert MapState.from_query_params(MapState(layers=()).to_query_params()).layers == ()
+
+
+def test_unknown_values_fall_back():
+    s = MapState.from_query_params({"basemap": "google", "step": "hour", "radius_km": "99999", "selected_at": "1,2,3"})
+    assert (s.basemap, s.step, s.radius_km, s.selected_at) == ("offline", "day", 500, None)
+
+
+def test_article_filter_and_day_column():
+    f = frame()
+    assert list(MapState(article="b").apply(f)["name"]) == ["Aleppo"]
+    # A precomputed "day" column wins over parsing published/ingested_at.
+    f["day"] = pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-02", "2020-01-03"])
+    assert list(MapState(date_from="2020-01-02").apply(f)["name"]) == ["Aleppo", "Hama"]
+
+
+def test_query_with_article_texts():
+    f = frame()
+    texts = pd.Series({"a": "homs shelled; long text about a convoy", "b": "aleppo talks", "c": "convoy"})
+    assert set(MapState(query="convoy").apply(f, texts=texts)["article_id"]) == {"a", "c"}
+    assert list(MapState(query="aleppo").apply(f, texts=texts)["name"]) == ["Aleppo"]
+
+
+def test_filters_key_ignores_view_and_layers():
+    a = MapState(sources=("Wire",))
+    assert a.filters == a.with_(center=(1.0, 2.0), zoom=5, layers=(), selected="X").filters
+    assert a.filters != a.with_(query="x").filters

@@ -1,0 +1,125 @@
+"""Map data: the store read fast into frames, and the aggregates the dashboard draws."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import mapdata
+from geo.mapstate import MapState
+from geo.store import FRAME_COLUMNS, Store
+from geo.types import Article, ResolvedMention
+
+
+def _mention(text: str, name: str, lat: float, lon: float, feature: str = "city", country: str = "SY",
+             score: float = 0.9) -> ResolvedMention:
+    start = text.index(name)
+    return ResolvedMention(start, start + len(name), name, name, lat, lon, feature, country, None, score)
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    store = Store(f"sqlite:///{tmp_path / 'data.sqlite'}")
+    a = "Shelling hit Homs overnight. Later, troops moved towards Palmyra. The road was <b>closed</b>."
+    store.add(Article(a, title="Homs shelled", source="Wire", published="2024-03-01", url="https://e.org/1"),
+              [_mention(a, "Homs", 34.72, 36.72), _mention(a, "Palmyra", 34.56, 38.28, score=0.6)])
+    b = "Protesters gathered in Homs again. Kharkiv was quiet."
+    store.add(Article(b, title="Homs protest", source="Desk", published="2024-03-04"),
+              [_mention(b, "Homs", 34.72, 36.72), _mention(b, "Kharkiv", 49.98, 36.25, country="UA")])
+    c = "Talks in Damascus, with no date given."
+    store.add(Article(c, title="Talks"), [_mention(c, "Damascus", 33.51, 36.29)])
+    store.add(Article("A text naming no place at all."), [])
+    return store
+
+
+def test_load_matches_the_store_frame(store):
+    data = mapdata.load(store)
+    slow = store.mention_frame()
+    fast = data.mentions
+    assert list(fast.columns) == mapdata.MENTION_COLUMNS
+    assert set(FRAME_COLUMNS) - {"sentence"} <= set(fast.columns)
+    key = ["article_id", "start"]
+    merged = fast.merge(slow, on=key, suffixes=("", "_slow"))
+    assert len(merged) == len(slow) == len(fast) == 5
+    for col in ("name", "lat", "lon", "feature", "country", "title", "source", "score", "text"):
+        assert merged[col].fillna("-").astype(str).tolist() == merged[f"{col}_slow"].fillna("-").astype(str).tolist(), col
+    assert len(data.articles) == 4  # the article without places is there too
+    assert data.texts.loc[data.articles.index[0]] == data.texts.loc[data.articles.index[0]].casefold()
+
+
+def test_day_falls_back_to_the_ingest_date(store):
+    data = mapdata.load(store)
+    day = data.articles.set_index("title")["day"]
+    assert day["Homs shelled"] == pd.Timestamp("2024-03-01")
+    assert day["Talks"].normalize() == day["Talks"] and day["Talks"].year >= 2025  # ingested today
+
+
+def test_version_changes_when_articles_are_added(store):
+    before = mapdata.store_version(store)
+    assert mapdata.store_version(store) == before
+    t = "New shelling near Homs."
+    store.add(Article(t), [_mention(t, "Homs", 34.72, 36.72)])
+    assert mapdata.store_version(store) != before
+
+
+def test_places_aggregates_by_place(store):
+    places = mapdata.places(mapdata.load(store).mentions)
+    assert list(places.columns) == mapdata.PLACE_COLUMNS
+    homs = places.set_index("name").loc["Homs"]
+    assert (homs["mentions"], homs["articles"]) == (2, 2)
+    assert places.iloc[0]["name"] == "Homs"
+    assert homs["last_day"] == pd.Timestamp("2024-03-04")
+    assert mapdata.places(mapdata.load(store).mentions.iloc[0:0]).empty
+
+
+def test_query_searches_the_whole_article_text(store):
+    data = mapdata.load(store)
+    closed = MapState(query="CLOSED").apply(data.mentions, texts=data.texts)
+    assert set(closed["name"]) == {"Homs", "Palmyra"}  # "closed" is in the text, not in any mention
+    assert set(MapState(query="kharkiv").apply(data.mentions, texts=data.texts)["title"]) == {"Homs protest"}
+    assert MapState(query="closed").apply(data.mentions).empty  # without texts: title/mention only
+
+
+def test_timeline_fills_gaps_and_weeks(store):
+    frame = mapdata.load(store).mentions
+    frame = frame[frame["day"] < pd.Timestamp("2025-01-01")]
+    days = mapdata.timeline(frame)
+    assert list(days.columns) == ["day", "mentions", "articles"]
+    assert days["day"].tolist() == list(pd.date_range("2024-03-01", "2024-03-04"))
+    assert days["mentions"].tolist() == [2, 0, 0, 2]
+    weeks = mapdata.timeline(frame, "week")
+    assert weeks["day"].tolist() == [pd.Timestamp("2024-02-26"), pd.Timestamp("2024-03-04")]
+    assert weeks["articles"].tolist() == [1, 1]
+
+
+def test_time_bins_index_the_drawn_places(store):
+    frame = mapdata.load(store).mentions
+    frame = frame[frame["day"] < pd.Timestamp("2025-01-01")]
+    places = mapdata.places(frame)
+    bins = mapdata.time_bins(frame, places, "day")
+    assert bins["bins"] == ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"]
+    cells = {(places.iloc[p]["name"], b): c for p, b, c in zip(bins["place"], bins["bin"], bins["count"])}
+    assert cells == {("Homs", 0): 1, ("Palmyra", 0): 1, ("Homs", 3): 1, ("Kharkiv", 3): 1}
+    assert bins["bin"] == sorted(bins["bin"])  # in time order, as the player expects
+
+
+def test_country_counts_and_distances(store):
+    frame = mapdata.load(store).mentions
+    counts = mapdata.country_counts(frame).set_index("country")
+    assert counts.loc["SY", "mentions"] == 4 and counts.loc["UA", "articles"] == 1
+    places = mapdata.places(frame)
+    near = mapdata.within_km(places, 34.72, 36.72, 200)
+    assert near["name"].tolist()[0] == "Homs" and "Kharkiv" not in set(near["name"])
+    assert near["distance_km"].is_monotonic_increasing
+    assert mapdata.nearest_place(places, 34.7201, 36.7201)["name"] == "Homs"
+    assert mapdata.nearest_place(places, 34.72, 36.72, name="Palmyra") is None
+    assert mapdata.nearest_place(places, 0, 0) is None
+
+
+def test_sentences_and_texts(store):
+    data = mapdata.load(store)
+    first = data.mentions[data.mentions["title"] == "Homs shelled"]
+    text = mapdata.article_texts(store, [first["article_id"].iloc[0]])[first["article_id"].iloc[0]]
+    assert mapdata.sentences(text, first) == [("Shelling hit Homs overnight.", "Homs"),
+                                              ("Later, troops moved towards Palmyra.", "Palmyra")]
+    assert mapdata.article_texts(store, []) == {}
