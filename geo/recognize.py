@@ -317,11 +317,13 @@ class Recognizer:
             if before and (tokens[before[-1]].text in lex.first_names or tokens[before[-1]].text in lex.titles):
                 return []
             rest = [tokens[i].text for i in before + after]
-            if after and tokens[after[0]].text in lex.org_heads:
-                return []
-            unknown = [w for w in rest if w not in lex.place_heads and w not in lex.demonyms and w.lower() not in _CONNECTORS]
-            if unknown:
-                return []
+            # "Kentucky State Police", "Damascus University": the place inside an organisation's name still
+            # says where it is; outlets and armies named as a whole are in the not-places list instead.
+            org = after and tokens[after[0]].text in lex.org_heads
+            unknown = [w for w in rest if w not in lex.place_heads and w not in lex.demonyms
+                       and w.lower() not in _CONNECTORS and not (org and w in lex.org_heads)]
+            if unknown and not (max(h.candidate.population for h in hits) >= 100_000 and before and not after):
+                return []  # "CTV Edmonton" keeps Edmonton; "Omar Sanadiki" is a person
             if single and words[0] in lex.first_names and after:
                 return []
         # Common words: need to be a big or strong place to count where capitals are unreliable.
