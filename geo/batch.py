@@ -8,9 +8,10 @@ Inputs are files (.txt/.md/.html), folders (searched recursively), JSONL files, 
 URL a line). Work items only say where an article is (a path, a range of JSONL lines, a feed entry), so
 workers read the files themselves: with a remote scheduler the paths must exist on the workers too.
 
-Every article is committed on its own, and articles whose content hash is stored already are skipped
-before they are parsed, so an interrupted batch is resumed by running it again. Each worker process
-builds its geoparser once (``geo.pipeline.default_geoparser``) and keeps one Store per URL.
+Each chunk's articles are committed together when the chunk is done, and articles whose content hash
+is stored already are skipped before they are parsed, so an interrupted batch is resumed by running it
+again (losing at most the chunks that were in progress). Each worker process builds its geoparser once
+(``geo.pipeline.default_geoparser``) and keeps one Store per URL.
 
 The caller-facing entry points are ``ingest_batch`` and, for ``python -m geo ingest``,
 ``add_batch_arguments`` + ``run_batch_from_args``.
@@ -44,7 +45,7 @@ from geo.types import Article
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 URL_LIST_SUFFIXES = frozenset({".urls"})
 BATCH_SUFFIXES = ARTICLE_SUFFIXES | FEED_SUFFIXES | URL_LIST_SUFFIXES
-CHUNK_SIZE = 50  # articles per task: large enough to hide dask's overhead, small enough to balance
+CHUNK_SIZE = 100  # articles per task (and per transaction): large enough to hide dask's overhead, small enough to balance
 FETCH_TIMEOUT = 30  # seconds
 _OFFLINE = "not fetched: fetching from the web is off (pass online=True, or --online)"
 
@@ -451,7 +452,8 @@ def _geoparser(index_dir: str | None):
 
 def run_chunk(items: Sequence[_Item], store_url: str, index_dir: str | None = None, online: bool = False
               ) -> BatchReport:
-    """Read the chunk's articles, skip those stored already (before parsing), geoparse and store the rest."""
+    """Read the chunk's articles, skip those stored already (before parsing), geoparse the rest and store
+    them in one transaction (one by one if another writer interferes)."""
     report = BatchReport()
     found: list[tuple[str, Article]] = []
     for where, got in _articles(items, online):
@@ -463,19 +465,32 @@ def run_chunk(items: Sequence[_Item], store_url: str, index_dir: str | None = No
         return report
     store = _store(store_url)
     seen = store.stored_ids(a.id for _, a in found)
+    parsed: list[tuple[str, Article, list]] = []
     for where, article in found:
         if article.id in seen:  # stored earlier, or twice in this chunk
             report.skipped += 1
             continue
         seen.add(article.id)
         try:
-            stored = store.add(article, _geoparser(index_dir).parse(article.text))
+            parsed.append((where, article, _geoparser(index_dir).parse(article.text)))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch; it is reported
             report.fail(f"{where}: {type(exc).__name__}: {exc}")
-            continue
-        if stored:
+    if not parsed:
+        return report
+    try:
+        flags = store.add_many([(article, mentions) for _, article, mentions in parsed])
+    except Exception:  # noqa: BLE001 - find which article it was: store them one by one
+        flags = []
+        for where, article, mentions in parsed:
+            try:
+                flags.append(store.add(article, mentions))
+            except Exception as exc:  # noqa: BLE001
+                report.fail(f"{where}: {type(exc).__name__}: {exc}")
+                flags.append(None)
+    for flag in flags:
+        if flag:
             report.added += 1
-        else:
+        elif flag is False:
             report.skipped += 1  # another worker or process stored it meanwhile
     return report
 

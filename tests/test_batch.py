@@ -246,6 +246,30 @@ def test_batch_on_a_local_cluster_and_resume(inputs, tmp_path):
     assert (again.added, again.skipped, again.failed) == (0, 7, 6)
 
 
+def _ingest_in_process(paths: list[str], url: str, barrier, results) -> None:
+    barrier.wait(timeout=60)
+    report = ingest_batch(paths, url, scheduler="sync", progress=False, chunk_size=2)
+    results.put((report.added, report.skipped, report.failed))
+
+
+def test_two_batches_of_the_same_inputs_at_once(inputs, store_url):  # noqa: F811
+    import multiprocessing
+
+    Store(store_url)
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_ingest_in_process, args=([str(inputs)], store_url, barrier, results))
+             for _ in range(2)]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    assert sum(added for added, _, _ in got) == 5  # each article stored by one of them
+    assert [added + skipped for added, skipped, _ in got] == [7, 7] and [f for _, _, f in got] == [6, 6]
+    assert Store(store_url).counts()["articles"] == 5
+
+
 # ----------------------------------------------------------------------------- command line
 
 

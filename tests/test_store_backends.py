@@ -328,26 +328,57 @@ def test_postgis_filters_use_the_spatial_indexes(filled):
 # ----------------------------------------------------------------------------- concurrency
 
 
-def test_a_writer_that_loses_the_race_reports_already_stored(store, monkeypatch):
-    """Another writer stored the article after this one looked: the insert fails, the retry sees it."""
-    import geo.store
+def test_a_writer_racing_an_uncommitted_copy_reports_already_stored(store):
+    """Another connection has inserted the same article and not committed yet: this writer waits for it
+    (SQLite: for the write lock; PostgreSQL: on the unique index, then retries) and stores nothing."""
+    import threading
 
     article = Article(text="Shelling hit Homs overnight.")
-    assert Store(store.url).add(article, [mention(article.text, "Homs")]) is True
-    real = geo.store.Session
-    calls = {"missed": 0}
+    other = engine_for(store.url)
+    result: list[bool] = []
+    with other.connect() as conn:
+        conn = conn.execution_options(conflictmap_write=True)
+        with conn.begin():
+            conn.execute(text("INSERT INTO articles (id, text, ingested_at) VALUES (:id, :t, :at)"),
+                         {"id": article.id, "t": article.text, "at": "2024-01-01 00:00:00+00:00"})
+            writer = threading.Thread(target=lambda: result.append(store.add(article, [mention(article.text, "Homs")])))
+            writer.start()
+            time.sleep(0.3)  # let the writer reach its wait
+            assert result == []  # still waiting for the first transaction
+        writer.join(timeout=30)
+    other.dispose()
+    assert result == [False]
+    assert store.counts() == {"articles": 1, "mentions": 0, "places": 0}
 
-    class StaleSession(real):
-        def get(self, entity, ident, **kw):
-            if entity is geo.store._ArticleRow and not calls["missed"]:
-                calls["missed"] += 1
-                return None  # the look-up that happened before the other writer committed
-            return super().get(entity, ident, **kw)
 
-    monkeypatch.setattr(geo.store, "Session", StaleSession)
-    assert store.add(article, [mention(article.text, "Homs")]) is False
-    assert calls["missed"] == 1
-    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1}
+def test_add_many(store, monkeypatch):
+    texts = ["Shelling hit Homs.", "Drones over Kharkiv.", "Aid reached Aleppo and Homs."]
+    names = [["Homs"], ["Kharkiv"], ["Aleppo", "Homs"]]
+    items = [(Article(text=t), [mention(t, n) for n in ns]) for t, ns in zip(texts, names)]
+    assert store.add(*items[1]) is True
+    assert store.add_many([items[0], items[1], items[2], items[0]]) == [True, False, True, False]
+    assert store.counts() == {"articles": 3, "mentions": 4, "places": 3}
+    assert [m.name for m in store.mentions(items[2][0].id)] == ["Aleppo", "Homs"]
+    assert store.add_many([]) == []
+    with pytest.raises(ValueError, match="outside the article text"):
+        store.add_many([(Article(text="Homs."), [mention(texts[0], "Homs")])])
+
+    # A race inside the batch transaction: the batch is stored one by one instead.
+    from sqlalchemy.exc import IntegrityError
+
+    real, calls = store._insert, []
+
+    def racing(batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return real(batch)
+
+    monkeypatch.setattr(store, "_insert", racing)
+    more = [(Article(text="Shelling near Kyiv."), [mention("Shelling near Kyiv.", "Kyiv")]), items[0]]
+    assert store.add_many(more) == [True, False]
+    assert calls == [2, 1, 1]
+    assert store.counts()["articles"] == 4
 
 
 N_RACE = 24
