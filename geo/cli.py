@@ -127,6 +127,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from geo.pipeline import default_geoparser
     from geo.store import Store
 
+    if args.synthetic:
+        from geo.synthetic import run_synthetic
+
+        n = run_synthetic(config.database_url(args.db), args.synthetic, seed=args.seed)
+        print(f"demo: {n:,} synthetic article(s) added", file=sys.stderr)
+        return 0
     store = Store(config.database_url(args.db))
     n = load_demo(store, default_geoparser().parse)
     print(f"demo: {n} article(s) added; store holds {store.counts()}", file=sys.stderr)
@@ -332,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="load the demo articles into the store")
     d.add_argument("--db", help="database URL")
+    d.add_argument("--synthetic", type=int, metavar="N", help="instead, add N realistic synthetic events (benchmarks)")
+    d.add_argument("--seed", type=int, default=0, help="random seed for --synthetic")
     d.set_defaults(func=cmd_demo)
 
     gz = sub.add_parser("gazetteer", help="manage the gazetteer index")
