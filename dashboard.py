@@ -1,13 +1,13 @@
 """Conflict Map dashboard: `streamlit run dashboard.py` (settings in .streamlit/config.toml).
 
-The frame around the pages: page config, the shared sidebar, navigation. Pages live in pages/.
+The frame around the pages: page config, navigation, the shared state and sidebar. Pages live in pages/.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, sidebar
+from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, prepare_state, sidebar
 
 # An emoji favicon is an inline data: URL; a Material icon (ours or a page's) would be fetched from
 # fonts.gstatic.com, which fails offline.
@@ -20,5 +20,7 @@ page = st.navigation(
         st.Page(ADD_PAGE, title="Add article", icon=":material/add_circle:"),
     ]
 )
-sidebar(get_store())
+store = get_store()
+prepare_state(store)  # the filters and view for this run, from the URL and the sidebar's widgets
 page.run()
+sidebar(store)  # drawn after the page: the map's frame then starts loading first

@@ -140,6 +140,17 @@ SUPPORT_FILES: tuple[str, ...] = (
     "leaflet-draw/images/spritesheet.svg",
 )
 
+# The plugin scripts the dashboard map loads, concatenated by fetch_assets.sh into one file (same order).
+PLUGIN_BUNDLE = "conflictmap/plugins.js"
+BUNDLED: tuple[str, ...] = (
+    "leaflet.fullscreen/Control.FullScreen.js",
+    "leaflet-measure/leaflet-measure.min.js",
+    "leaflet-draw/leaflet.draw.js",
+    "leaflet-mouse-position/L.Control.MousePosition.js",
+    "leaflet-minimap/Control.MiniMap.js",
+    "leaflet.heat/leaflet-heat.js",
+)
+
 LOCAL_BY_CDN: dict[str, str] = {a.cdn: a.local for a in ASSETS}
 LOCAL_BY_NAME: dict[str, str] = {a.name: a.local for a in ASSETS}
 
@@ -205,3 +216,36 @@ def missing_assets(static_dir: Path | str) -> list[str]:
     vendor = Path(static_dir) / "vendor"
     wanted = [a.local for a in ASSETS] + list(SUPPORT_FILES)
     return [p for p in dict.fromkeys(wanted) if not (vendor / p).is_file()]
+
+
+def bundle_scripts(element: Element, base_url: str = DEFAULT_BASE_URL) -> Element:
+    """Load the bundled plugins (PLUGIN_BUNDLE) with one script tag instead of one each.
+
+    Call it after `localize`, and only when the bundle is installed (see `has_bundle`). The plugins'
+    own links are dropped from the element and everything in it; a map also gets the bundle's link,
+    right after Leaflet's (a feature group added to such a map later needs only the dropping).
+    """
+    base = base_url.rstrip("/")
+    bundled = {f"{base}/{rel}" for rel in BUNDLED}
+    for el in iter_elements(element):
+        links = getattr(el, "default_js", None)
+        if links:
+            kept = [(n, u) for n, u in links if u not in bundled]
+            if len(kept) != len(links):
+                setattr(el, "default_js", kept)
+    if isinstance(element, folium.Map):
+        js = list(element.default_js)
+        at = next((i + 1 for i, (n, _) in enumerate(js) if n == "leaflet"), 0)
+        js.insert(at, ("conflictmap_plugins", f"{base}/{PLUGIN_BUNDLE}"))
+        element.default_js = js
+    return element
+
+
+def has_bundle(static_dir: Path | str) -> bool:
+    """The plugin bundle is installed and not older than any of its parts."""
+    vendor = Path(static_dir) / "vendor"
+    bundle = vendor / PLUGIN_BUNDLE
+    if not bundle.is_file():
+        return False
+    built = bundle.stat().st_mtime
+    return all((vendor / rel).is_file() and (vendor / rel).stat().st_mtime <= built for rel in BUNDLED)

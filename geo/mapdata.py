@@ -21,15 +21,15 @@ from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 
-MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id"]
+MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos"]
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
 
 
 @dataclass(frozen=True)
 class MapData:
-    mentions: pd.DataFrame  # one row per mention, MENTION_COLUMNS
+    mentions: pd.DataFrame  # one row per mention, MENTION_COLUMNS (article_pos: the article's row in `articles`)
     articles: pd.DataFrame  # one row per article, indexed by article_id: title, source, url, published, day
-    texts: pd.Series = field(repr=False)  # case-folded "title text" per article_id, for MapState.mask(texts=)
+    texts: pd.Series = field(repr=False)  # case-folded "title text" per article, same order as `articles`
     version: tuple = ()
 
     @property
@@ -53,16 +53,15 @@ def _tables(engine: Engine):
 
 
 def store_version(store) -> tuple:
-    """Changes whenever articles are added or removed: the cache key of `load`."""
+    """Changes whenever articles are added or removed: the cache key of `load` (cheap: index lookups)."""
     engine = _engine(store)
     articles, places, mentions = _tables(engine)
     with engine.connect() as con:
-        row = con.execute(
-            select(func.count(), func.max(articles.c.ingested_at)).select_from(articles)
-        ).one()
-        n_mentions, last_mention = con.execute(select(func.count(), func.max(mentions.c.id))).one()
-        n_places = con.execute(select(func.count()).select_from(places)).scalar()
-    return (str(store.url), int(row[0]), str(row[1]), int(n_mentions), int(last_mention or 0), int(n_places or 0))
+        n_articles, last_ingest = con.execute(
+            select(func.count(), func.max(articles.c.ingested_at)).select_from(articles)).one()
+        last_mention = con.execute(select(func.max(mentions.c.id))).scalar()
+        last_place = con.execute(select(func.max(places.c.id))).scalar()
+    return (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0))
 
 
 def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
@@ -91,11 +90,11 @@ def load(store) -> MapData:
     a["ingested_at"] = pd.to_datetime(a["ingested_at"], utc=True, format="ISO8601", errors="coerce").astype(
         "datetime64[us, UTC]")
     a["day"] = _day(a["published"], a["ingested_at"])
-    texts = (a["title"].fillna("") + "\n" + a["text"].fillna("")).str.casefold()
-    texts.index = a["article_id"]
-    a = a.drop(columns="text").set_index("article_id", drop=False).rename_axis(None)
+    a = a.set_index("article_id", drop=False).rename_axis(None)
     # Newest first, as Store.mention_frame() orders them.
     a = a.sort_values(["ingested_at", "article_id"], ascending=[False, True])
+    texts = (a["title"].fillna("") + "\n" + a["text"].fillna("")).str.casefold()  # aligned with `a`
+    a = a.drop(columns="text").assign(article_pos=np.arange(len(a), dtype="int64"))
     frame = m.merge(a, on="article_id", how="inner").merge(p, on="place_id", how="inner")
     frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
     frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",

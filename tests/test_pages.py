@@ -84,34 +84,132 @@ def _markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def _html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def _count_line(at: AppTest) -> str:
+    return next(m.value for m in at.sidebar.markdown if "places match" in m.value)
+
+
 def test_map_page_with_an_empty_store(db_url):
     at = _app()
     assert any("No articles yet" in i.value for i in at.info)
     assert [m.value for m in at.sidebar.metric] == ["0", "0", "0"]
 
 
-def test_map_page_shows_places_table_and_map(filled):
+def test_map_page_shows_places_and_counts(filled):
     at = _app()
     assert [m.value for m in at.sidebar.metric] == ["2", "4", "3"]
-    table = at.dataframe[0].value
-    assert set(table["name"]) == set(PLACES)
-    assert table.set_index("name").loc["Homs", "mentions"] == 2
-    assert "Air bases and airports" in [t.label for t in at.sidebar.toggle]
+    assert _count_line(at) == "**2** articles · **3** places match"
+    html = _html(at)
+    for name in PLACES:
+        assert f"<td>{name}</td>" in html
+    assert "Homs</td><td>city</td><td>SY</td><td class=\"n\">2</td>" in html
+    assert "Air bases and airports" in at.sidebar.multiselect(key="m_layers").format_func("air bases")
     assert any("pages.sqlite" in c.value for c in at.sidebar.caption)
+    assert any("<svg" in m.value for m in at.markdown)  # the timeline
 
 
-def test_map_page_centres_on_query_place(filled):
-    at = _app(place="Palmyra", lat="34.56240", lon="38.28402")
-    assert any("Centred on Palmyra" in c.value for c in at.caption)
-    at.button(key="map_show_all").click().run()
-    assert not at.exception
-    assert not any("Centred on" in c.value for c in at.caption)
-
-
-def test_map_page_filters_place_types(filled):
+def test_filters_change_the_counts_and_the_url(filled):
     at = _app()
-    at.sidebar.multiselect(key="map_features").set_value(["air base"]).run()
-    assert list(at.dataframe[0].value["name"]) == ["Shayrat"]
+    at.sidebar.multiselect(key="f_features").set_value(["air base"]).run()
+    assert not at.exception
+    assert _count_line(at) == "**1** articles · **1** places match"
+    assert at.query_params["features"] == "air base"
+    at.sidebar.text_input(key="f_query").input("palmyra").run()  # both filters: nothing is an air base there
+    assert _count_line(at) == "**0** articles · **0** places match"
+    at.sidebar.multiselect(key="f_features").set_value([]).run()
+    assert _count_line(at) == "**1** articles · **2** places match"  # the whole article matches the text
+    assert at.query_params["query"] == "palmyra" and "features" not in at.query_params
+    at.sidebar.slider(key="f_min_score").set_value(0.95).run()
+    assert _count_line(at) == "**0** articles · **0** places match"
+
+
+def test_a_url_restores_filters_layers_and_view(filled):
+    at = _app(features="city", sources="Demo Wire", layers="places|heatmap", center="34.5000,37.0000", zoom="9",
+              basemap="osm")
+    assert at.sidebar.multiselect(key="f_features").value == ["city"]
+    assert at.sidebar.multiselect(key="f_sources").value == ["Demo Wire"]
+    assert at.sidebar.multiselect(key="m_layers").value == ["places", "heatmap"]
+    assert at.sidebar.selectbox(key="m_basemap").value == "osm"
+    assert _count_line(at) == "**1** articles · **2** places match"
+    assert at.session_state["cm_view"] == ((34.5, 37.0), 9)
+    # Nothing the URL said is lost when the page writes it back.
+    assert at.query_params["center"] == "34.5000,37.0000" and at.query_params["layers"] == "places|heatmap"
+
+
+def test_selected_place_opens_its_articles_escaped(filled):
+    at = _app(selected="Homs", selected_at="34.72405,36.72559")
+    text = _markdown(at)
+    assert "<h4 style='margin:0'>Homs</h4>" in text
+    assert "**2** mentions in **2** articles" in text
+    assert "<mark>Homs</mark>" in text
+    assert XSS not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert 'href="https://example.org/a"' in text
+    links = [link.proto for link in at.get("page_link")]
+    assert sum(1 for link in links if link.label == "Read the article") == 2
+
+
+def test_legacy_focus_links_select_the_place(filled):
+    at = _app(place="Palmyra", lat="34.56240", lon="38.28402")
+    assert "<h4 style='margin:0'>Palmyra</h4>" in _markdown(at)
+    assert at.query_params["selected"] == "Palmyra" and "lat" not in at.query_params
+    at.button(key="panel_close").click().run()
+    assert not at.exception
+    assert "selected" not in at.query_params
+    assert any("Select a place" in m.value for m in at.markdown)
+
+
+def test_selected_air_base_lists_what_is_around(filled):
+    at = _app(selected="Shayrat Air Base", selected_at="34.49030,36.90900", selected_kind="air base")
+    text = _markdown(at)
+    assert "Shayrat Air Base" in text
+    assert "**2** places and **2** articles within 50 km" in text  # Shayrat itself and Homs, 30 km away
+    at.slider(key="panel_radius").set_value(200).run()
+    assert "**3** places and **2** articles within 200 km" in _markdown(at)
+    assert at.query_params["radius_km"] == "200"
+
+
+def test_every_layer_renders(filled):
+    at = _app(layers="places|air bases|roads|cities|heatmap|countries|events|time", step="week")
+    assert not at.exception
+    assert at.sidebar.radio(key="m_step").value == "week"
+
+
+def test_clicks_select_places_and_air_bases_once():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from geo.mapstate import MapState
+    from pages._panel import state_after_click
+
+    places = pd.DataFrame({"place_id": [7], "name": ["Homs"], "lat": [34.72405], "lon": [36.72559]})
+    airbases = gpd.GeoDataFrame({"name": ["Tiyas Air Base"]}, geometry=[Point(37.63, 34.52)], crs="EPSG:4326")
+    memory: dict = {}
+    click = {"last_object_clicked": {"lat": 1, "lng": 2}, "cm_view": {"lat": 34.5, "lng": 37.1, "zoom": 8},
+             "cm_clicked": {"t": 1, "kind": "place", "key": 7, "lat": 34.72405, "lon": 36.72559}}
+    state = state_after_click(click, MapState(), places, airbases, memory)
+    assert (state.selected, state.selected_at, state.center, state.zoom) == ("Homs", (34.72405, 36.72559), (34.5, 37.1), 8)
+    assert state_after_click(click, MapState(), places, airbases, memory) == MapState()  # the same click: once
+    air = dict(click, cm_clicked={"t": 2, "kind": "airfield", "key": "OS72", "lat": 34.52, "lon": 37.63})
+    state = state_after_click(air, MapState(), places, airbases, memory)
+    assert (state.selected, state.selected_kind) == ("Tiyas Air Base", "air base")
+    assert state_after_click(None, MapState(), places, airbases, memory) == MapState()
+    odd = dict(click, cm_clicked={"t": 3, "kind": "country", "key": "SY", "lat": "x", "lon": 1})
+    assert state_after_click(odd, MapState(), places, airbases, memory).selected is None
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "index" / "gazetteer.sqlite").exists(), reason="gazetteer index not built")
+def test_place_search_flies_there_and_selects_a_stored_place(filled):
+    at = _app()
+    at.text_input(key="place_search").input("Palmyra, Syria")
+    at.button(key="place_search_go").click().run()
+    assert not at.exception
+    assert any("Found Palmyra" in c.value for c in at.caption) or any("Found Tadmur" in c.value for c in at.caption)
+    (lat, lon), zoom = at.session_state["cm_view"]
+    assert abs(lat - 34.56) < 0.1 and abs(lon - 38.28) < 0.1 and zoom == 10
 
 
 def test_articles_page_marks_places_and_links_to_map(filled):
@@ -124,20 +222,34 @@ def test_articles_page_marks_places_and_links_to_map(filled):
     assert ">Homs</mark>" in text and ">Palmyra</mark>" in text
     assert XSS not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     links = {link.proto.label: link.proto for link in at.get("page_link")}
-    assert set(links) == {"Homs · city", "Palmyra · city"}
+    assert {"Homs · city", "Palmyra · city", "All its places"} <= set(links)
     assert links["Palmyra · city"].page == ""  # the Map page is the default page, served at /
-    assert links["Palmyra · city"].query_string == "place=Palmyra&lat=34.56240&lon=38.28402"
+    query = links["Palmyra · city"].query_string
+    assert "selected=Palmyra" in query and "selected_at=34.56240%2C38.28402" in query and "zoom=8" in query
+    assert "article=" in links["All its places"].query_string
 
 
-def test_articles_page_selects_from_query(filled):
+def test_articles_page_follows_the_filters_and_reads_from_query(filled):
     first, older = filled.articles()  # newest first; the query must win over the default
-    at = _app(shared.ARTICLES_PAGE, article=older.id)
+    at = _app(shared.ARTICLES_PAGE, read=older.id)
     assert at.selectbox(key="article_choice").value == older.id
+    at = _app(shared.ARTICLES_PAGE, sources="Levant Desk")
+    assert [o for o in at.selectbox(key="article_choice").options] == ["Shayrat hit · Levant Desk"]
+
+
+def test_map_shows_one_articles_places(filled):
+    article = next(a for a in filled.articles() if a.title == "Shayrat hit")
+    at = _app(article=article.id)
+    assert _count_line(at) == "**1** articles · **2** places match"
+    assert any("Showing the places named in" in m.value for m in at.markdown)
+    at.sidebar.button(key="f_clear_article").click().run()
+    assert _count_line(at) == "**2** articles · **3** places match" and "article" not in at.query_params
 
 
 def test_articles_page_without_articles(db_url):
     at = _app(shared.ARTICLES_PAGE)
     assert any("No articles stored yet" in i.value for i in at.info)
+    assert at.sidebar.metric  # the shared sidebar is drawn on every page
 
 
 def test_add_article_preview_then_save_then_duplicate(db_url):

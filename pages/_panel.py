@@ -1,0 +1,336 @@
+"""The panel beside the map: what the articles say about the selected place or air base.
+
+Article text is escaped before any markup is added (geo.mapview.esc / highlight / mark_spans), and
+links are only made from plain http(s) URLs (safe_href); tables show text, never HTML.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from geo import mapdata
+from geo.events import Event, EventExtractor
+from geo.mapstate import MapState
+from geo.mapview import EVENT_COLOURS, NO_EVENT_COLOUR, esc, highlight, safe_href
+from geo.types import ResolvedMention
+from pages._shared import (
+    ARTICLES_PAGE,
+    MAP_PAGE,
+    all_places,
+    get_joiner,
+    get_store,
+    page_link_params,
+    set_state,
+)
+
+PAGE_SIZE = 8
+MODALITY_WORDS = {"fact": "happened", "negated": "denied", "intent": "planned", "threat": "threatened",
+                  "possibility": "possible"}
+
+_PANEL_STYLE = """<style>
+.cm-panel mark { background: #ffe066; padding: 0 1px; }
+.cm-panel .cm-meta { color: #666; font-size: .85em; }
+.cm-panel .cm-quote { margin: .15rem 0 .15rem .6rem; font-size: .92em; }
+.cm-glyph { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: .35em;
+  vertical-align: -.05em; border: 1px solid #222; }
+.cm-glyph.cm-hollow { background: #fff !important; border: 2px dashed; }
+.cm-glyph.cm-none { width: .5em; height: .5em; border-color: #555; }
+</style>"""
+
+
+# ---------------------------------------------------------------------------------------- events
+
+
+@st.cache_resource(show_spinner=False)
+def _extractor() -> EventExtractor:
+    return EventExtractor()
+
+
+def _mentions_of(rows: pd.DataFrame) -> list[ResolvedMention]:
+    return [ResolvedMention(int(r.start), int(r.end), str(r.text), str(r.name), float(r.lat), float(r.lon),
+                            str(r.feature), r.country if isinstance(r.country, str) else None, None, float(r.score))
+            for r in rows.sort_values("start").itertuples(index=False)]
+
+
+@st.cache_data(show_spinner=False, max_entries=20_000)
+def _events(article_id: str, version: tuple, text: str, mentions: tuple) -> list[dict]:
+    """The events of one article (cached: the same article always gives the same events)."""
+    found = _extractor().extract(text, [ResolvedMention(*m) for m in mentions])
+    return [e.to_json() for e in found]
+
+
+def article_events(data: mapdata.MapData, texts: dict[str, str]) -> dict[str, list[Event]]:
+    """Events per article id for the given texts, over each article's stored mentions (all of them)."""
+    out = {}
+    rows = data.mentions[data.mentions["article_id"].isin(list(texts))]
+    for article_id, group in rows.groupby("article_id", sort=False):
+        mentions = tuple(
+            (m.start, m.end, m.text, m.name, m.lat, m.lon, m.feature, m.country, m.geonameid, m.score)
+            for m in _mentions_of(group)
+        )
+        out[article_id] = [Event(**e) for e in _events(article_id, data.version, texts[article_id], mentions)]
+    for article_id in texts:
+        out.setdefault(article_id, [])
+    return out
+
+
+def glyph(event: Event | None) -> str:
+    """The map's symbol for an event as inline HTML: colour by type, hollow when it is not a fact."""
+    if event is None:
+        return f'<span class="cm-glyph cm-none" style="background:{NO_EVENT_COLOUR}"></span>'
+    colour = EVENT_COLOURS.get(event.type, NO_EVENT_COLOUR)
+    hollow = " cm-hollow" if event.modality != "fact" else ""
+    return f'<span class="cm-glyph{hollow}" style="background:{colour};border-color:{colour}"></span>'
+
+
+def event_line(event: Event) -> str:
+    who = " vs ".join(esc(a) for a in (event.actor1, event.actor2) if a)
+    modality = MODALITY_WORDS.get(event.modality, event.modality)
+    return (f"{glyph(event)}<b>{esc(event.subtype)}</b> <span class='cm-meta'>({esc(event.type)}; {esc(modality)}"
+            f"{'; ' + who if who else ''}; trigger “{esc(event.trigger)}”)</span>")
+
+
+def events_rows(view, n_articles: int) -> pd.DataFrame:
+    """The mentions of the latest n filtered articles with their event, for geo.mapview.events_layer."""
+    frame = view.frame
+    if frame.empty:
+        return pd.DataFrame()
+    from pages._shared import get_map_data
+
+    data = get_map_data(get_store())
+    ids = frame["article_id"].unique()[:n_articles].tolist()
+    texts = mapdata.article_texts(get_store(), ids)
+    events = article_events(data, texts)
+    rows = frame[frame["article_id"].isin(ids)]
+    by_start = {(a, e.place_mention_start): e for a, evs in events.items() for e in evs}
+    etype, fact, label = [], [], []
+    for r in rows.itertuples(index=False):
+        ev = by_start.get((r.article_id, r.start))
+        etype.append(ev.type if ev else None)
+        fact.append(bool(ev and ev.modality == "fact"))
+        what = (f"{esc(ev.subtype)} · {esc(MODALITY_WORDS.get(ev.modality, ev.modality))}" if ev
+                else "mentioned, no event")
+        label.append(f"<b>{esc(r.name)}</b> · {what}<br><i>{esc(r.title) or '(untitled)'}</i> · {esc(str(r.day)[:10])}")
+    return pd.DataFrame({"lat": rows["lat"].to_numpy(), "lon": rows["lon"].to_numpy(),
+                         "place_id": rows["place_id"].to_numpy(), "event_type": etype, "fact": fact, "label": label})
+
+
+# ---------------------------------------------------------------------------------------- clicks
+
+
+def state_after_click(value, state: MapState, places: pd.DataFrame, airbases, memory) -> MapState:
+    """The state after a click on the map, as st_folium reported it (see geo.mapjs.ViewSync).
+
+    A click is handled once (`memory` keeps the last click's time: st_folium keeps returning the last
+    value on later reruns); it selects a place of the store or an airfield of the layer, and brings the
+    map's current view along so the URL has it.
+    """
+    if not isinstance(value, dict):
+        return state
+    clicked = value.get("cm_clicked")
+    if not isinstance(clicked, dict) or clicked.get("t") == memory.get("cm_last_click"):
+        return state
+    memory["cm_last_click"] = clicked.get("t")
+    view = value.get("cm_view") or {}
+    try:
+        state = state.with_(center=(float(view["lat"]), float(view["lng"])), zoom=int(view["zoom"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    try:
+        lat, lon = float(clicked["lat"]), float(clicked["lon"])
+    except (KeyError, TypeError, ValueError):
+        return state
+    kind = clicked.get("kind")
+    if kind == "place" and places is not None and not places.empty:
+        try:
+            key = int(clicked.get("key"))
+        except (TypeError, ValueError):
+            key = None
+        rows = places[places["place_id"] == key]
+        row = rows.iloc[0] if not rows.empty else mapdata.nearest_place(places, lat, lon)
+        if row is not None:
+            return state.with_(selected=str(row["name"]), selected_at=(float(row["lat"]), float(row["lon"])),
+                               selected_kind=None)
+    elif kind == "airfield" and airbases is not None and not airbases.empty:
+        table = pd.DataFrame({"name": airbases["name"].to_numpy(), "lat": airbases.geometry.y.to_numpy(),
+                              "lon": airbases.geometry.x.to_numpy()})
+        row = mapdata.nearest_place(table, lat, lon, tolerance_km=0.5)
+        if row is not None:
+            return state.with_(selected=str(row["name"]), selected_at=(float(row["lat"]), float(row["lon"])),
+                               selected_kind="air base")
+    return state
+
+
+# ---------------------------------------------------------------------------------------- pieces
+
+
+def article_banner(state: MapState, data: mapdata.MapData) -> None:
+    """When the map shows one article's places (a link from the Articles page), say which."""
+    if not state.article:
+        return
+    title = data.articles["title"].get(state.article) if state.article in data.articles.index else None
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.markdown(f"Showing the places named in <b>{esc(title) or '(untitled)'}</b>.", unsafe_allow_html=True)
+    c2.page_link(ARTICLES_PAGE, label="Read it", icon=":material/article:", query_params={"read": state.article})
+
+
+def _nearby(lat: float, lon: float, name: str | None) -> None:
+    joiner = get_joiner()
+    if joiner is None:
+        return
+    found = _nearby_cached(round(lat, 5), round(lon, 5), name or "")
+    if not found:
+        st.caption("Nothing of note within the join radii.")
+        return
+    rows = []
+    for n in found:
+        what = n["layer"]
+        if n.get("schematic"):
+            what += " (schematic)"
+        rows.append({"What": what, "Name": n["name"], "km": n["distance_km"]})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={"km": st.column_config.NumberColumn("km", format="%.1f")})
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _nearby_cached(lat: float, lon: float, name: str) -> list[dict]:
+    return get_joiner().nearby(lat, lon, exclude_name=name or None)
+
+
+def _article_links_table(rows: pd.DataFrame, data: mapdata.MapData, extra: pd.DataFrame | None = None) -> None:
+    """Every article of `rows` (one line each) as a table with links that open the source."""
+    ids = rows["article_id"].unique()
+    meta = data.articles.loc[ids, ["title", "source", "day", "url"]]
+    table = pd.DataFrame({
+        "Headline": meta["title"].fillna("(untitled)").to_numpy(),
+        "Source": meta["source"].to_numpy(),
+        "Date": meta["day"].dt.date.to_numpy(),
+        "Link": [u if safe_href(u) else None for u in meta["url"]],
+    })
+    if extra is not None:
+        table = pd.concat([table, extra.reset_index(drop=True)], axis=1)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 280),
+                 column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")})
+
+
+def _page(key: str, total: int) -> int:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if pages == 1:
+        return 0
+    page = st.number_input(f"Page (of {pages}, newest first)", 1, pages, 1, key=key)
+    return int(page) - 1
+
+
+def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, state: MapState, *, key: str,
+                           place_ids: set[int]) -> None:
+    """A page of the articles in `rows`: headline link, source, date, sentences marked, their events."""
+    ids = rows["article_id"].unique().tolist()
+    first = _page(key, len(ids)) * PAGE_SIZE
+    shown = ids[first:first + PAGE_SIZE]
+    texts = mapdata.article_texts(get_store(), shown)
+    events = article_events(data, texts)
+    for article_id in shown:
+        a = data.articles.loc[article_id]
+        mine = rows[rows["article_id"] == article_id]
+        href = safe_href(a["url"])
+        title = esc(a["title"]) or "(untitled)"
+        headline = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{title}</a>' if href else title
+        meta = " · ".join(x for x in (esc(a["source"]), esc(str(a["day"])[:10])) if x)
+        text = texts.get(article_id, "")
+        quotes = "".join(f'<div class="cm-quote">“{highlight(s, t)}”</div>' for s, t in mapdata.sentences(text, mine))
+        starts = set(mine["start"].tolist())
+        own = [e for e in events.get(article_id, []) if e.place_mention_start in starts]
+        happened = "".join(f"<div>{event_line(e)}</div>" for e in own) or \
+            f"<div>{glyph(None)}<span class='cm-meta'>mentioned, no event found</span></div>"
+        with st.container(border=True):
+            st.markdown(f'<div class="cm-panel"><b>{headline}</b><br><span class="cm-meta">{meta}</span>'
+                        f"{quotes}{happened}</div>", unsafe_allow_html=True)
+            st.page_link(ARTICLES_PAGE, label="Read the article", icon=":material/article:",
+                         query_params={"read": article_id})
+
+
+# ---------------------------------------------------------------------------------------- panels
+
+
+def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
+    lat, lon = state.selected_at
+    row = mapdata.nearest_place(view.places, lat, lon, name=state.selected)
+    rows = view.frame
+    note = ""
+    if row is None:
+        row = mapdata.nearest_place(all_places(data), lat, lon, name=state.selected)
+        rows = data.mentions
+        note = "No article that passes the filters names this place; these are all the articles that do."
+    if row is None:
+        st.warning(f"{state.selected or 'This place'} is not in the store.")
+        if st.button("Clear the selection", key="panel_clear"):
+            set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
+            st.rerun()
+        return
+    rows = rows[rows["place_id"] == row["place_id"]]
+    st.markdown(_PANEL_STYLE, unsafe_allow_html=True)
+    head, close = st.columns([5, 1], vertical_alignment="center")
+    country = f" · {esc(row['country'])}" if isinstance(row["country"], str) else ""
+    head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4><span class='cm-meta'>{esc(row['feature'])}{country}"
+                  f" · {row['lat']:.4f}, {row['lon']:.4f}</span>", unsafe_allow_html=True)
+    if close.button("✕", key="panel_close", help="Clear the selection"):
+        set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
+        st.rerun()
+    n_articles = rows["article_id"].nunique()
+    st.markdown(f"**{len(rows):,}** mentions in **{n_articles:,}** articles" + (f" — {note}" if note else ""))
+    tab_articles, tab_near, tab_all = st.tabs(["Articles", "Nearby", f"All {n_articles:,} articles"])
+    with tab_articles:
+        _articles_with_context(rows, data, state, key=f"panel_page_{row['place_id']}", place_ids={row["place_id"]})
+    with tab_near:
+        st.caption("Within 100 km (air bases), 10 km (roads), the nearest larger city, and the country.")
+        _nearby(float(row["lat"]), float(row["lon"]), str(row["name"]))
+    with tab_all:
+        _article_links_table(rows, data)
+
+
+def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:
+    from pages._shared import get_airbases
+
+    lat, lon = state.selected_at
+    st.markdown(_PANEL_STYLE, unsafe_allow_html=True)
+    head, close = st.columns([5, 1], vertical_alignment="center")
+    airbases = get_airbases()
+    ident = kind = ""
+    if airbases is not None:
+        near = airbases[(airbases.geometry.y.sub(lat).abs() < 1e-3) & (airbases.geometry.x.sub(lon).abs() < 1e-3)]
+        if not near.empty:
+            ident = near.iloc[0]["ident"] if isinstance(near.iloc[0]["ident"], str) else ""
+            kind = near.iloc[0]["kind"]
+    head.markdown(f"<h4 style='margin:0'>{esc(state.selected)}</h4><span class='cm-meta'>{esc(kind or 'airfield')}"
+                  f"{' · ' + esc(ident) if ident else ''} · {lat:.4f}, {lon:.4f}</span>", unsafe_allow_html=True)
+    if close.button("✕", key="panel_close", help="Clear the selection"):
+        set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
+        st.rerun()
+    st.session_state.setdefault("panel_radius", int(state.radius_km))
+    km = st.slider("Within (km)", 5, 300, step=5, key="panel_radius")
+    if km != state.radius_km:
+        state = state.with_(radius_km=int(km))
+        set_state(state)
+    around = mapdata.within_km(view.places, lat, lon, km)
+    rows = view.frame[view.frame["place_id"].isin(around["place_id"])]
+    st.markdown(f"**{len(around):,}** places and **{rows['article_id'].nunique():,}** articles within {km} km "
+                "(under the filters).")
+    tab_places, tab_articles, tab_near = st.tabs(["Places", "Articles", "Nearby"])
+    with tab_places:
+        st.dataframe(around[["name", "feature", "distance_km", "mentions", "articles"]], hide_index=True,
+                     width="stretch", height=min(38 + 35 * len(around), 300),
+                     column_config={"name": "Place", "feature": "Type",
+                                    "distance_km": st.column_config.NumberColumn("km", format="%.1f"),
+                                    "mentions": "Mentions", "articles": "Articles"})
+        for r in around.head(5).itertuples(index=False):
+            st.page_link(MAP_PAGE, label=f"{r.name} · {r.distance_km:.0f} km", icon=":material/location_on:",
+                         query_params=page_link_params(state, selected=r.name, selected_at=(r.lat, r.lon),
+                                                       selected_kind=None))
+    with tab_articles:
+        _articles_with_context(rows, data, state, key=f"air_page_{lat:.4f}_{lon:.4f}_{km}",
+                               place_ids=set(around["place_id"]))
+    with tab_near:
+        _nearby(lat, lon, state.selected)
