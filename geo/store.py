@@ -340,6 +340,8 @@ class Store:
         self._engine = engine_for(url)
         self._writer = self._engine.execution_options(**{_WRITE: True})
         self.postgis = self._engine.dialect.name == "postgresql"  # migration 0002 gave places a geometry
+        if self.postgis:
+            import geoalchemy2  # noqa: F401 - registers the geometry type, for code that reflects the tables
         migrate(self._engine)
 
     def __repr__(self) -> str:

@@ -10,6 +10,8 @@ database at once create it once: the second waits, then finds it at the newest r
 
 from __future__ import annotations
 
+from logging.config import fileConfig
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -17,6 +19,8 @@ from geo import config as geo_config
 from geo.store import _WRITE, _Base, engine_for
 
 config = context.config
+if config.config_file_name is not None:  # the alembic command line (Store(url) passes no ini file)
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 target_metadata = _Base.metadata
 
 _LOCK_KEY = 0x636D6170  # pg_advisory_xact_lock key for "migrations of this store"
