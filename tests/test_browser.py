@@ -1,4 +1,8 @@
-"""End to end: the real dashboard in headless Chromium draws the place markers with no request leaving the machine."""
+"""End to end: the real dashboard in headless Chromium, every request outside this machine blocked and counted.
+
+The map draws on a canvas, so tests read what it drew from `window.CM` in the map's frame (geo.mapjs)
+and click places at their screen position.
+"""
 
 from __future__ import annotations
 
@@ -127,8 +131,29 @@ def _map_frame(page):
         for frame in page.frames:
             if "streamlit_folium" in frame.url or "st_folium" in frame.url:
                 return frame
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(100)
     pytest.fail("the map component iframe never appeared")
+
+
+def _drawn(page, timeout: float = 30000):
+    """The map frame once its places layer is drawn (the places go to one canvas: counted in window.CM)."""
+    frame = _map_frame(page)
+    frame.wait_for_function("window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded", timeout=timeout)
+    return frame
+
+
+def _place_names(frame) -> list[str]:
+    return frame.evaluate("CM.layers.place.data.label.map(l => l.replace(/<[^>]+>/g, '').split(' · ')[0])")
+
+
+def _click_place(page, frame, name: str) -> None:
+    """A real mouse click on the place's circle (canvas: found by its position, not by a DOM node)."""
+    point = frame.evaluate(
+        """(name) => { const d = CM.layers.place.data;
+            const i = d.label.findIndex(l => l.indexOf('<b>' + name + '</b>') === 0);
+            const p = CM.map.latLngToContainerPoint([d.lat[i], d.lon[i]]); return [p.x, p.y]; }""", name)
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
 def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
@@ -143,35 +168,133 @@ def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
         nav.wait_for(timeout=15000)
         assert nav.get_by_text("Add article").count() == 1
         assert nav.get_by_text("shared").count() == 0  # pages/_shared.py is not a page
+        assert nav.get_by_text("panel").count() == 0
+        page.get_by_test_id("stMetric").first.wait_for(timeout=15000)
         assert page.get_by_test_id("stMetric").count() == 3  # the shared sidebar ran
     finally:
         context.close()
     assert outside == [], outside[:5]
 
 
-def test_map_page_draws_markers_offline(dashboard, browser):
+def test_map_page_draws_places_and_tools_offline(dashboard, browser):
     base, places = dashboard
     outside: list[str] = []
     context, page = _offline_page(browser, outside)
     try:
         page.goto(base + "/")
-        frame = _map_frame(page)
-        markers = frame.locator("path.cm-place.leaflet-interactive")
-        frame.wait_for_function(f"document.querySelectorAll('path.cm-place').length >= {places}", timeout=30000)
-        assert markers.count() == places
+        frame = _drawn(page)
+        assert sorted(_place_names(frame)) == ["Homs", "Palmyra", "Shayrat"]
+        assert frame.evaluate("CM.stats.place") == places
         assert frame.locator(".leaflet-control-attribution").inner_text().count("GeoNames") == 1
-
-        # A popup: the article's headline escaped, the place highlighted, no markup from the article alive.
-        homs = max(range(markers.count()), key=lambda i: markers.nth(i).bounding_box()["width"])
-        markers.nth(homs).click(force=True)
-        popup = frame.locator(".leaflet-popup-content")
-        popup.wait_for(timeout=10000)
-        assert "Strikes <b>bold</b>" in popup.inner_text()
-        assert popup.locator("mark").first.inner_text() == "Homs"
-        assert popup.locator("b", has_text="bold").count() == 0
+        assert frame.locator(".cm-country-label").count() > 100  # the offline basemap's own labels
+        for tool in (".leaflet-draw", ".leaflet-control-measure", ".leaflet-control-minimap",
+                     ".leaflet-control-mouseposition", ".leaflet-control-zoom-fullscreen", ".cm-copy-link",
+                     ".cm-export", ".cm-legend"):
+            assert frame.locator(tool).count() >= 1, tool
+        # Article text reaches the map only as escaped text in tooltips.
+        assert "<b>bold</b>" not in frame.evaluate("JSON.stringify(CM.layers.place.data)")
     finally:
         context.close()
     assert outside == [], f"{len(outside)} request(s) left the machine: {outside[:5]}"
+
+
+def test_filters_change_what_is_drawn(dashboard, browser):
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        page.goto(base + "/")
+        frame = _drawn(page)
+        frame.evaluate("window.__before = CM.layers.place, 1")
+        search = page.get_by_placeholder("Words in the articles or place names")
+        search.fill("shayrat")
+        search.press("Enter")
+        frame.wait_for_function("CM.layers.place !== window.__before", timeout=15000)
+        assert sorted(_place_names(frame)) == ["Homs", "Shayrat"]  # the article that names Shayrat
+        page.wait_for_url("**query=shayrat**", timeout=10000)
+        page.get_by_text("1 articles · 2 places match").wait_for(timeout=10000)
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
+
+
+def test_a_url_restores_centre_zoom_and_filters(dashboard, browser):
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        page.goto(base + "/?center=34.6000,37.5000&zoom=9&features=city&layers=places|heatmap")
+        frame = _drawn(page)
+        frame.wait_for_function("CM.map.getZoom() === 9", timeout=10000)
+        centre = frame.evaluate("[CM.map.getCenter().lat, CM.map.getCenter().lng]")
+        assert abs(centre[0] - 34.6) < 0.01 and abs(centre[1] - 37.5) < 0.01
+        assert sorted(_place_names(frame)) == ["Homs", "Palmyra"]  # cities only
+        assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1
+        assert frame.evaluate("CM.stats.air_base === undefined")  # air bases are not among the layers
+        page.get_by_test_id("stSidebar").get_by_text("city", exact=True).wait_for(timeout=10000)
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
+
+
+def test_panning_updates_the_url_without_running_python(dashboard, browser):
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    try:
+        page.goto(base + "/")
+        frame = _drawn(page)
+        page.wait_for_timeout(1500)  # let the first run's messages settle
+        before = len(sent)
+        frame.evaluate("CM.map.setView([33.5, 36.3], 8, {animate: false}), 1")
+        try:
+            page.wait_for_function(
+                """() => { const q = new URLSearchParams(location.search), c = (q.get('center') || '0,0').split(',');
+                          return q.get('zoom') === '8' && Math.abs(c[0] - 33.5) < 0.01 && Math.abs(c[1] - 36.3) < 0.01; }""",
+                timeout=5000)
+        except sync_api.TimeoutError:
+            pytest.fail(f"the URL did not follow the map: {page.url}")
+        page.wait_for_timeout(800)
+        assert len(sent) == before, "a pan or zoom sent something to the server (a rerun)"
+        # The URL now reproduces the view: a fresh page opens there.
+        context2, page2 = _offline_page(browser, outside)
+        try:
+            page2.goto(page.url)
+            frame2 = _drawn(page2)
+            frame2.wait_for_function("CM.map.getZoom() === 8", timeout=10000)
+            assert abs(frame2.evaluate("CM.map.getCenter().lat") - 33.5) < 0.01
+        finally:
+            context2.close()
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
+
+
+def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        page.goto(base + "/?center=34.7240,36.7256&zoom=11&layers=places")
+        frame = _drawn(page)
+        frame.wait_for_function("CM.map.getZoom() === 11", timeout=10000)
+        _click_place(page, frame, "Homs")
+        page.get_by_role("heading", name="Homs").wait_for(timeout=15000)
+        page.wait_for_url("**selected=Homs**", timeout=10000)
+        panel = page.locator(".cm-panel")
+        panel.first.wait_for(timeout=10000)
+        assert panel.count() == 2  # both articles that name Homs
+        text = "\n".join(panel.all_inner_texts())
+        assert "Strikes <b>bold</b>" in text and "Shayrat hit" in text  # the headline as text, never markup
+        assert page.locator(".cm-panel mark").first.inner_text() == "Homs"
+        # The article's <b> is text: no element of the panel holds just "bold".
+        assert page.evaluate("[...document.querySelectorAll('.cm-panel *')].filter(e => e.textContent === 'bold').length") == 0
+        assert frame.evaluate("!!CM.selectionRing")
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
 
 
 def test_articles_page_links_to_the_map(dashboard, browser):
@@ -181,12 +304,10 @@ def test_articles_page_links_to_the_map(dashboard, browser):
     try:
         page.goto(base + "/articles")
         page.get_by_text("Homs · city").click()  # both articles name Homs
-        page.wait_for_url("**/?place=Homs*", timeout=15000)
-        page.get_by_text("Centred on Homs").wait_for(timeout=15000)
-        frame = _map_frame(page)
-        mark = frame.locator(".leaflet-popup-content mark").first  # the focused place opens its popup
-        mark.wait_for(timeout=15000)
-        assert mark.inner_text() == "Homs"
+        page.wait_for_url("**selected=Homs**", timeout=15000)
+        page.get_by_role("heading", name="Homs").wait_for(timeout=15000)
+        frame = _drawn(page)
+        frame.wait_for_function("CM.map.getZoom() === 8", timeout=10000)
     finally:
         context.close()
     assert outside == [], outside[:5]
