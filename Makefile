@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench index assets demo install install-dev clean
+.PHONY: run test bench index assets demo install install-dev clean postgis test-postgis bench-ingest
 
 run: install assets index demo
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
@@ -45,3 +45,13 @@ demo: install index
 
 clean:
 	rm -rf data/index static/vendor
+
+# A throwaway PostgreSQL + PostGIS on 127.0.0.1 for the store tests (CI runs the suite against both).
+postgis:
+	@bash scripts/start_postgis.sh
+
+test-postgis: install-dev assets index
+	TEST_POSTGIS_URL="$$(bash scripts/start_postgis.sh)" && export TEST_POSTGIS_URL && $(PY) -m pytest -q
+
+bench-ingest: install index
+	$(PY) scripts/bench_ingest.py

@@ -97,29 +97,10 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+    """In this process by default; on dask with --workers or --scheduler (geo/batch.py)."""
+    from geo.batch import run_batch_from_args
 
-    from geo.ingest import IngestError, iter_articles
-    from geo.pipeline import default_geoparser
-    from geo.store import Store
-
-    store = Store(config.database_url(args.db))
-    parser = default_geoparser()
-    added = skipped = failed = 0
-    for item in tqdm(iter_articles(args.paths), file=sys.stderr, unit="article", desc="ingest"):
-        if isinstance(item, IngestError):
-            failed += 1
-            print(f"error: {item}", file=sys.stderr)
-            continue
-        if store.has(item.id):
-            skipped += 1
-            continue
-        if store.add(item, parser.parse(item.text)):
-            added += 1
-        else:
-            skipped += 1
-    print(f"{added} added, {skipped} already stored, {failed} failed", file=sys.stderr)
-    return 1 if failed and not added and not skipped else 0
+    return run_batch_from_args(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -334,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="store articles (files, folders, JSONL) with their places")
     i.add_argument("paths", nargs="+")
     i.add_argument("--db", help="database URL (default: $DATABASE_URL or the SQLite file under data/)")
+    from geo.batch import add_batch_arguments
+
+    add_batch_arguments(i)
     i.set_defaults(func=cmd_ingest)
 
     d = sub.add_parser("demo", help="load the demo articles into the store")
