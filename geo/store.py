@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
+    update,
     DateTime,
     Float,
     ForeignKey,
@@ -54,7 +55,7 @@ from geo.types import Article, ResolvedMention
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
-SCHEMA_HEAD = "0002_places_geom"
+SCHEMA_HEAD = "0003_corrections_audit"
 
 FRAME_COLUMNS = [
     "article_id",
@@ -325,6 +326,39 @@ def _to_mention(row: _MentionRow) -> ResolvedMention:
     )
 
 
+class _CorrectionRow(_Base):
+    """An analyst's decision about one mention: drop it, or put it at another place. Kept by span, so
+    it survives re-processing the article."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("article_id", "start", "end", name="uq_corrections_span"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(400))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    feature: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(8))
+    geonameid: Mapped[int | None] = mapped_column(Integer)
+    user: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _AuditRow(_Base):
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class Store:
     """Articles with their resolved mentions; one Engine per Store, one session per call.
 
@@ -349,12 +383,18 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, article: Article, mentions: Sequence[ResolvedMention]) -> bool:
-        """Store an article with its mentions in one transaction; False if it was already stored."""
+    def add(self, article: Article, mentions: Sequence[ResolvedMention], *, user: str | None = None) -> bool:
+        """Store an article with its mentions in one transaction; False if it was already stored.
+
+        With a user, the ingest goes into the audit trail.
+        """
         _check_mentions(article, mentions)
         for attempt in range(_ADD_ATTEMPTS):
             try:
-                return self._insert([(article, mentions)])[0]
+                added = self._insert([(article, mentions)])[0]
+                if added and user:
+                    self.audit(user, "ingest", article.id, article.title)
+                return added
             except IntegrityError:
                 # Another writer stored this article, or one of its places, meanwhile: the retry finds them.
                 if self.has(article.id):
@@ -441,12 +481,97 @@ class Store:
             found.update(lookup([key for key, _ in missing]))
         return found
 
-    def delete(self, article_id: str) -> bool:
+    # ------------------------------------------------------------------ corrections and audit
+
+    def correct(self, article_id: str, start: int, end: int, *, user: str,
+                place: ResolvedMention | None = None) -> None:
+        """An analyst's fix of one mention: `place=None` drops it as not a place, else it moves there.
+
+        Saved for everyone, written to the audit trail, and applied again whenever the article is re-processed.
+        """
+        with Session(self._writer) as session, session.begin():
+            if session.get(_ArticleRow, article_id) is None:
+                raise KeyError(f"no article {article_id}")
+            row = session.scalars(select(_CorrectionRow).where(
+                _CorrectionRow.article_id == article_id, _CorrectionRow.start == start, _CorrectionRow.end == end,
+            )).first() or _CorrectionRow(article_id=article_id, start=start, end=end)
+            row.action = "drop" if place is None else "place"
+            for f in ("name", "lat", "lon", "feature", "country", "geonameid"):
+                setattr(row, f, getattr(place, f) if place is not None else None)
+            row.user, row.at = user, _utc(self._clock())
+            session.add(row)
+            detail = "dropped: not a place" if place is None else f"moved to {place.name} ({place.lat:.4f}, {place.lon:.4f})"
+            session.add(_AuditRow(at=row.at, user=user, action="edit", target=f"{article_id}:{start}-{end}",
+                                  detail=detail))
+        self._apply_corrections(article_id)
+
+    def reprocess(self, article_id: str, mentions: Sequence[ResolvedMention], *, user: str = "system") -> None:
+        """Replace an article's mentions (a newer geoparser), keeping the analysts' corrections."""
+        article = self.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id}")
+        _check_mentions(article, mentions)
+        with self._writer.begin() as conn:
+            conn.execute(delete(_MentionRow.__table__).where(_MentionRow.__table__.c.article_id == article_id))
+            ids = self._place_ids(conn, sorted({_place_key(m): m for m in mentions}.items()))
+            if mentions:
+                conn.execute(insert(_MentionRow.__table__), [
+                    {"article_id": article_id, "place_id": ids[_place_key(m)], "start": m.start, "end": m.end,
+                     "text": m.text, "score": float(m.score)} for m in mentions])
+        self.audit(user, "reprocess", article_id, f"{len(mentions)} mentions")
+        self._apply_corrections(article_id)
+
+    def _apply_corrections(self, article_id: str) -> None:
+        with self._writer.begin() as conn:
+            fixes = conn.execute(select(_CorrectionRow.__table__).where(
+                _CorrectionRow.__table__.c.article_id == article_id)).mappings().all()
+            m = _MentionRow.__table__
+            for fix in fixes:
+                span = (m.c.article_id == article_id) & (m.c.start == fix["start"]) & (m.c.end == fix["end"])
+                if fix["action"] == "drop":
+                    conn.execute(delete(m).where(span))
+                    continue
+                text_row = conn.execute(select(_ArticleRow.__table__.c.text).where(
+                    _ArticleRow.__table__.c.id == article_id)).scalar()
+                place = ResolvedMention(start=fix["start"], end=fix["end"], text=text_row[fix["start"]:fix["end"]],
+                                        name=fix["name"], lat=fix["lat"], lon=fix["lon"], feature=fix["feature"],
+                                        country=fix["country"], geonameid=fix["geonameid"], score=1.0,
+                                        source="analyst")
+                pid = self._place_ids(conn, [(_place_key(place), place)])[_place_key(place)]
+                if conn.execute(select(m.c.id).where(span)).first() is None:
+                    conn.execute(insert(m), [{"article_id": article_id, "place_id": pid, "start": place.start,
+                                              "end": place.end, "text": place.text, "score": 1.0}])
+                else:
+                    conn.execute(update(m).where(span).values(place_id=pid, score=1.0))
+
+    def corrections(self, article_id: str) -> list[dict]:
+        with Session(self._engine) as session:
+            rows = session.scalars(select(_CorrectionRow).where(_CorrectionRow.article_id == article_id)
+                                   .order_by(_CorrectionRow.start))
+            return [{"start": r.start, "end": r.end, "action": r.action, "name": r.name, "user": r.user}
+                    for r in rows]
+
+    def audit(self, user: str, action: str, target: str | None = None, detail: str | None = None) -> None:
+        with Session(self._writer) as session, session.begin():
+            session.add(_AuditRow(at=_utc(self._clock()), user=user, action=action, target=target, detail=detail))
+
+    def audit_log(self, limit: int = 1000) -> pd.DataFrame:
+        """Who ingested, edited or deleted what, newest first."""
+        with Session(self._engine) as session:
+            rows = session.scalars(select(_AuditRow).order_by(_AuditRow.at.desc(), _AuditRow.id.desc()).limit(limit))
+            return pd.DataFrame([{"at": r.at, "user": r.user, "action": r.action, "target": r.target,
+                                  "detail": r.detail} for r in rows],
+                                columns=["at", "user", "action", "target", "detail"])
+
+    def delete(self, article_id: str, *, user: str | None = None) -> bool:
         """Remove an article, its mentions, and places no other article mentions."""
         with Session(self._writer) as session, session.begin():
             row = session.get(_ArticleRow, article_id)
             if row is None:
                 return False
+            if user:
+                session.add(_AuditRow(at=_utc(self._clock()), user=user, action="delete", target=article_id,
+                                      detail=row.title))
             place_ids = {m.place_id for m in row.mentions}
             session.delete(row)
             session.flush()

@@ -168,7 +168,9 @@ def test_migrations_match_the_models(store):
 def test_database_made_before_migrations_is_adopted(store_url):
     """A store created by create_all (before Alembic) keeps its data and is brought to the newest schema."""
     engine = engine_for(store_url)
-    _Base.metadata.create_all(engine)
+    # The tables a store had before migrations existed (later tables come from later revisions).
+    old = [_Base.metadata.tables[name] for name in ("articles", "places", "mentions")]
+    _Base.metadata.create_all(engine, tables=old)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO articles (id, text, ingested_at) VALUES ('a1', 'Shelling in Homs.', :t)"),
                      {"t": "2024-01-01 00:00:00+00:00"})
