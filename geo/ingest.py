@@ -266,6 +266,8 @@ _BLOCK_TAGS = frozenset(
     "blockquote pre figure figcaption dd dt br hr address".split()
 )
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _norm_lines(text: str) -> str:
@@ -318,6 +320,10 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
     import trafilatura
 
     if not html or not html.strip():
+        raise IngestError("empty HTML")
+    # lxml refuses NUL and control characters; they carry no text
+    html = _CONTROL_BYTES.sub(b"", html) if isinstance(html, bytes) else _CONTROL.sub("", html)
+    if not html.strip():
         raise IngestError("empty HTML")
     head = html[:5000] if isinstance(html, str) else html[:5000].decode("utf-8", "ignore")
     lang = _HTML_LANG.search(head)
