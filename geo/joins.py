@@ -32,6 +32,39 @@ _DASH_PAIR = re.compile(r"^\s?(?:[-–—]|to)\s?$")
 _AFTER_DASH = re.compile(r"^\s+" + _ROAD_WORDS, re.IGNORECASE)
 
 
+_BEARINGS = {"north": 0, "north-east": 45, "northeast": 45, "east": 90, "south-east": 135, "southeast": 135,
+             "south": 180, "south-west": 225, "southwest": 225, "west": 270, "north-west": 315, "northwest": 315}
+_RELATIVE = re.compile(
+    r"(?:(?P<dist>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometres|kilometers|kms|miles|mi)\s+)?"
+    r"(?P<dir>north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest|north|south|east|west)"
+    r"(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$"
+    r"|(?P<vague>near|outside|around|close to|on the outskirts of|the outskirts of)\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+    re.IGNORECASE)
+VAGUE_DIRECTION_KM = 15.0  # "west of X" with no distance: a point this far out, as uncertain as it is far
+
+
+def relative_position(text: str, m: ResolvedMention) -> dict | None:
+    """Where "30 km north of X", "west of X", "outside X" or "near X" puts the event: a point offset from X
+    (geopy.distance, on the WGS-84 ellipsoid) with an uncertainty radius, instead of X's own point."""
+    from geopy.distance import geodesic
+
+    rel = _RELATIVE.search(text[max(0, m.start - 60):m.start])
+    if rel is None:
+        return None
+    if rel.group("vague"):
+        radius = 10.0 if rel.group("vague").lower() == "outside" else 15.0
+        return {"relation": rel.group(0).strip(), "lat": m.lat, "lon": m.lon, "radius_km": radius}
+    km = VAGUE_DIRECTION_KM
+    if rel.group("dist"):
+        km = float(rel.group("dist").replace(",", "."))
+        if rel.group("unit").lower() in ("miles", "mi"):
+            km *= 1.609344
+    point = geodesic(kilometers=km).destination((m.lat, m.lon), _BEARINGS[rel.group("dir").lower()])
+    radius = max(2.0, 0.25 * km) if rel.group("dist") else km
+    return {"relation": rel.group(0).strip(), "lat": round(point.latitude, 5), "lon": round(point.longitude, 5),
+            "radius_km": round(radius, 1)}
+
+
 @dataclass(frozen=True)
 class Radii:
     airbase_km: float = 100.0
@@ -159,6 +192,9 @@ class Joiner:
                 cache[key] = self.nearby(m.lat, m.lon, exclude_name=m.name)
             rec = m.to_json()
             rec["nearby"] = cache[key]
+            position = relative_position(text, m)
+            if position is not None:
+                rec["position"] = position
             out.append(rec)
         return {"mentions": out, "routes": self.routes_in(text, mentions)}
 

@@ -114,3 +114,30 @@ def test_seed_joins_pass_the_reference_check(shared, tmp_path):
     doc = json.loads(out.read_text())
     route = [r for r in doc["routes"] if {"Damascus", "Homs"} == {r["from"], r["to"]}]
     assert route and route[0]["road"].startswith("M5")
+
+
+@pytest.mark.parametrize(
+    "prefix, dlat, dlon, radius",
+    [
+        ("Clashes 30 km north of ", 0.27, 0.0, 7.5),
+        ("Shelling 20 miles west of ", 0.0, -0.35, 8.0),
+        ("Fighting west of ", 0.0, -0.16, 15.0),
+        ("Strikes outside ", 0.0, 0.0, 10.0),
+        ("Clashes near ", 0.0, 0.0, 15.0),
+    ],
+)
+def test_relative_positions_offset_the_anchor(prefix, dlat, dlon, radius):
+    from geo.joins import relative_position
+
+    text = prefix + "Palmyra"
+    m = place("Palmyra", 34.56, 38.28, len(prefix), len(text))
+    pos = relative_position(text, m)
+    assert pos["lat"] == pytest.approx(34.56 + dlat, abs=0.02)
+    assert pos["lon"] == pytest.approx(38.28 + dlon, abs=0.02)
+    assert pos["radius_km"] == pytest.approx(radius, abs=0.5)
+
+
+def test_no_relative_position_without_a_relation():
+    from geo.joins import relative_position
+
+    assert relative_position("Clashes in Palmyra", place("Palmyra", 34.56, 38.28, 11, 18)) is None
