@@ -70,7 +70,8 @@ class Helpers(folium.MacroElement):
 
 
 class OfflineBasemap(folium.MacroElement):
-    """Sea colour, graticule, country outlines and country names, with no tile server at all.
+    """Graticule (drawn here, every `graticule_step` degrees), country outlines and country names:
+    a basemap with no tile server at all.
 
     The outlines stay in `CM.countries` for the mini-map and the choropleth.
     """
@@ -82,10 +83,17 @@ class OfflineBasemap(folium.MacroElement):
             var CM = window.CM;
             CM.countries = {{ this.countries|tojson }};
             var renderer = L.canvas({pane: "cm-base"});
-            L.geoJSON({{ this.graticule|tojson }}, {
-                pane: "cm-base", renderer: renderer, interactive: false,
-                style: {color: "#9fb6c9", weight: 0.6, opacity: 0.7}
-            }).addTo(map);
+            var step = {{ this.graticule_step }}, lines = [], lat, lon, line;
+            for (lon = -180; lon <= 180; lon += step) {
+                for (line = [], lat = -80; lat <= 80; lat += 5) line.push([lat, lon]);
+                lines.push(line);
+            }
+            for (lat = -80; lat <= 80; lat += step) {
+                for (line = [], lon = -180; lon <= 180; lon += 5) line.push([lat, lon]);
+                lines.push(line);
+            }
+            L.polyline(lines, {pane: "cm-base", renderer: renderer, interactive: false, color: "#9fb6c9", weight: 0.6,
+                               opacity: 0.7}).addTo(map);
             L.geoJSON(CM.countries, {
                 pane: "cm-base", renderer: renderer, interactive: false,
                 style: {color: "#8a8a8a", weight: 0.7, fillColor: "#f4f1e8", fillOpacity: 1}
@@ -103,10 +111,10 @@ class OfflineBasemap(folium.MacroElement):
         """
     )
 
-    def __init__(self, countries: dict, graticule: dict, labels: dict):
+    def __init__(self, countries: dict, labels: dict, graticule_step: int = 10):
         super().__init__()
         self._name = "OfflineBasemap"
-        self.countries, self.graticule, self.labels = countries, graticule, labels
+        self.countries, self.labels, self.graticule_step = countries, labels, int(graticule_step)
 
 
 class ZoomLabels(folium.MacroElement):
@@ -302,20 +310,20 @@ class PointLayer(folium.MacroElement):
         var {{ this.get_name() }} = (function (parent) {
             var d = {{ this.data|tojson }}, styles = {{ this.styles|tojson }}, kind = {{ this.kind|tojson }};
             var group = L.featureGroup(), renderer = window.CM.renderer;
-            function click(e) {
-                var i = e.target.cmIndex;
-                window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
-                if ({{ this.selectable|tojson }}) window.CM.ring(d.lat[i], d.lon[i], d.radius[i]);
-            }
             for (var i = 0; i < d.lat.length; i++) {
-                var s = styles[d.style[i]];
                 var m = L.circleMarker([d.lat[i], d.lon[i]], Object.assign({renderer: renderer,
-                    radius: d.radius[i], bubblingMouseEvents: false}, s));
+                    radius: d.radius[i], bubblingMouseEvents: false}, styles[d.style[i]]));
                 m.cmIndex = i;
-                if (d.label[i]) m.bindTooltip(d.label[i], {direction: "top", sticky: false});
-                m.on("click", click);
                 group.addLayer(m);
             }
+            // One tooltip and one click handler for the whole group, not one per point.
+            group.bindTooltip(function (layer) { return d.label[layer.cmIndex] || ""; }, {direction: "top"});
+            group.on("click", function (e) {
+                var i = (e.propagatedFrom || e.sourceTarget || e.layer).cmIndex;
+                if (i === undefined) return;
+                window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
+                if ({{ this.selectable|tojson }}) window.CM.ring(d.lat[i], d.lon[i], d.radius[i]);
+            });
             var registry = {{ this.registry|tojson }};
             window.CM.stats[registry] = d.lat.length;
             if (window.performance && performance.mark) performance.mark("cm-layer-" + registry);
@@ -363,11 +371,6 @@ class SpreadLayer(folium.MacroElement):
         (function (parent) {
             var d = {{ this.data|tojson }}, styles = {{ this.styles|tojson }}, kind = {{ this.kind|tojson }};
             var group = L.featureGroup(), renderer = window.CM.renderer, markers = [];
-            function click(e) {
-                var i = e.target.cmIndex;
-                window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
-                window.CM.ring(d.lat[i], d.lon[i], 8);
-            }
             function offset(slot) {  // a Fermat spiral: even spacing, no overlap
                 if (!slot) return [0, 0];
                 var a = slot * 2.39996, r = 9 * Math.sqrt(slot);
@@ -377,11 +380,16 @@ class SpreadLayer(folium.MacroElement):
                 var m = L.circleMarker([d.lat[i], d.lon[i]], Object.assign({renderer: renderer, bubblingMouseEvents: false},
                                                                          styles[d.style[i]]));
                 m.cmIndex = i;
-                if (d.label[i]) m.bindTooltip(d.label[i], {direction: "top"});
-                m.on("click", click);
                 markers.push(m);
                 group.addLayer(m);
             }
+            group.bindTooltip(function (layer) { return d.label[layer.cmIndex] || ""; }, {direction: "top"});
+            group.on("click", function (e) {
+                var i = (e.propagatedFrom || e.sourceTarget || e.layer).cmIndex;
+                if (i === undefined) return;
+                window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
+                window.CM.ring(d.lat[i], d.lon[i], 8);
+            });
             function spread() {
                 var map = group._map;
                 if (!map) return;
@@ -392,7 +400,7 @@ class SpreadLayer(folium.MacroElement):
             }
             group.on("add", function () { group._map.on("zoomend", spread); spread(); });
             group.on("remove", function (e) { e.target._map && e.target._map.off("zoomend", spread); });
-            window.CM.stats[kind] = d.lat.length;
+            window.CM.stats.events = d.lat.length;
             parent.addLayer(group);
         })({{ this._parent.get_name() }});
         {% endmacro %}

@@ -62,7 +62,8 @@ FIT_SHARE = 0.85  # share of mentions, nearest to their median, that the initial
 TRIM_MIN_MENTIONS = 10
 LABEL_MIN_ZOOM = 4  # country names only from this zoom on; below they overlap
 AIRPORT_MARGIN_DEG = 8.0  # civil airports are drawn only this far around the places, air bases everywhere
-AIRPORT_MIN_ZOOM = 7  # and on the dashboard map only from this zoom on
+AIRPORT_MIN_ZOOM = 7  # on the dashboard map, civil airports show from this zoom on
+DASHBOARD_AIRPORT_MARGIN_DEG = 2.0  # and only this close (degrees) to the places
 
 # Natural Earth 1:110m countries (public domain), shipped by pyogrio as a test fixture.
 _NATURALEARTH = Path(pyogrio.__file__).resolve().parent / "tests" / "fixtures" / "naturalearth_lowres"
@@ -668,7 +669,8 @@ def city_labels(cities: pd.DataFrame | None, min_population: int = 300_000) -> d
     big = cities[cities["population"] >= min_population].sort_values("population", ascending=False)
     pop = big["population"].to_numpy(float)
     minzoom = np.select([pop >= 5e6, pop >= 2e6, pop >= 1e6, pop >= 5e5], [4, 5, 6, 7], 8)
-    return _columns(big, lat=big["lat"], lon=big["lon"], name=big["name"].map(esc), minzoom=minzoom)
+    return {"lat": big["lat"].round(3).tolist(), "lon": big["lon"].round(3).tolist(),
+            "name": big["name"].map(esc).tolist(), "minzoom": minzoom.tolist()}
 
 
 def base_map(
@@ -701,7 +703,7 @@ def base_map(
     points = frame.geometry.representative_point()
     labels = {"lat": [round(p.y, 2) for p in points], "lon": [round(p.x, 2) for p in points],
               "name": [esc(n) for n in frame["name"]]}
-    mapjs.OfflineBasemap(data, graticule(), labels).add_to(fmap)
+    mapjs.OfflineBasemap(data, labels).add_to(fmap)
     mapjs.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
     HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
     Attribution(ATTRIBUTION).add_to(fmap)
@@ -765,7 +767,7 @@ def airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None
     keep = airbases["kind"].eq("air base")
     if bounds is not None:
         (s, w), (n, e) = bounds
-        m = AIRPORT_MARGIN_DEG
+        m = DASHBOARD_AIRPORT_MARGIN_DEG
         keep |= airbases.geometry.x.between(w - m, e + m) & airbases.geometry.y.between(s - m, n + m)
     shown = airbases.loc[keep]
     if shown.empty:
@@ -915,7 +917,7 @@ def event_style_index() -> tuple[list[dict], dict[tuple[str, bool], int], int]:
     styles, index = [], {}
     for etype, colour in EVENT_COLOURS.items():
         index[(etype, True)] = len(styles)
-        styles.append({"radius": 6, "color": "#222222", "weight": 1, "fillColor": colour, "fillOpacity": 0.9})
+        styles.append({"radius": 6, "color": "#ffffff", "weight": 1.5, "fillColor": colour, "fillOpacity": 0.95})
         index[(etype, False)] = len(styles)
         styles.append({"radius": 6, "color": colour, "weight": 2, "dashArray": "2 2", "fillColor": "#ffffff",
                        "fillOpacity": 0.6})
@@ -986,7 +988,9 @@ def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schema
     layers = set(layers)
     dot = '<i style="background:{fill};border:1px solid {stroke}"></i>{label}<br>'
     rows = []
-    if "places" in layers:
+    if "places" in layers and features:
+        if "events" in layers:
+            rows.append('<b class="cm-legend-head">Places (by mentions)</b><br>')
         rows += [dot.format(fill=FEATURE_COLOURS.get(f, OTHER_COLOUR), stroke="#222", label=esc(f)) for f in features]
     if "air bases" in layers:
         rows += [dot.format(fill=AIRFIELD_STYLE[k]["fillColor"], stroke=AIRFIELD_STYLE[k]["color"], label=f"{k} (layer)")
@@ -996,7 +1000,8 @@ def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schema
         if roads_schematic:
             rows.append(f'<b class="cm-line cm-dashed" style="border-color:{ROAD_COLOUR}"></b>schematic road<br>')
     if "events" in layers:
-        rows += [dot.format(fill=c, stroke="#222", label=esc(t)) for t, c in EVENT_COLOURS.items()]
+        rows.append('<b class="cm-legend-head">Events (around their place)</b><br>')
+        rows += [dot.format(fill=c, stroke="#fff", label=esc(t)) for t, c in EVENT_COLOURS.items()]
         rows.append('<i style="background:#fff;border:2px dashed #555"></i>not a fact (denied, planned, possible)<br>')
         rows.append(f'<i style="background:{NO_EVENT_COLOUR};border:1px solid #555;width:6px;height:6px"></i>'
                     "mention without an event<br>")
@@ -1020,6 +1025,8 @@ _DASHBOARD_STYLE = """<style>
   vertical-align: 3px; }
 .cm-legend b.cm-dashed { border-top-style: dashed; }
 .cm-legend i.cm-sq { border-radius: 0; margin-right: 0; border: 0; }
+.cm-legend b.cm-legend-head { font-weight: 600; }
+.cm-legend i[style*="#fff"] { box-shadow: 0 0 0 1px #555; }
 .leaflet-heatmap-layer { pointer-events: none; }
 .cm-copy-link a { font-size: 15px; line-height: 30px; text-decoration: none; }
 .cm-time { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px; font: 12px sans-serif;

@@ -1,0 +1,222 @@
+#!/usr/bin/env python
+"""Map page benchmark: first paint, page size and filter-update time at 1k / 10k / 100k events.
+
+For each size: a temporary SQLite store is filled with geo.synthetic (one event per article), the
+dashboard is started on it with `streamlit run`, and headless Chromium (playwright, /usr/bin/chromium)
+opens the Map page with every request outside localhost blocked and counted. Measured:
+
+  cold      the first visit after the server started (the store is read into memory then)
+  paint     median time from navigation until the map has drawn its places, over --runs fresh tabs
+  page      bytes the browser received for one visit: HTTP bodies (mostly Streamlit's own scripts) and
+            WebSocket frames ("data": the page's elements, the map's script and layers)
+  filter    median time from pressing Enter in the sidebar search until the map has redrawn its places
+  outside   requests to anything but this machine (blocked; must be 0)
+
+Usage: .venv/bin/python scripts/bench_map.py [--sizes 1000,10000,100000] [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
+QUERIES = ("Kharkiv", "shelling", "Aleppo", "")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fill(url: str, n: int) -> float:
+    from geo.store import Store
+    from geo.synthetic import fill_synthetic
+
+    t = time.perf_counter()
+    fill_synthetic(Store(url), n)
+    return time.perf_counter() - t
+
+
+def start(url: str, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.read().strip() == b"ok":
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            break
+    proc.terminate()
+    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+
+
+class Visit:
+    """One fresh browser tab on the Map page, counting bytes and outside requests."""
+
+    def __init__(self, browser, base: str, outside: list[str]):
+        self.context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        self.bytes = 0
+        self.ws_bytes = 0  # Streamlit's messages: the page's data, incl. the map's script and layers
+        self.outside = outside
+
+        def route(r):
+            parts = urlsplit(r.request.url)
+            if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", lambda e: self._add(e.get("encodedDataLength", 0)))
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        self.base = base
+
+    def _add(self, n: float) -> None:
+        self.bytes += int(n)
+
+    def _frame(self, event: dict) -> None:
+        frame = event["response"]
+        n = int(len(frame["payloadData"]) * (3 / 4 if frame["opcode"] == 2 else 1))  # binary frames come base64
+        self.ws_bytes += n
+        self.bytes += n
+
+    def paint(self) -> float:
+        t = time.perf_counter()
+        self.page.goto(self.base + "/")
+        frame = self.map_frame()
+        frame.wait_for_function(DRAWN, timeout=120_000, polling=20)
+        return time.perf_counter() - t
+
+    def map_frame(self):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "st_folium" in frame.url:
+                    return frame
+            self.page.wait_for_timeout(20)
+        raise RuntimeError("no map frame")
+
+    def filter_times(self) -> list[float]:
+        frame = self.map_frame()
+        box = self.page.get_by_placeholder("Words in the articles or place names")
+        times = []
+        for q in QUERIES:
+            frame.evaluate("window.__bench = CM.layers.place, 1")
+            box.fill(q)
+            t = time.perf_counter()
+            box.press("Enter")
+            frame.wait_for_function("CM.layers.place !== window.__bench", timeout=60_000, polling=10)
+            times.append(time.perf_counter() - t)
+        return times
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def bench(n: int, runs: int, workdir: Path, browser) -> dict:
+    url = f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
+    fill_s = fill(url, n)
+    proc, base = start(url, workdir / f"bench_{n}.log")
+    outside: list[str] = []
+    try:
+        first = Visit(browser, base, outside)
+        cold = first.paint()
+        first.close()
+        paints, sizes, data = [], [], []
+        for _ in range(runs):
+            v = Visit(browser, base, outside)
+            paints.append(v.paint())
+            v.page.wait_for_timeout(1500)  # the rest of the page (timeline, tables) arrives too
+            sizes.append(v.bytes)
+            data.append(v.ws_bytes)
+            v.close()
+        v = Visit(browser, base, outside)
+        v.paint()
+        v.page.wait_for_timeout(1000)
+        filters = v.filter_times()
+        v.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return {"n": n, "fill": fill_s, "cold": cold, "paint": statistics.median(paints), "paint_max": max(paints),
+            "page": statistics.median(sizes), "data": statistics.median(data), "filter": statistics.median(filters), "filter_max": max(filters),
+            "outside": len(outside)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keep", type=Path, help="keep the stores and server logs in this folder")
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    tmp = tempfile.TemporaryDirectory() if args.keep is None else None
+    workdir = Path(tmp.name) if tmp else args.keep
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            for n in sizes:
+                row = bench(n, args.runs, workdir, browser)
+                rows.append(row)
+                print(f"{n:>7,} events: fill {row['fill']:.1f}s · cold {row['cold']:.2f}s · paint {row['paint']:.2f}s "
+                      f"(max {row['paint_max']:.2f}) · page {row['page'] / 1e6:.2f} MB (data {row['data'] / 1e6:.2f} MB) · filter {row['filter']:.2f}s "
+                      f"(max {row['filter_max']:.2f}) · outside {row['outside']}", flush=True)
+        finally:
+            browser.close()
+    print()
+    print("| events | first paint (median) | page size (of it data) | filter update (median / max) | cold first visit "
+          "| outside requests |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['n']:,} | {r['paint']:.2f} s | {r['page'] / 1e6:.2f} MB ({r['data'] / 1e6:.2f} MB) "
+              f"| {r['filter']:.2f} / {r['filter_max']:.2f} s "
+              f"| {r['cold']:.2f} s | {r['outside']} |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\n{os.cpu_count()} CPUs, load average {load:.2f} at the end; runs per size: {args.runs}")
+    if tmp:
+        tmp.cleanup()
+    return 1 if any(r["outside"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
