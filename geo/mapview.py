@@ -1048,8 +1048,8 @@ class _DashboardStyle(Element):
         self._name = "DashboardStyle"
 
 
-def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, width: int = 1000,
-                 height: int = 130, colour: str = "#d7301f", highlight_colour: str = "#111111",
+def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, width: int = 760,
+                 height: int = 120, colour: str = "#d7301f", highlight_colour: str = "#111111",
                  label: str = "mentions") -> str:
     """Mentions per day (mapdata.timeline rows) as a small SVG bar chart: no script, no chart library.
 

@@ -318,14 +318,12 @@ def _options(version: tuple, _data: mapdata.MapData) -> dict:
 
 
 def compact(n: int) -> str:
-    """A count short enough for a sidebar metric: 950, 12.3k, 205k, 1.2M."""
+    """A count short enough for a sidebar metric (three to a row): 950, 2k, 12k, 205k, 1.2M."""
     n = int(n)
-    if n < 10_000:
-        return f"{n:,}" if n >= 1000 else str(n)
-    if n < 100_000:
-        return f"{n / 1000:.1f}k"
+    if n < 1000:
+        return str(n)
     if n < 1_000_000:
-        return f"{n // 1000}k"
+        return f"{round(n / 1000)}k"
     return f"{n / 1e6:.1f}M"
 
 
@@ -412,9 +410,9 @@ def sidebar(store: Store) -> None:
     with st.sidebar:
         counts = store.counts()
         a, m, p = st.columns(3)
-        a.metric("Articles", compact(counts.get("articles", 0)))
-        m.metric("Mentions", compact(counts.get("mentions", 0)))
-        p.metric("Places", compact(counts.get("places", 0)))
+        for col, label, key in ((a, "Articles", "articles"), (m, "Mentions", "mentions"), (p, "Places", "places")):
+            n = counts.get(key, 0)
+            col.metric(label, compact(n), help=f"{n:,} {key} in the store" if n >= 1000 else None)
 
         st.subheader("Filters")
         if opts["first"] is not None and opts["first"] < opts["last"]:

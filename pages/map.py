@@ -191,6 +191,7 @@ with map_col:
         key="place_map",
     )
     state = state_after_click(value, state, all_places(data), get_airbases(), st.session_state)
+    _timeline(view, state)
 set_state(state)
 with panel_col:
     _search_form()
@@ -205,7 +206,6 @@ with panel_col:
         if not view.places.empty:
             st.html(mapview.places_html(view.places, limit=15, compact=True))
 
-_timeline(view, state)
 st.subheader(f"{len(view.places):,} places")
 # Plain HTML rather than st.dataframe: a data grid would delay the map's first paint by a quarter second.
 st.html(mapview.places_html(view.places, limit=200))
