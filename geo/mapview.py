@@ -681,18 +681,22 @@ def base_map(
     height: int = MAP_HEIGHT_PX,
     tools: bool = True,
     bundle: bool = False,
+    view: tuple[tuple[float, float], int] | None = None,
 ) -> folium.Map:
     """The unchanging part of the dashboard map: offline basemap with labels, tools and view sync.
 
     Its script must not depend on data or filters (streamlit-folium keys the map on it); the view is
     set through st_folium's center/zoom, the data through the *_layer feature groups. `bundle`: load
-    the plugins from geo.assets.PLUGIN_BUNDLE (one file) when it is installed.
+    the plugins from geo.assets.PLUGIN_BUNDLE (one file) when it is installed. `view` ((lat, lon), zoom):
+    where the map opens — give the view st_folium will set, so that it opens there without a zoom
+    animation (one in flight would undo a pan made before it ends).
     """
     from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition
 
     from geo import mapjs
 
-    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True,
+    (lat, lon), zoom = view or (DEFAULT_CENTER, DEFAULT_ZOOM)
+    fmap = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True,
                       height=height, maxZoom=MAX_ZOOM, minZoom=2, prefer_canvas=True)
     # Leaflet only: no jQuery, Bootstrap or icon fonts (nothing here uses them), so the map loads faster.
     fmap.default_js, fmap.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)

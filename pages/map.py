@@ -40,8 +40,12 @@ EVENT_ARTICLES = 300  # the events layer shows the mentions of the latest this m
 
 
 def base_map():
-    """The map's unchanging part (rebuilt each run, but to the same script, so the map never reloads)."""
-    return mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT, bundle=plugin_bundle())
+    """The map's unchanging part (rebuilt each run, but to the same script, so the map never reloads).
+
+    It opens at the session's first view; later moves go through st_folium's center/zoom (fly_to).
+    """
+    return mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT, bundle=plugin_bundle(),
+                            view=st.session_state.get("cm_base_view"))
 
 
 def _layers(state: MapState, view, bounds) -> list:
@@ -174,6 +178,7 @@ if "cm_view" not in st.session_state:
         st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
     else:
         st.session_state["cm_view"] = mapview.fit_view(bounds)
+    st.session_state["cm_base_view"] = st.session_state["cm_view"]
 article_banner(state, data)
 
 map_col, panel_col = st.columns([5, 3], gap="medium")

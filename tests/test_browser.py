@@ -311,3 +311,23 @@ def test_articles_page_links_to_the_map(dashboard, browser):
     finally:
         context.close()
     assert outside == [], outside[:5]
+
+
+def test_copy_link_copies_the_whole_view(dashboard, browser):
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    try:
+        page.goto(base + "/?features=city&layers=places|roads")
+        frame = _drawn(page)
+        frame.evaluate("CM.map.setView([34.9, 37.1], 9, {animate: false}), 1")
+        page.wait_for_function("new URLSearchParams(location.search).get('zoom') === '9'", timeout=5000)
+        page.get_by_text("Copy link to this view").click()
+        page.get_by_text("Link copied").wait_for(timeout=5000)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == page.url
+        assert "features=city" in copied and "zoom=9" in copied and "layers=places%7Croads" in copied.replace("|", "%7C")
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
