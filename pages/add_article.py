@@ -14,7 +14,9 @@ from streamlit_folium import st_folium
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import MAX_BYTES, IngestError, article_from_text
 from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
+from geo.auth import Action
 from geo.types import Article
+from pages._auth import current_user, require
 from pages._shared import (
     ARTICLES_PAGE,
     asset_base,
@@ -26,6 +28,8 @@ from pages._shared import (
 )
 
 ensure_dashboard()
+if not require(Action.INGEST):  # viewers may read the map, not add to it (checked here, not only hidden)
+    st.stop()
 store = get_store()
 
 
@@ -112,7 +116,7 @@ if pending:
     save, discard = st.columns([1, 5])
     if save.button("Save", type="primary", key="add_save"):
         del st.session_state["pending"]
-        added = store.add(article, mentions)
+        added = store.add(article, mentions, user=current_user().name)
         st.session_state["saved"] = (article.id, len(places) if added else None)
         st.rerun()  # so that the sidebar counts include it
     if discard.button("Discard", key="add_discard"):
