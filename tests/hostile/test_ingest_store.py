@@ -194,3 +194,16 @@ def test_iter_jsonl_rejects_nul_and_keeps_going(tmp_path):
     path.write_text('{"text": "a\\u0000b near Homs"}\n{"text": "Clashes near Hama."}\n', encoding="utf-8")
     recs = list(iter_jsonl(path))
     assert len(recs) == 2
+
+
+def test_serving_is_hardened():
+    import tomllib
+
+    from geo.limits import MAX_FILE_BYTES
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["server"]["enableCORS"] is False
+    assert cfg["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["browser"]["gatherUsageStats"] is False
