@@ -23,6 +23,7 @@ from branca.element import Element
 from folium.map import FitBounds
 from folium.template import Template
 
+from geo import mapjs
 from geo.assets import bundle_scripts, localize
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
@@ -693,8 +694,6 @@ def base_map(
     """
     from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition
 
-    from geo import mapjs
-
     (lat, lon), zoom = view or (DEFAULT_CENTER, DEFAULT_ZOOM)
     fmap = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True,
                       height=height, maxZoom=MAX_ZOOM, minZoom=2, prefer_canvas=True)
@@ -747,8 +746,6 @@ def _place_styles(features) -> tuple[list[dict], dict[str, int]]:
 
 def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
     """One circle per place (mapdata.places rows), sized by mentions; click selects it."""
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="places", control=False)
     if places.empty:
         return group
@@ -765,8 +762,6 @@ def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
 
 def airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None) -> folium.FeatureGroup:
     """Air bases everywhere, civil airports only around the places shown; click selects one."""
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="air bases", control=False)
     keep = airbases["kind"].eq("air base")
     if bounds is not None:
@@ -795,8 +790,6 @@ def airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None
 def cities_layer(cities: pd.DataFrame, bounds: list[list[float]] | None, *, local_min: int = 50_000,
                  world_min: int = 500_000) -> folium.FeatureGroup:
     """Towns as small dots with names that appear with zoom: big ones everywhere, smaller near the places."""
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="cities", control=False)
     keep = cities["population"] >= world_min
     if bounds is not None:
@@ -820,8 +813,6 @@ def cities_layer(cities: pd.DataFrame, bounds: list[list[float]] | None, *, loca
 
 def roads_layer(roads: gpd.GeoDataFrame, *, max_features: int = 20_000) -> folium.FeatureGroup:
     """Roads as lines; schematic corridors (straight lines between towns) dashed and labelled "schematic"."""
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="roads", control=False)
     if roads is None or roads.empty:
         return group
@@ -934,8 +925,6 @@ def events_layer(rows: pd.DataFrame) -> folium.FeatureGroup:
 
     rows: lat, lon, place_id, event_type (None: no event), fact (bool), label (escaped HTML).
     """
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="events", control=False)
     if rows is None or rows.empty:
         return group
@@ -951,8 +940,6 @@ def events_layer(rows: pd.DataFrame) -> folium.FeatureGroup:
 
 def time_layer(bins: dict, places: pd.DataFrame) -> folium.FeatureGroup:
     """The time player over mapdata.time_bins(frame, places, step)."""
-    from geo import mapjs
-
     group = folium.FeatureGroup(name="time", control=False)
     data = dict(bins) | _columns(places, lat=places["lat"], lon=places["lon"])
     mapjs.TimePlayer(data).add_to(group)
@@ -987,8 +974,6 @@ def selection_layer(lat: float, lon: float, *, radius_px: float = 12.0, radius_k
 
 def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schematic: bool = False) -> folium.FeatureGroup:
     """The key to what is drawn, as a map control that leaves with the layers."""
-    from geo import mapjs
-
     layers = set(layers)
     dot = '<i style="background:{fill};border:1px solid {stroke}"></i>{label}<br>'
     rows = []

@@ -20,7 +20,9 @@ from pages._shared import (
     ARTICLES_PAGE,
     MAP_PAGE,
     all_places,
+    get_airbases,
     get_joiner,
+    get_map_data,
     get_store,
     page_link_params,
     set_state,
@@ -98,8 +100,6 @@ def events_rows(view, n_articles: int) -> pd.DataFrame:
     frame = view.frame
     if frame.empty:
         return pd.DataFrame()
-    from pages._shared import get_map_data
-
     data = get_map_data(get_store())
     ids = frame["article_id"].unique()[:n_articles].tolist()
     texts = mapdata.article_texts(get_store(), ids)
@@ -224,8 +224,7 @@ def _page(key: str, total: int) -> int:
     return int(page) - 1
 
 
-def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, state: MapState, *, key: str,
-                           place_ids: set[int]) -> None:
+def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, *, key: str) -> None:
     """A page of the articles in `rows`: headline link, source, date, sentences marked, their events."""
     ids = rows["article_id"].unique().tolist()
     first = _page(key, len(ids)) * PAGE_SIZE
@@ -283,7 +282,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     st.markdown(f"**{len(rows):,}** mentions in **{n_articles:,}** articles" + (f" — {note}" if note else ""))
     tab_articles, tab_near, tab_all = st.tabs(["Articles", "Nearby", f"All {n_articles:,} articles"])
     with tab_articles:
-        _articles_with_context(rows, data, state, key=f"panel_page_{row['place_id']}", place_ids={row["place_id"]})
+        _articles_with_context(rows, data, key=f"panel_page_{row['place_id']}")
     with tab_near:
         st.caption("Within 100 km (air bases), 10 km (roads), the nearest larger city, and the country.")
         _nearby(float(row["lat"]), float(row["lon"]), str(row["name"]))
@@ -292,8 +291,6 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
 
 
 def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:
-    from pages._shared import get_airbases
-
     lat, lon = state.selected_at
     st.markdown(_PANEL_STYLE, unsafe_allow_html=True)
     head, close = st.columns([5, 1], vertical_alignment="center")
@@ -330,7 +327,6 @@ def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:
                          query_params=page_link_params(state, selected=r.name, selected_at=(r.lat, r.lon),
                                                        selected_kind=None))
     with tab_articles:
-        _articles_with_context(rows, data, state, key=f"air_page_{lat:.4f}_{lon:.4f}_{km}",
-                               place_ids=set(around["place_id"]))
+        _articles_with_context(rows, data, key=f"air_page_{lat:.4f}_{lon:.4f}_{km}")
     with tab_near:
         _nearby(lat, lon, state.selected)

@@ -411,8 +411,7 @@ def sidebar(store: Store) -> None:
         counts = store.counts()
         a, m, p = st.columns(3)
         for col, label, key in ((a, "Articles", "articles"), (m, "Mentions", "mentions"), (p, "Places", "places")):
-            n = counts.get(key, 0)
-            col.metric(label, compact(n), help=f"{n:,} {key} in the store" if n >= 1000 else None)
+            col.metric(label, compact(counts.get(key, 0)))  # no help icon: it leaves no room for the number
 
         st.subheader("Filters")
         if opts["first"] is not None and opts["first"] < opts["last"]:
