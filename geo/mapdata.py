@@ -45,23 +45,35 @@ def _engine(store) -> Engine:
 
 
 @lru_cache(maxsize=8)
-def _tables(engine: Engine):
+def _reflected(engine: Engine):
     """The store's tables as the database has them (reflected once per engine)."""
     meta = MetaData()
-    meta.reflect(bind=engine, only=["articles", "places", "mentions"])
-    return meta.tables["articles"], meta.tables["places"], meta.tables["mentions"]
+    meta.reflect(bind=engine)
+    return meta.tables
+
+
+def _tables(engine: Engine):
+    tables = _reflected(engine)
+    return tables["articles"], tables["places"], tables["mentions"]
 
 
 def store_version(store) -> tuple:
-    """Changes whenever articles are added or removed: the cache key of `load` (cheap: index lookups)."""
+    """Changes whenever articles are added, removed or corrected: the cache key of `load`.
+
+    Cheap (index lookups): article count and last ingest, the newest mention and place, and the newest
+    entry of the store's audit trail, which every correction of a mention adds to.
+    """
     engine = _engine(store)
     articles, places, mentions = _tables(engine)
+    audit = _reflected(engine).get("audit")
     with engine.connect() as con:
         n_articles, last_ingest = con.execute(
             select(func.count(), func.max(articles.c.ingested_at)).select_from(articles)).one()
         last_mention = con.execute(select(func.max(mentions.c.id))).scalar()
         last_place = con.execute(select(func.max(places.c.id))).scalar()
-    return (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0))
+        last_audit = con.execute(select(func.max(audit.c.id))).scalar() if audit is not None else None
+    return (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
+            int(last_audit or 0))
 
 
 def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:

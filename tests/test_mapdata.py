@@ -123,3 +123,18 @@ def test_sentences_and_texts(store):
     assert mapdata.sentences(text, first) == [("Shelling hit Homs overnight.", "Homs"),
                                               ("Later, troops moved towards Palmyra.", "Palmyra")]
     assert mapdata.article_texts(store, []) == {}
+
+
+def test_a_correction_changes_the_version_and_what_is_loaded(store):
+    data = mapdata.load(store)
+    homs = data.mentions[(data.mentions["name"] == "Homs") & (data.mentions["title"] == "Homs shelled")].iloc[0]
+    before = mapdata.store_version(store)
+    moved = ResolvedMention(int(homs["start"]), int(homs["end"]), "Homs", "Hims", 34.73, 36.71, "city", "SY")
+    store.correct(homs["article_id"], int(homs["start"]), int(homs["end"]), user="analyst", place=moved)
+    assert mapdata.store_version(store) != before  # a move keeps ids and counts: the audit trail tells
+    after = mapdata.load(store).mentions
+    assert "Hims" in set(after["name"]) and len(after) == len(data.mentions)
+    again = mapdata.store_version(store)
+    store.correct(homs["article_id"], int(homs["start"]), int(homs["end"]), user="analyst", place=None)
+    assert mapdata.store_version(store) != again
+    assert len(mapdata.load(store).mentions) == len(data.mentions) - 1
