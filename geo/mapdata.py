@@ -37,13 +37,6 @@ class MapData:
         return self.mentions.empty and self.articles.empty
 
 
-def _engine(store) -> Engine:
-    engine = getattr(store, "engine", None) or getattr(store, "_engine", None)
-    if engine is None:
-        raise TypeError(f"{store!r} has no SQLAlchemy engine")
-    return engine
-
-
 @lru_cache(maxsize=8)
 def _reflected(engine: Engine):
     """The store's tables as the database has them (reflected once per engine)."""
@@ -63,7 +56,7 @@ def store_version(store) -> tuple:
     Cheap (index lookups): article count and last ingest, the newest mention and place, and the newest
     entry of the store's audit trail, which every correction of a mention adds to.
     """
-    engine = _engine(store)
+    engine = store.engine
     articles, places, mentions = _tables(engine)
     audit = _reflected(engine).get("audit")
     with engine.connect() as con:
@@ -87,7 +80,7 @@ def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
 
 def load(store) -> MapData:
     """The whole store as frames for the map (read-only: share it, don't mutate it)."""
-    engine = _engine(store)
+    engine = store.engine
     articles, places, mentions = _tables(engine)
     with engine.connect() as con:
         a = pd.read_sql(
@@ -228,7 +221,7 @@ def article_texts(store, ids) -> dict[str, str]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    engine = _engine(store)
+    engine = store.engine
     articles, _, _ = _tables(engine)
     out: dict[str, str] = {}
     with engine.connect() as con:

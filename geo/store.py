@@ -381,6 +381,16 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
 
+    @property
+    def engine(self) -> Engine:
+        """For bulk readers (map data) that query with SQLAlchemy Core; read-only use."""
+        return self._engine
+
+    @property
+    def writer(self) -> Engine:
+        """The engine for bulk writers (synthetic data): it takes SQLite's write lock up front."""
+        return self._writer
+
     # ------------------------------------------------------------------ writing
 
     def add(self, article: Article, mentions: Sequence[ResolvedMention], *, user: str | None = None) -> bool:

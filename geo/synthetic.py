@@ -193,17 +193,9 @@ def _tables(engine: Engine) -> dict[str, Table]:
     return meta.tables
 
 
-def _engine_of(store) -> Engine:
-    engine = getattr(store, "engine", None) or getattr(store, "_engine", None)
-    if engine is None:
-        raise TypeError(f"{store!r} has no SQLAlchemy engine")
-    return engine
-
-
 def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000) -> int:
     """Insert up to `limit` reports with their mentions in bulk, skipping texts already stored."""
-    engine = _engine_of(store)
-    writer = getattr(store, "_writer", None) or engine  # takes the SQLite write lock up front
+    engine, writer = store.engine, store.writer  # the writer takes SQLite's write lock up front
     t = _tables(engine)
     articles, places, mentions = t["articles"], t["places"], t["mentions"]
     added = 0
