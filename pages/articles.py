@@ -12,13 +12,17 @@ import math
 import pandas as pd
 import streamlit as st
 
+from geo.auth import Action
 from geo.mapview import FOCUS_ZOOM, esc, mark_spans, safe_href
+from geo.types import ResolvedMention
+from pages._auth import current_user
 from pages._shared import (
     ADD_PAGE,
     MAP_PAGE,
     current_state,
     ensure_dashboard,
     filtered,
+    get_gazetteer,
     get_map_data,
     get_store,
     page_link_params,
@@ -110,6 +114,31 @@ def show() -> None:
             )
         if not seen:
             st.caption("No places found in this article.")
+        if mentions and current_user().can(Action.EDIT):
+            correction_form(article.id, mentions)
+
+
+def correction_form(article_id: str, mentions: list) -> None:
+    """Editors fix a resolution for everyone: drop a false place, or choose another candidate. Kept when the
+    article is re-processed, and written to the audit trail (geo.store.Store.correct)."""
+    with st.expander("Correct a place"):
+        labels = [f"{m.text} (at {m.start}) → {m.name}, {m.country or '?'}" for m in mentions]
+        i = st.selectbox("Mention", range(len(mentions)), format_func=lambda k: labels[k], key="fix_mention")
+        m = mentions[i]
+        gaz = get_gazetteer()
+        cands = [c for c in (gaz.candidates(m.text) if gaz is not None else []) if (c.lat, c.lon) != (m.lat, m.lon)][:25]
+        options = ["Not a place"] + [f"{c.name}, {c.country or '?'} · {c.feature} · pop. {c.population:,}" for c in cands]
+        j = st.selectbox("Should be", range(len(options)), format_func=lambda k: options[k], key="fix_choice")
+        if st.button("Save correction", key="fix_save"):
+            place = None
+            if j > 0:
+                c = cands[j - 1]
+                place = ResolvedMention(start=m.start, end=m.end, text=m.text, name=c.name, lat=c.lat, lon=c.lon,
+                                        feature=c.feature, country=c.country, geonameid=c.geonameid, score=1.0,
+                                        source="analyst")
+            store.correct(article_id, m.start, m.end, user=current_user().name, place=place)
+            st.success("Saved for everyone; kept when the article is re-processed.")
+            st.rerun()
 
 
 st.header("Articles")
