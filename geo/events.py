@@ -213,7 +213,8 @@ class EventExtractor:
                                         "Air/drone strike" if air else "Shelling/artillery/missile attack", -1)))
             for trig in self.lexicon.triggers:
                 for m in trig.pattern.finditer(text, s, e):
-                    if any(a.start <= m.start() < a.end for a in sent_actors):
+                    inside = [a for a in sent_actors if a.start <= m.start() < a.end]
+                    if inside and not (inside[0].actor.type == "protesters" and trig.type == "Protests"):
                         continue  # "Syrian Democratic Forces", "Hezbollah fighters": names, not triggers
                     if any(h.start() <= m.start() < h.end() for h, _ in hits):
                         continue
@@ -236,7 +237,13 @@ class EventExtractor:
                     place_mention_start=place.start if place else None, place=place.name if place else None,
                     precision=precision, evidence_start=s, evidence_end=e,
                     modality=_modality(text, s, m.start(), m.end()), trigger=m.group(0), trigger_start=m.start())
-            events.extend(self._one_per_place(chosen.values()))
+            found = list(chosen.values())
+            # "protesters gathered in X" is a protest; "police detained protesters" is what the police did.
+            weak = [ev for ev in found if ev.type == "Protests" and any(
+                a.start <= ev.trigger_start < a.end for a in sent_actors)]
+            if weak and len(found) > len(weak):
+                found = [ev for ev in found if ev not in weak]
+            events.extend(self._one_per_place(found))
         return events
 
     @staticmethod

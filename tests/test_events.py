@@ -77,3 +77,9 @@ def test_precision_and_recall_on_annotated_sentences():
     scores = mod.evaluate(GOLD)
     assert scores["type_precision"] >= 0.9 and scores["type_recall"] >= 0.9, scores
     assert scores["location_precision"] >= 0.85 and scores["location_recall"] >= 0.85, scores
+
+
+def test_protesters_gathering_is_a_protest_but_detaining_them_is_an_arrest(extract):
+    assert [(e.type, e.subtype) for e in extract("Hundreds of protesters gathered in Sweida on Friday.")] == \
+        [("Protests", "Peaceful protest")]
+    assert [e.subtype for e in extract("Police detained dozens of demonstrators in Minsk.")] == ["Arrests"]
