@@ -38,6 +38,7 @@ from geo.ingest import (
     IngestError,
     article_from_html,
     articles_from_jsonl_record,
+    expand_paths,
     read_article,
 )
 from geo.types import Article
@@ -281,22 +282,6 @@ def _looks_like_feed(data: bytes) -> bool:
         or head.startswith((b"<rss", b"<feed"))
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found = (
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in BATCH_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            yield from sorted(found)
-        else:
-            yield p
-
-
 def _jsonl_ranges(path: Path, chunk_size: int) -> Iterator[_JsonlLines]:
     """Ranges of up to chunk_size lines, found by scanning for newlines (the lines are read by workers)."""
     first, start, end, n = 1, 0, 0, 0
@@ -334,7 +319,7 @@ def plan(inputs: Iterable[str | Path], *, online: bool = False, chunk_size: int 
             else:
                 items.append(_Page(source, data))
             continue
-        for path in _expand([source]):
+        for path in expand_paths([source], BATCH_SUFFIXES):
             suffix = path.suffix.lower()
             if suffix in JSONL_SUFFIXES and path.is_file():
                 items.extend(_jsonl_ranges(path, chunk_size))

@@ -528,7 +528,8 @@ def _fields(article: Article) -> dict:
 # --------------------------------------------------------------------------- batches
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+def expand_paths(paths: Iterable[str | Path], suffixes: frozenset[str] | set[str] = ARTICLE_SUFFIXES) -> Iterator[Path]:
+    """Files as given, and folders as their files with these suffixes (recursively, hidden ones skipped)."""
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -536,7 +537,7 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in ARTICLE_SUFFIXES
+                and f.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             yield from sorted(found)
@@ -546,7 +547,7 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def iter_articles(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> Iterator[Article | IngestError]:
     """Articles from files, folders (recursively) and JSONL files; failures are yielded, not raised."""
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         if path.suffix.lower() not in JSONL_SUFFIXES:
             try:
                 yield read_article(path, max_bytes=max_bytes)
