@@ -536,13 +536,13 @@ class Store:
             fixes = conn.execute(select(_CorrectionRow.__table__).where(
                 _CorrectionRow.__table__.c.article_id == article_id)).mappings().all()
             m = _MentionRow.__table__
+            text_row = conn.execute(select(_ArticleRow.__table__.c.text).where(
+                _ArticleRow.__table__.c.id == article_id)).scalar() if fixes else None
             for fix in fixes:
                 span = (m.c.article_id == article_id) & (m.c.start == fix["start"]) & (m.c.end == fix["end"])
                 if fix["action"] == "drop":
                     conn.execute(delete(m).where(span))
                     continue
-                text_row = conn.execute(select(_ArticleRow.__table__.c.text).where(
-                    _ArticleRow.__table__.c.id == article_id)).scalar()
                 place = ResolvedMention(start=fix["start"], end=fix["end"], text=text_row[fix["start"]:fix["end"]],
                                         name=fix["name"], lat=fix["lat"], lon=fix["lon"], feature=fix["feature"],
                                         country=fix["country"], geonameid=fix["geonameid"], score=1.0,
