@@ -149,7 +149,7 @@ def mark_spans(text: str, spans: Iterable[tuple[int, int, str | None]]) -> str:
         pos = end
     out.append(esc(text[pos:]))
     body = "".join(out).replace("\r\n", "\n").replace("\n", "<br>")
-    return f'<div class="cm-article">{body}</div>'
+    return f'<div class="cm-article" dir="auto">{body}</div>'  # dir=auto: Arabic reads right to left
 
 
 # ---------------------------------------------------------------------------------------- data

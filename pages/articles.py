@@ -87,7 +87,7 @@ def show() -> None:
     meta_line = " · ".join(x for x in (esc(article.source), esc(article.published),
                                        esc(f"language: {article.language}") if article.language else "") if x)
     link = f' · <a href="{href}" target="_blank" rel="noopener noreferrer">original</a>' if href else ""
-    st.markdown(f"<h3>{esc(article.title) or '(untitled)'}</h3><p><small>{meta_line}{link}</small></p>",
+    st.markdown(f"<h3 dir=\"auto\">{esc(article.title) or '(untitled)'}</h3><p><small>{meta_line}{link}</small></p>",
                 unsafe_allow_html=True)
 
     text_col, places_col = st.columns([3, 1])
