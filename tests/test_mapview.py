@@ -240,7 +240,7 @@ def test_mark_spans_escapes_everything_and_marks_places():
     homs = text.index("Homs")
     aleppo = text.index("Aleppo")
     out = mark_spans(text, [(aleppo, aleppo + 6, "Aleppo"), (homs, homs + 4, 'Homs "city"'), (homs, homs + 2, None)])
-    assert out.startswith('<div class="cm-article">') and "\n" not in out
+    assert out.startswith('<div class="cm-article" dir="auto">') and "\n" not in out
     assert '&lt;b&gt;<mark title="Homs &quot;city&quot;">Homs</mark>&lt;/b&gt;' in out
     assert "&#91;<mark title=\"Aleppo\">Aleppo</mark>&#93;(javascript:alert(1))" in out
     assert "<br><br>" in out
