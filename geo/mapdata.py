@@ -21,7 +21,7 @@ from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 
-MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos"]
+MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
 
 
@@ -85,7 +85,7 @@ def load(store) -> MapData:
     with engine.connect() as con:
         a = pd.read_sql(
             select(articles.c.id.label("article_id"), articles.c.title, articles.c.source, articles.c.url,
-                   articles.c.published, articles.c.ingested_at, articles.c.text), con)
+                   articles.c.published, articles.c.ingested_at, articles.c.text, articles.c.language), con)
         p = pd.read_sql(
             select(places.c.id.label("place_id"), places.c.name, places.c.lat, places.c.lon, places.c.feature,
                    places.c.country, places.c.geonameid), con)
@@ -104,7 +104,7 @@ def load(store) -> MapData:
     frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
     frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                           "geonameid": "Int64", "score": "float64", "place_id": "int64"})
-    return MapData(frame[MENTION_COLUMNS], a[["article_id", "title", "source", "url", "published", "ingested_at", "day"]],
+    return MapData(frame[MENTION_COLUMNS], a[["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]],
                    texts, store_version(store))
 
 

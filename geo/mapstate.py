@@ -19,7 +19,7 @@ STEPS = ("day", "week")
 MAX_RADIUS_KM = 500
 
 _PAIRS = ("center", "selected_at")  # (lat, lon) fields, written as "lat,lon"
-_LISTS = ("sources", "countries", "features", "layers")
+_LISTS = ("sources", "countries", "features", "layers", "languages")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class MapState:
     title: str = ""
     selected_at: tuple[float, float] | None = None  # (lat, lon) of the selection: names are not unique
     selected_kind: str | None = None  # None: a place in the store; "air base": an airfield of the layer
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes of the articles to show (detected at ingest)
     article: str | None = None  # one article's places only (from the Articles page)
     radius_km: int = 50  # "within N km" of a selected air base
     basemap: str = "offline"
@@ -108,7 +109,7 @@ class MapState:
     def filters(self) -> tuple:
         """What decides which mentions are shown (not the view, layers or selection): a cache key."""
         return (self.date_from, self.date_to, self.sources, self.countries, self.features, self.min_score,
-                self.query, self.article)
+                self.query, self.article, self.languages)
 
     # ----------------------------------------------------------------- filtering
     @staticmethod
@@ -140,6 +141,8 @@ class MapState:
             keep &= frame["article_id"] == self.article
         if self.sources:
             keep &= frame["source"].isin(self.sources)
+        if self.languages and "language" in frame:
+            keep &= frame["language"].isin(self.languages)
         if self.countries:
             keep &= frame["country"].isin(self.countries)
         if self.features:

@@ -230,7 +230,7 @@ def filtered(data: mapdata.MapData, state: MapState) -> View:
         keep = has_places
     else:  # the same filters on the article table, so articles without places count too
         keep = MapState(date_from=state.date_from, date_to=state.date_to, sources=state.sources,
-                        article=state.article).mask(articles).to_numpy(bool)
+                        article=state.article, languages=state.languages).mask(articles).to_numpy(bool)
         if article_hit is not None:
             keep = keep & (article_hit | has_places)
     view = View(frame, articles.index[keep], mapdata.places(frame))
@@ -310,6 +310,7 @@ def _options(version: tuple, _data: mapdata.MapData) -> dict:
     days = a["day"].dropna()
     return {
         "sources": sorted(a["source"].dropna().unique().tolist()),
+        "languages": sorted(a["language"].dropna().unique().tolist()),
         "countries": sorted(m["country"].dropna().unique().tolist()),
         "features": sorted(m["feature"].dropna().unique().tolist()),
         "first": days.min().date() if not days.empty else None,
@@ -345,6 +346,7 @@ def _init_widgets(state: MapState, opts: dict, *, only_missing: bool = False) ->
         lo, hi = max(min(lo, last), first), max(min(hi, last), first)
         values["f_dates"] = (min(lo, hi), max(lo, hi))
     values["f_sources"] = [s for s in state.sources if s in opts["sources"]]
+    values["f_languages"] = [x for x in state.languages if x in opts["languages"]]
     values["f_countries"] = [c for c in state.countries if c in opts["countries"]]
     values["f_features"] = [f for f in state.features if f in opts["features"]]
     values["f_min_score"] = float(state.min_score)
@@ -372,6 +374,7 @@ def _from_widgets(base: MapState, opts: dict) -> MapState:
         basemap = "offline"
     return base.with_(
         date_from=date_from, date_to=date_to, sources=tuple(ss.get("f_sources", ())),
+        languages=tuple(ss.get("f_languages", ())),
         countries=tuple(ss.get("f_countries", ())), features=tuple(ss.get("f_features", ())),
         min_score=float(ss.get("f_min_score", 0.0)), query=str(ss.get("f_query", "")).strip(),
         layers=tuple(x for x in LAYERS if x in ss.get("m_layers", ())), basemap=basemap,
@@ -420,6 +423,8 @@ def sidebar(store: Store) -> None:
         elif opts["first"] is not None:
             st.caption(f"All articles are of {opts['first'].isoformat()}.")
         st.multiselect("Sources", opts["sources"], key="f_sources", placeholder="All sources")
+        if len(opts["languages"]) > 1:
+            st.multiselect("Languages", opts["languages"], key="f_languages", placeholder="All languages")
         st.multiselect("Countries", opts["countries"], key="f_countries", format_func=_country_label,
                        placeholder="All countries")
         st.multiselect("Place types", opts["features"], key="f_features", placeholder="All place types")

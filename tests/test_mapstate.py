@@ -82,3 +82,11 @@ def test_filters_key_ignores_view_and_layers():
     a = MapState(sources=("Wire",))
     assert a.filters == a.with_(center=(1.0, 2.0), zoom=5, layers=(), selected="X").filters
     assert a.filters != a.with_(query="x").filters
+
+
+def test_language_filter_round_trips_and_filters():
+    f = frame().assign(language=["en", "en", "ar", "ru"])
+    s = MapState(languages=("ar", "ru"))
+    assert MapState.from_query_params(s.to_query_params()) == s
+    assert list(s.apply(f)["name"]) == ["Aleppo", "Hama"]
+    assert len(MapState(languages=("ar",)).apply(frame())) == 4  # a frame without languages is not filtered
