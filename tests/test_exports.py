@@ -480,3 +480,25 @@ def test_cli_starts_from_a_dashboard_link(store, tmp_path):
     res = _cli("--db", store.url, "--link", "sources=Levant%20Desk", "--source", "Demo Wire", "-o", str(out))
     assert res.returncode == 0, res.stderr  # a flag overrides the link
     assert {f["properties"]["source"] for f in json.loads(out.read_bytes())["features"]} == {"Demo Wire"}
+
+
+def test_data_exports_carry_the_event_at_each_place():
+    import json as _json
+
+    from geo.exports.data import to_geojson
+
+    frame = pd.DataFrame([{
+        "article_id": "a", "title": "t", "source": "s", "url": None, "published": "2017-03-01",
+        "ingested_at": pd.Timestamp("2024-01-01", tz="UTC"), "start": 60, "end": 67, "text": "Palmyra",
+        "name": "Tadmur", "lat": 34.56, "lon": 38.28, "feature": "city", "country": "SY", "geonameid": 163345,
+        "score": 0.9, "sentence": "Russian frigate Admiral Essen launches Kalibr cruise missiles near Palmyra.",
+    }, {
+        "article_id": "a", "title": "t", "source": "s", "url": None, "published": "2017-03-01",
+        "ingested_at": pd.Timestamp("2024-01-01", tz="UTC"), "start": 0, "end": 4, "text": "Homs",
+        "name": "Homs", "lat": 34.72, "lon": 36.72, "feature": "city", "country": "SY", "geonameid": 169577,
+        "score": 0.9, "sentence": "Homs is the third largest city.",
+    }])
+    props = [f["properties"] for f in _json.loads(to_geojson(frame))["features"]]
+    assert props[0]["event_type"] == "Explosions/Remote violence"
+    assert props[0]["actor1"] == "Military Forces of Russia" and props[0]["modality"] == "fact"
+    assert props[1]["event_type"] is None

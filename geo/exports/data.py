@@ -19,9 +19,11 @@ import pandas as pd
 
 from geo.mapview import FEATURE_COLOURS, OTHER_COLOUR, esc
 
-# Column order of every export; "text" is the mention as the article wrote it.
+# Column order of every export; "text" is the mention as the article wrote it; the event fields say what
+# happened there according to the sentence (ACLED terms; empty when the sentence reports no event there).
+EVENT_FIELDS = ["event_type", "event_subtype", "actor1", "actor2", "modality"]
 FIELDS = ["name", "feature", "country", "geonameid", "lat", "lon", "score", "text", "sentence",
-          "title", "source", "published", "url", "article_id", "start", "end"]
+          "title", "source", "published", "url", "article_id", "start", "end"] + EVENT_FIELDS
 KML_NS = "http://www.opengis.net/kml/2.2"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 _TEXT_FIELDS = ("name", "text", "sentence", "title", "source", "url")
@@ -38,10 +40,38 @@ def _value(v):
     return v
 
 
+def with_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with EVENT_FIELDS: the event (if any) whose place is the mention, from its sentence."""
+    if frame.empty or "sentence" not in frame or all(f in frame for f in EVENT_FIELDS):
+        return frame
+    from geo.events import EventExtractor
+    from geo.types import ResolvedMention
+
+    extractor = EventExtractor()
+    cache: dict[tuple, tuple] = {}
+
+    def event_of(sentence, mention, feature) -> tuple:
+        key = (sentence, mention, feature)
+        if key not in cache:
+            cache[key] = (None,) * len(EVENT_FIELDS)
+            at = sentence.find(mention) if isinstance(sentence, str) and isinstance(mention, str) else -1
+            if at >= 0:
+                place = ResolvedMention(start=at, end=at + len(mention), text=mention, name=mention, lat=0.0,
+                                        lon=0.0, feature=feature or "city")
+                for ev in extractor.extract(sentence, [place]):
+                    if ev.place_mention_start == at:
+                        cache[key] = (ev.type, ev.subtype, ev.actor1, ev.actor2, ev.modality)
+                        break
+        return cache[key]
+
+    events = [event_of(s, t, f) for s, t, f in zip(frame["sentence"], frame["text"], frame["feature"])]
+    return frame.assign(**{name: [e[i] for e in events] for i, name in enumerate(EVENT_FIELDS)})
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """The frame's mentions as dicts with FIELDS, missing values as None."""
     out = []
-    for row in frame.reindex(columns=FIELDS).itertuples(index=False):
+    for row in with_events(frame).reindex(columns=FIELDS).itertuples(index=False):
         rec = {k: _value(v) for k, v in zip(FIELDS, row)}
         if rec["lat"] is None or rec["lon"] is None:
             continue
