@@ -33,3 +33,12 @@ def shared() -> Path:
     if not SHARED.exists():
         pytest.skip("../shared is not beside the repository")
     return SHARED
+
+
+@pytest.fixture()
+def dashboard_store(tmp_path, monkeypatch):
+    """A fresh store the dashboard will open (DATABASE_URL), with login off; yields its URL."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("CONFLICTMAP_AUTH_FILE", raising=False)
+    return url

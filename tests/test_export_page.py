@@ -12,10 +12,8 @@ from geo.types import Article
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_export_page_prepares_geojson(tmp_path, monkeypatch, geoparser):
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("CONFLICTMAP_AUTH_FILE", raising=False)
+def test_export_page_prepares_geojson(dashboard_store, geoparser):
+    url = dashboard_store
     article = Article(text="Shelling hit Homs and clashes continued near Palmyra.", title="<b>t</b>")
     Store(url).add(article, geoparser.parse(article.text))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()

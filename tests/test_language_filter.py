@@ -12,10 +12,8 @@ from geo.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_language_filter(tmp_path, monkeypatch, geoparser):
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("CONFLICTMAP_AUTH_FILE", raising=False)
+def test_language_filter(dashboard_store, geoparser):
+    url = dashboard_store
     store = Store(url)
     for text in ("Shelling hit Homs on Monday and families fled towards Palmyra, residents said.",
                  "اشتباكات عنيفة في دير الزور وريف حلب، حسب مصادر محلية يوم الاثنين."):
