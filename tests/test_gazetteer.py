@@ -103,3 +103,25 @@ def test_embedded_index_knows_conflict_places(gazetteer, name, lat, lon, feature
 def test_country_points_lie_inside_the_country(gazetteer):
     syria = [c for c in gazetteer.candidates("Syria") if c.feature == "country"][0]
     assert 32 < syria.lat < 37.5 and 35.5 < syria.lon < 42.5
+
+
+def test_country_point_meets_the_area_centroid_when_they_agree():
+    from geo.gazetteer.sources import consensus_point
+
+    # 2 degrees of longitude apart at 35N (~180 km): the midpoint lies within 161 km of both.
+    assert consensus_point((35.0, 105.0), (35.0, 103.0)) == (35.0, 104.0)
+
+
+def test_country_point_ignores_a_centroid_far_from_the_label():
+    from geo.gazetteer.sources import consensus_point
+
+    # Canada's label point and its area centroid are ~1,000 km apart: the centroid is no label point.
+    assert consensus_point((60.0, -95.0), (61.4, -114.0)) == (60.0, -95.0)
+
+
+def test_embedded_country_points_stay_inside_their_country(geoparser):
+    for name, lat_range, lon_range in [("China", (25, 45), (95, 115)), ("Australia", (-30, -20), (128, 140)),
+                                       ("United States", (38, 41), (-100, -97))]:
+        c = geoparser.gazetteer.candidates(name)[0]
+        assert c.feature == "country"
+        assert lat_range[0] < c.lat < lat_range[1] and lon_range[0] < c.lon < lon_range[1], (name, c.lat, c.lon)

@@ -107,6 +107,45 @@ def _countryinfo() -> dict[str, dict]:
 # GeoNames' own point for the United States (the geographic centre of the contiguous states):
 # the factbook point used for other countries lies in Kansas' south-east corner.
 _COUNTRY_POINT_OVERRIDES = {"US": (39.76, -98.5)}
+# Label points of a country differ between atlases (factbook, GeoNames, Wikipedia) by up to a few hundred
+# km; where the factbook point and the country's area centroid agree this closely, their midpoint is
+# near both conventions. Further apart (Canada, Indonesia), the centroid is no label point at all.
+_CONSENSUS_KM = 300.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(min(1.0, np.sqrt(h))))
+
+
+def country_centroids(countries: dict[str, dict]) -> dict[str, tuple[float, float]]:
+    """Centroid of each country's largest polygon (Natural Earth 1:110m, shipped inside pyogrio), by ISO2."""
+    import pyogrio
+
+    path = Path(str(resources.files("pyogrio") / "tests" / "fixtures" / "naturalearth_lowres"))
+    if not path.exists():
+        return {}
+    frame = pyogrio.read_dataframe(path, columns=["name", "iso_a3"])
+    by_iso3 = {c.get("iso3"): iso2 for iso2, c in countries.items()}
+    by_name = {c.get("name"): iso2 for iso2, c in countries.items()}
+    out = {}
+    for name, iso3, geom in zip(frame["name"], frame["iso_a3"], frame["geometry"]):
+        iso2 = by_iso3.get(iso3) or by_name.get(name)
+        if iso2 is None or geom is None:
+            continue
+        parts = getattr(geom, "geoms", [geom])
+        c = max(parts, key=lambda g: g.area).centroid
+        out[iso2] = (float(c.y), float(c.x))
+    return out
+
+
+def consensus_point(label: tuple[float, float], centroid: tuple[float, float] | None,
+                    limit_km: float = _CONSENSUS_KM) -> tuple[float, float]:
+    """The midpoint of a label point and an area centroid when they agree within limit_km, else the label."""
+    if centroid is None or _km(*label, *centroid) > limit_km:
+        return label
+    return (label[0] + centroid[0]) / 2, (label[1] + centroid[1]) / 2
 
 
 def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
@@ -117,14 +156,17 @@ def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         for row in csv.DictReader(f):
             aliases[row["country"]].extend(a for a in row["alias"].split("|") if a)
     info = _countryinfo()
+    centroids = country_centroids(countries)
     capitals = {}
     for c in cities:
         capitals.setdefault((c["countrycode"], c["name"]), (c["latitude"], c["longitude"]))
     for iso2, c in countries.items():
         facts = info.get(iso2, {})
         latlng = facts.get("latlng")
-        latlon = _COUNTRY_POINT_OVERRIDES.get(iso2) or (tuple(latlng) if latlng and len(latlng) == 2 else None) \
-            or capitals.get((iso2, c.get("capital", "")))
+        latlon = _COUNTRY_POINT_OVERRIDES.get(iso2)
+        if latlon is None and latlng and len(latlng) == 2:
+            latlon = consensus_point((float(latlng[0]), float(latlng[1])), centroids.get(iso2))
+        latlon = latlon or capitals.get((iso2, c.get("capital", "")))
         if latlon is None:
             continue
         alts = list(aliases.get(iso2, []))
