@@ -273,6 +273,15 @@ class Recognizer:
                 pos += 1
         return spans
 
+    def _opens_an_institution(self, tokens: list[Token], seq: list[int], a: int, before: list[int],
+                              after: list[int], hits: list[NameHit]) -> bool:
+        """A country or first-level region opening a capitalised phrase names where the institution is
+        ("U.S. Centers for Disease Control", "California Department of Public Health"); a given name or
+        title first makes it a person ("Jordan Henderson")."""
+        if before or not after or tokens[a].text in self.lexicon.first_names:
+            return False
+        return any(h.candidate.feature in ("country", "region") and h.kind <= 1 for h in hits)
+
     def _filter(self, tokens: list[Token], seq: list[int], a: int, b: int, hits: list[NameHit],
                 covered: set[int], text: str, headline: bool) -> list[NameHit]:
         lex = self.lexicon
@@ -322,7 +331,8 @@ class Recognizer:
             org = after and tokens[after[0]].text in lex.org_heads
             unknown = [w for w in rest if w not in lex.place_heads and w not in lex.demonyms
                        and w.lower() not in _CONNECTORS and not (org and w in lex.org_heads)]
-            if unknown and not (max(h.candidate.population for h in hits) >= 100_000 and before and not after):
+            if unknown and not (max(h.candidate.population for h in hits) >= 100_000 and before and not after) \
+                    and not self._opens_an_institution(tokens, seq, a, before, after, hits):
                 return []  # "CTV Edmonton" keeps Edmonton; "Omar Sanadiki" is a person
             if single and words[0] in lex.first_names and after:
                 return []

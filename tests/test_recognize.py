@@ -76,3 +76,19 @@ def test_named_after_a_place(rec):
 
 def test_tokenizer_keeps_dotted_abbreviations():
     assert [t.text for t in tokenize("The U.S. said")] == ["The", "U.S.", "said"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Officials at the California Department of Public Health said the wells were safe.", ["California"]),
+        ("The samples were sent to the U.S. Centers for Disease Control and Prevention, which is based in Atlanta.",
+         ["U.S.", "Atlanta"]),
+        ("The samples were sent to the Centers for Disease Control and Prevention, which is based in Atlanta.",
+         ["Atlanta"]),
+        # A given name first makes the phrase a person, even when the name is also a country.
+        ("The midfielder Jordan Pickford scored twice in the final minutes of the game.", []),
+    ],
+)
+def test_state_or_country_opening_an_institution_name(rec, expected, text):
+    assert spans(rec, text) == expected
