@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.events import extract_events
 from geo.ingest import (
     ARTICLE_SUFFIXES,
     JSONL_SUFFIXES,
@@ -450,25 +451,26 @@ def run_chunk(items: Sequence[_Item], store_url: str, index_dir: str | None = No
         return report
     store = _store(store_url)
     seen = store.stored_ids(a.id for _, a in found)
-    parsed: list[tuple[str, Article, list]] = []
+    parsed: list[tuple[str, Article, list, list]] = []
     for where, article in found:
         if article.id in seen:  # stored earlier, or twice in this chunk
             report.skipped += 1
             continue
         seen.add(article.id)
         try:
-            parsed.append((where, article, _geoparser(index_dir).parse(article.text)))
+            mentions = _geoparser(index_dir).parse(article.text)
+            parsed.append((where, article, mentions, extract_events(article.text, mentions)))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch; it is reported
             report.fail(f"{where}: {type(exc).__name__}: {exc}")
     if not parsed:
         return report
     try:
-        flags = store.add_many([(article, mentions) for _, article, mentions in parsed])
+        flags = store.add_many([(article, mentions, events) for _, article, mentions, events in parsed])
     except Exception:  # noqa: BLE001 - find which article it was: store them one by one
         flags = []
-        for where, article, mentions in parsed:
+        for where, article, mentions, events in parsed:
             try:
-                flags.append(store.add(article, mentions))
+                flags.append(store.add(article, mentions, events))
             except Exception as exc:  # noqa: BLE001
                 report.fail(f"{where}: {type(exc).__name__}: {exc}")
                 flags.append(None)

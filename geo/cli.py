@@ -120,6 +120,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_events(args: argparse.Namespace) -> int:
+    """Find the events of every stored article again: after editing data/events/*.csv, or for a store
+    filled before events were stored. Reads each article's text and its current (corrected) places."""
+    from tqdm import tqdm
+
+    from geo.events import extract_events
+    from geo.store import Store
+
+    store = Store(config.database_url(args.db))
+    articles = store.articles()
+    found = 0
+    for article in tqdm(articles, disable=len(articles) < 50, file=sys.stderr, unit="article", desc="events"):
+        events = extract_events(article.text, store.mentions(article.id))
+        store.set_events(article.id, events)
+        found += len(events)
+    print(f"events: {found:,} event(s) in {len(articles):,} article(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     import time
 
@@ -325,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--synthetic", type=int, metavar="N", help="instead, add N realistic synthetic events (benchmarks)")
     d.add_argument("--seed", type=int, default=0, help="random seed for --synthetic")
     d.set_defaults(func=cmd_demo)
+
+    ev = sub.add_parser("events", help="find the events of every stored article again (after editing data/events/)")
+    ev.add_argument("--db", help="database URL")
+    ev.set_defaults(func=cmd_events)
 
     gz = sub.add_parser("gazetteer", help="manage the gazetteer index")
     gzs = gz.add_subparsers(dest="action", required=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo.config import DATA_DIR
+from geo.events import extract_events
 from geo.ingest import articles_from_jsonl_record, iter_jsonl
 from geo.store import Store
 from geo.types import ResolvedMention
@@ -18,11 +19,12 @@ def load_demo(
     parse: Callable[[str], list[ResolvedMention]],
     path: Path | None = None,
 ) -> int:
-    """Geoparse and store the demo articles; returns how many were new (loading twice adds nothing)."""
+    """Geoparse the demo articles, find their events, and store them; returns how many were new (loading twice adds nothing)."""
     added = 0
     for record in iter_jsonl(path or DEMO_PATH):
         article = articles_from_jsonl_record(record)
         if store.has(article.id):
             continue  # skip the parse: it is the slow part
-        added += store.add(article, parse(article.text))
+        mentions = parse(article.text)
+        added += store.add(article, mentions, extract_events(article.text, mentions))
     return added

@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 
 from geo.text import sentence_spans
-from geo.types import ResolvedMention
+from geo.types import Event, ResolvedMention
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
 
@@ -68,25 +68,6 @@ class ActorMention:
     start: int
     end: int
     actor: Actor
-
-
-@dataclass(frozen=True)
-class Event:
-    type: str
-    subtype: str
-    actor1: str | None
-    actor2: str | None
-    place_mention_start: int | None
-    place: str | None
-    precision: int | None  # 1 exact place, 2 near it, 3 region or country
-    evidence_start: int
-    evidence_end: int
-    modality: str  # fact | negated | intent | threat | possibility
-    trigger: str
-    trigger_start: int
-
-    def to_json(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -273,3 +254,14 @@ class EventExtractor:
         if actor2 is not None and actor1 is not None and actor2.id == actor1.id:
             actor2 = None
         return actor1, actor2
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> EventExtractor:
+    """The extractor over the lexicon in data/events (loaded once per process)."""
+    return EventExtractor()
+
+
+def extract_events(text: str, places: list[ResolvedMention]) -> list[Event]:
+    """The events of one article over its resolved places: what ingest stores with the article."""
+    return default_extractor().extract(text, list(places))

@@ -50,12 +50,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.sql.elements import ColumnElement
 
 from geo.text import sentence_around
-from geo.types import Article, ResolvedMention
+from geo.types import Article, Event, ResolvedMention
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
-SCHEMA_HEAD = "0003_corrections_audit"
+SCHEMA_HEAD = "0004_events"
 
 FRAME_COLUMNS = [
     "article_id",
@@ -348,6 +348,28 @@ class _CorrectionRow(_Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _EventRow(_Base):
+    """An event read from one sentence. Its place is the mention starting at place_start (joined when
+    read), so a correction of that mention moves the event too."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_article_id", "article_id"), Index("ix_events_type", "type"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(64))
+    subtype: Mapped[str] = mapped_column(String(128))
+    actor1: Mapped[str | None] = mapped_column(String(200))
+    actor2: Mapped[str | None] = mapped_column(String(200))
+    place_start: Mapped[int | None] = mapped_column(Integer)
+    precision: Mapped[int | None] = mapped_column(Integer)
+    modality: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(200))
+    trigger_start: Mapped[int] = mapped_column(Integer)
+    evidence_start: Mapped[int] = mapped_column(Integer)
+    evidence_end: Mapped[int] = mapped_column(Integer)
+
+
 class _AuditRow(_Base):
     __tablename__ = "audit"
 
@@ -393,15 +415,17 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, article: Article, mentions: Sequence[ResolvedMention], *, user: str | None = None) -> bool:
-        """Store an article with its mentions in one transaction; False if it was already stored.
+    def add(self, article: Article, mentions: Sequence[ResolvedMention], events: Sequence[Event] = (), *,
+            user: str | None = None) -> bool:
+        """Store an article with its mentions and events in one transaction; False if it was already stored.
 
         With a user, the ingest goes into the audit trail.
         """
         _check_mentions(article, mentions)
+        _check_events(article, events)
         for attempt in range(_ADD_ATTEMPTS):
             try:
-                added = self._insert([(article, mentions)])[0]
+                added = self._insert([(article, mentions, events)])[0]
                 if added and user:
                     self.audit(user, "ingest", article.id, article.title)
                 return added
@@ -413,20 +437,23 @@ class Store:
                     raise
         return False  # unreachable
 
-    def add_many(self, items: Sequence[tuple[Article, Sequence[ResolvedMention]]]) -> list[bool]:
+    def add_many(self, items: Sequence[Analysed]) -> list[bool]:
         """Store several articles in one transaction (a batch's way: far fewer commits and lock waits).
 
-        One flag per item, as add() gives it: False for an article stored already (or earlier in items).
-        If another writer gets in the way, the items are stored one by one with add() instead.
+        Items are (article, mentions) or (article, mentions, events). One flag per item, as add() gives
+        it: False for an article stored already (or earlier in items). If another writer gets in the way,
+        the items are stored one by one with add() instead.
         """
-        for article, mentions in items:
+        full = [_with_events(item) for item in items]
+        for article, mentions, events in full:
             _check_mentions(article, mentions)
+            _check_events(article, events)
         try:
-            return self._insert(items)
+            return self._insert(full)
         except (IntegrityError, OperationalError):  # a race (or, on PostgreSQL, a deadlock victim)
-            return [self.add(article, mentions) for article, mentions in items]
+            return [self.add(article, mentions, events) for article, mentions, events in full]
 
-    def _insert(self, items: Sequence[tuple[Article, Sequence[ResolvedMention]]]) -> list[bool]:
+    def _insert(self, items: Sequence[tuple[Article, Sequence[ResolvedMention], Sequence[Event]]]) -> list[bool]:
         """Insert the articles not stored yet, with a handful of statements for the whole batch.
 
         Rows go in one fixed order (places by key, articles by id), so that writers inserting overlapping
@@ -434,34 +461,35 @@ class Store:
         """
         articles, mentions = _ArticleRow.__table__, _MentionRow.__table__
         with self._writer.begin() as conn:
-            ids = list(dict.fromkeys(a.id for a, _ in items))
+            ids = list(dict.fromkeys(a.id for a, *_ in items))
             stored: set[str] = set()
             for i in range(0, len(ids), 500):
                 stored.update(conn.scalars(select(articles.c.id).where(articles.c.id.in_(ids[i : i + 500]))))
-            new: dict[str, tuple[Article, Sequence[ResolvedMention]]] = {}
-            for article, found in items:
+            new: dict[str, tuple[Article, Sequence[ResolvedMention], Sequence[Event]]] = {}
+            for article, found, events in items:
                 if article.id not in stored:
-                    new.setdefault(article.id, (article, found))
+                    new.setdefault(article.id, (article, found, events))
             if new:
                 ordered = [new[k] for k in sorted(new)]
-                wanted = {_place_key(m): m for _, found in ordered for m in found}
+                wanted = {_place_key(m): m for _, found, _ in ordered for m in found}
                 place_ids = self._place_ids(conn, sorted(wanted.items()))
                 now = _utc(self._clock())
                 conn.execute(insert(articles), [
                     {"id": a.id, "title": a.title, "source": a.source, "url": a.url, "published": a.published,
                      "language": a.language, "text": a.text, "ingested_at": now}
-                    for a, _ in ordered
+                    for a, _, _ in ordered
                 ])
                 rows = [
                     {"article_id": a.id, "place_id": place_ids[_place_key(m)], "start": m.start, "end": m.end,
                      "text": m.text, "score": float(m.score)}
-                    for a, found in ordered
+                    for a, found, _ in ordered
                     for m in found
                 ]
                 if rows:
                     conn.execute(insert(mentions), rows)
+                _insert_events(conn, [(a.id, events) for a, _, events in ordered])
         flags, seen = [], set()
-        for article, _ in items:
+        for article, _, _ in items:
             flags.append(article.id in new and article.id not in seen)
             seen.add(article.id)
         return flags
@@ -515,13 +543,22 @@ class Store:
                                   detail=detail))
         self._apply_corrections(article_id)
 
-    def reprocess(self, article_id: str, mentions: Sequence[ResolvedMention], *, user: str = "system") -> None:
-        """Replace an article's mentions (a newer geoparser), keeping the analysts' corrections."""
+    def reprocess(self, article_id: str, mentions: Sequence[ResolvedMention], events: Sequence[Event] | None = None,
+                  *, user: str = "system") -> None:
+        """Replace an article's mentions (a newer geoparser), keeping the analysts' corrections.
+
+        With events, the article's events are replaced too (None keeps the stored ones).
+        """
         article = self.article(article_id)
         if article is None:
             raise KeyError(f"no article {article_id}")
         _check_mentions(article, mentions)
+        if events is not None:
+            _check_events(article, events)
         with self._writer.begin() as conn:
+            if events is not None:
+                conn.execute(delete(_EventRow.__table__).where(_EventRow.__table__.c.article_id == article_id))
+                _insert_events(conn, [(article_id, events)])
             conn.execute(delete(_MentionRow.__table__).where(_MentionRow.__table__.c.article_id == article_id))
             ids = self._place_ids(conn, sorted({_place_key(m): m for m in mentions}.items()))
             if mentions:
@@ -530,6 +567,16 @@ class Store:
                      "text": m.text, "score": float(m.score)} for m in mentions])
         self.audit(user, "reprocess", article_id, f"{len(mentions)} mentions")
         self._apply_corrections(article_id)
+
+    def set_events(self, article_id: str, events: Sequence[Event]) -> None:
+        """Replace an article's events (after the event lexicon changed: `python -m geo events`)."""
+        article = self.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id}")
+        _check_events(article, events)
+        with self._writer.begin() as conn:
+            conn.execute(delete(_EventRow.__table__).where(_EventRow.__table__.c.article_id == article_id))
+            _insert_events(conn, [(article_id, events)])
 
     def _apply_corrections(self, article_id: str) -> None:
         with self._writer.begin() as conn:
@@ -629,6 +676,19 @@ class Store:
             )
             return [_to_mention(r) for r in rows]
 
+    def events(self, article_id: str) -> list[Event]:
+        """An article's events in text order; `place` is the name of the place its mention now resolves to."""
+        e, m, p = _EventRow.__table__, _MentionRow.__table__, _PlaceRow.__table__
+        query = (
+            select(e, p.c.name.label("place_name"))
+            .select_from(e.outerjoin(m, and_(m.c.article_id == e.c.article_id, m.c.start == e.c.place_start))
+                         .outerjoin(p, p.c.id == m.c.place_id))
+            .where(e.c.article_id == article_id)
+            .order_by(e.c.trigger_start, e.c.id)
+        )
+        with self._engine.connect() as conn:
+            return [_to_event(r) for r in conn.execute(query).mappings()]
+
     def mention_frame(self, bbox: Sequence[float] | None = None) -> pd.DataFrame:
         """One row per mention with its article's metadata and the sentence it sits in.
 
@@ -725,6 +785,7 @@ class Store:
                 "articles": session.scalar(select(func.count()).select_from(_ArticleRow)) or 0,
                 "mentions": session.scalar(select(func.count()).select_from(_MentionRow)) or 0,
                 "places": session.scalar(select(func.count()).select_from(_PlaceRow)) or 0,
+                "events": session.scalar(select(func.count()).select_from(_EventRow)) or 0,
             }
 
 
@@ -736,3 +797,39 @@ def _check_mentions(article: Article, mentions: Sequence[ResolvedMention]) -> No
 
 def _place_key(m: ResolvedMention) -> tuple[str, str, float, float]:
     return (m.name, m.feature, round(m.lat, _COORD_DIGITS), round(m.lon, _COORD_DIGITS))
+
+
+# An article with what was read from it: (article, mentions) or (article, mentions, events).
+Analysed = tuple[Article, Sequence[ResolvedMention]] | tuple[Article, Sequence[ResolvedMention], Sequence[Event]]
+
+
+def _with_events(item: Analysed) -> tuple[Article, Sequence[ResolvedMention], Sequence[Event]]:
+    return (item[0], item[1], item[2] if len(item) > 2 else ())
+
+
+def _check_events(article: Article, events: Sequence[Event]) -> None:
+    n = len(article.text)
+    for ev in events:
+        if not (0 <= ev.evidence_start <= ev.evidence_end <= n and 0 <= ev.trigger_start <= n):
+            raise ValueError(f"event {ev.subtype!r} at {ev.evidence_start}:{ev.evidence_end} is outside the article text")
+
+
+def event_row(article_id: str, ev: Event) -> dict:
+    """An event as a row of the events table (also for bulk writers such as geo.synthetic)."""
+    return {"article_id": article_id, "type": ev.type, "subtype": ev.subtype, "actor1": ev.actor1,
+            "actor2": ev.actor2, "place_start": ev.place_mention_start, "precision": ev.precision,
+            "modality": ev.modality, "trigger": ev.trigger[:200], "trigger_start": ev.trigger_start,
+            "evidence_start": ev.evidence_start, "evidence_end": ev.evidence_end}
+
+
+def _insert_events(conn: Connection, items: Sequence[tuple[str, Sequence[Event]]]) -> None:
+    rows = [event_row(article_id, ev) for article_id, events in items for ev in events]
+    if rows:
+        conn.execute(insert(_EventRow.__table__), rows)
+
+
+def _to_event(row) -> Event:
+    return Event(type=row["type"], subtype=row["subtype"], actor1=row["actor1"], actor2=row["actor2"],
+                 place_mention_start=row["place_start"], place=row["place_name"], precision=row["precision"],
+                 evidence_start=row["evidence_start"], evidence_end=row["evidence_end"], modality=row["modality"],
+                 trigger=row["trigger"], trigger_start=row["trigger_start"])

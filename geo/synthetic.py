@@ -2,7 +2,8 @@
 
 `fill_synthetic(store, n)` writes N articles, each reporting one incident in a town of Syria, Iraq or
 Ukraine taken from the gazetteer (bigger towns more often), usually with a second town and sometimes
-the country named as well. The resolved mentions are written directly — no geoparsing — in bulk, with
+the country named as well. The resolved mentions are written directly — no geoparsing — in bulk (with the events the
+event extractor finds in each text), with
 SQLAlchemy Core over the store's own tables, so 100,000 articles take seconds, not hours.
 
 The texts are built from templates whose verbs come from the event lexicon (data/events/triggers.csv),
@@ -20,7 +21,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import MetaData, Table, insert, select
 from sqlalchemy.engine import Engine
 
-from geo.types import content_hash
+from geo.events import extract_events
+from geo.store import event_row
+from geo.types import ResolvedMention, content_hash
 
 COUNTRIES = {"SY": "Syria", "IQ": "Iraq", "UA": "Ukraine"}
 COUNTRY_POINTS = {"SY": (35.0, 38.0), "IQ": (33.0, 44.0), "UA": (49.0, 32.0)}  # GeoNames country points
@@ -187,9 +190,14 @@ def reports(towns: dict[str, list[tuple[Town, float]]], *, seed: int | str = 0) 
         )
 
 
+def _resolved(rep: Report) -> list[ResolvedMention]:
+    return [ResolvedMention(start=m[0], end=m[1], text=m[2], name=m[3], lat=m[4], lon=m[5], feature=m[6],
+                            country=m[7], geonameid=m[8], score=m[9]) for m in rep.mentions]
+
+
 def _tables(engine: Engine) -> dict[str, Table]:
     meta = MetaData()
-    meta.reflect(bind=engine, only=["articles", "places", "mentions"])
+    meta.reflect(bind=engine, only=["articles", "places", "mentions", "events"])
     return meta.tables
 
 
@@ -197,7 +205,7 @@ def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000
     """Insert up to `limit` reports with their mentions in bulk, skipping texts already stored."""
     engine, writer = store.engine, store.writer  # the writer takes SQLite's write lock up front
     t = _tables(engine)
-    articles, places, mentions = t["articles"], t["places"], t["mentions"]
+    articles, places, mentions, events = t["articles"], t["places"], t["mentions"], t["events"]
     added = 0
     with writer.begin() as con:
         place_ids = {
@@ -231,6 +239,9 @@ def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000
                  "start": m[0], "end": m[1], "text": m[2], "score": m[9]}
                 for aid, rep in batch for m in rep.mentions
             ])
+            found = [event_row(aid, ev) for aid, rep in batch for ev in extract_events(rep.text, _resolved(rep))]
+            if found:
+                con.execute(insert(events), found)
             batch.clear()
 
         for tried, rep in enumerate(items):

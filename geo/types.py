@@ -87,3 +87,24 @@ class ResolvedMention:
         d["lon"] = round(self.lon, 5)
         d["score"] = round(self.score, 3)
         return d
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened at a place, per ACLED: the sentence it was read from is the evidence."""
+
+    type: str
+    subtype: str
+    actor1: str | None
+    actor2: str | None
+    place_mention_start: int | None
+    place: str | None
+    precision: int | None  # 1 exact place, 2 near it, 3 region or country
+    evidence_start: int
+    evidence_end: int
+    modality: str  # fact | negated | intent | threat | possibility
+    trigger: str
+    trigger_start: int
+
+    def to_json(self) -> dict:
+        return asdict(self)

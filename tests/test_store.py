@@ -62,7 +62,7 @@ def test_same_text_is_stored_once(store):
     rescraped = Article(text="  " + TEXT.replace("\n\n", "\n") + "\n", title="second copy")
     assert rescraped.id == article.id  # whitespace-only differences: the same article
     assert store.add(rescraped, mentions_of(rescraped.text, "Homs")) is False
-    assert store.counts() == {"articles": 1, "mentions": 2, "places": 1}
+    assert store.counts() == {"articles": 1, "mentions": 2, "places": 1, "events": 0}
     assert store.article(article.id).title == "first copy"
 
 
@@ -81,7 +81,7 @@ def test_places_are_shared_between_articles(store):
     other = "Fresh shelling was reported in Homs and in Damascus overnight."
     store.add(Article(text=TEXT), mentions_of(TEXT, "Homs", "Palmyra", "Damascus"))
     store.add(Article(text=other), mentions_of(other, "Homs", "Damascus"))
-    assert store.counts() == {"articles": 2, "mentions": 6, "places": 3}
+    assert store.counts() == {"articles": 2, "mentions": 6, "places": 3, "events": 0}
 
 
 def test_articles_newest_ingest_first(store):
@@ -116,7 +116,7 @@ def test_mention_frame_columns_offsets_and_sentence(store):
 def test_empty_store_gives_empty_frame_with_columns(store):
     frame = store.mention_frame()
     assert frame.empty and list(frame.columns) == FRAME_COLUMNS
-    assert store.counts() == {"articles": 0, "mentions": 0, "places": 0}
+    assert store.counts() == {"articles": 0, "mentions": 0, "places": 0, "events": 0}
     assert store.articles() == []
 
 
@@ -127,7 +127,7 @@ def test_delete_removes_article_mentions_and_orphan_places(store):
     store.add(second, mentions_of(other, "Homs"))
     assert store.delete(first.id) is True
     assert not store.has(first.id) and store.mentions(first.id) == []
-    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1}  # Homs is still used
+    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1, "events": 0}  # Homs is still used
     assert store.mentions(second.id)[0].name == "Homs"
     assert store.delete(first.id) is False
     assert store.add(first, mentions_of(TEXT, "Homs")) is True  # can be ingested again

@@ -149,7 +149,7 @@ def test_schema_head_is_the_newest_migration():
 
 def test_new_database_is_migrated_to_head(store):
     assert schema_revision(store._engine) == SCHEMA_HEAD
-    assert store.counts() == {"articles": 0, "mentions": 0, "places": 0}
+    assert store.counts() == {"articles": 0, "mentions": 0, "places": 0, "events": 0}
 
 
 def test_migrations_match_the_models(store):
@@ -180,7 +180,7 @@ def test_database_made_before_migrations_is_adopted(store_url):
     engine.dispose()
     store = Store(store_url)
     assert schema_revision(store._engine) == SCHEMA_HEAD
-    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1}
+    assert store.counts() == {"articles": 1, "mentions": 1, "places": 1, "events": 0}
     assert list(store.places_within(34.7, 36.7, 10)["name"]) == ["Homs"]  # geom filled in for old rows too
 
 
@@ -350,7 +350,7 @@ def test_a_writer_racing_an_uncommitted_copy_reports_already_stored(store):
         writer.join(timeout=30)
     other.dispose()
     assert result == [False]
-    assert store.counts() == {"articles": 1, "mentions": 0, "places": 0}
+    assert store.counts() == {"articles": 1, "mentions": 0, "places": 0, "events": 0}
 
 
 def test_add_many(store, monkeypatch):
@@ -359,7 +359,7 @@ def test_add_many(store, monkeypatch):
     items = [(Article(text=t), [mention(t, n) for n in ns]) for t, ns in zip(texts, names)]
     assert store.add(*items[1]) is True
     assert store.add_many([items[0], items[1], items[2], items[0]]) == [True, False, True, False]
-    assert store.counts() == {"articles": 3, "mentions": 4, "places": 3}
+    assert store.counts() == {"articles": 3, "mentions": 4, "places": 3, "events": 0}
     assert [m.name for m in store.mentions(items[2][0].id)] == ["Aleppo", "Homs"]
     assert store.add_many([]) == []
     with pytest.raises(ValueError, match="outside the article text"):
