@@ -125,3 +125,22 @@ def test_embedded_country_points_stay_inside_their_country(geoparser):
         c = geoparser.gazetteer.candidates(name)[0]
         assert c.feature == "country"
         assert lat_range[0] < c.lat < lat_range[1] and lon_range[0] < c.lon < lon_range[1], (name, c.lat, c.lon)
+
+
+@pytest.mark.parametrize(
+    "name, centre",
+    [
+        # Atlas centres of large regions whose towns crowd into one corner (public geographic facts).
+        ("British Columbia", (54.0, -125.0)),
+        ("New South Wales", (-32.0, 147.0)),
+        ("Manitoba", (55.0, -97.0)),
+        ("Texas", (31.0, -100.0)),
+    ],
+)
+def test_region_point_is_near_the_middle_of_its_area(geoparser, name, centre):
+    import math
+
+    c = next(x for x in geoparser.gazetteer.candidates(name) if x.feature == "region")
+    dlat = math.radians(c.lat - centre[0])
+    dlon = math.radians(c.lon - centre[1]) * math.cos(math.radians(centre[0]))
+    assert 6371 * math.hypot(dlat, dlon) < 161, (name, c.lat, c.lon)

@@ -234,8 +234,8 @@ def airfield_records() -> Iterator[GazetteerRecord]:
 
 
 def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
-    """First-level regions (ISO 3166-2 names from OurAirports), placed at the population centre of
-    the GeoNames towns that share their admin1 code.
+    """First-level regions (ISO 3166-2 names from OurAirports), placed at the centre of the area covered
+    by their airfields and by the GeoNames towns that share their admin1 code.
 
     OurAirports names regions but gives no coordinates, and GeoNames admin1 codes are not ISO codes:
     the airports of a region tell which admin1 code its towns carry.
@@ -271,7 +271,10 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         if not members:
             continue
         w = pops[members]
-        lat, lon = _area_centre(lats[members], lons[members])
+        # Airfields reach the empty parts of a region that towns of 500 people do not (outback, tundra).
+        fields = np.array(pts)
+        lat, lon = _area_centre(np.concatenate([lats[members], fields[:, 1]]),
+                                np.concatenate([lons[members], fields[:, 0]]))
         name = row["name"]
         short = _REGION_SUFFIX.sub("", name).strip()
         yield GazetteerRecord(
