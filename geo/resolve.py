@@ -40,6 +40,7 @@ class Weights:
     qualifier_mismatch = -3.0
     anchor_near = 5.0
     country_context = 3.5
+    region_context = 1.5  # same first-level region (state, province) as the article's other places
     distance_scale_km = 1000.0
     distance_cap = 3.0
 
@@ -50,19 +51,48 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _context(votes: list[tuple[str | None, float, float, float, float]]):
-    """Country weights (max 1) and the weighted centre of a set of votes."""
-    weights: dict[str, float] = defaultdict(float)
-    for country, weight, *_ in votes:
-        if country:
-            weights[country] += weight
+@dataclass(frozen=True)
+class Vote:
+    """What one clearly resolved place says about the article: its country, region and position."""
+
+    country: str | None
+    region: tuple[str, str] | None
+    weight: float
+    lat: float
+    lon: float
+    p: float
+
+
+@dataclass(frozen=True)
+class Context:
+    countries: dict[str, float]  # weight of each country, the strongest 1
+    regions: dict[tuple[str, str], float]  # the same for (country, admin1)
+    centre: tuple[float, float] | None
+
+
+def _normalised(weights: dict) -> dict:
     top = max(weights.values(), default=0.0)
-    norm_weights = {k: v / top for k, v in weights.items()} if top else {}
+    return {k: v / top for k, v in weights.items()} if top else {}
+
+
+def _context(votes: list[Vote]) -> Context:
+    """Country and region weights (max 1) and the weighted centre of a set of votes."""
+    countries: dict[str, float] = defaultdict(float)
+    regions: dict[tuple[str, str], float] = defaultdict(float)
+    for v in votes:
+        if v.country:
+            countries[v.country] += v.weight
+        if v.region:
+            regions[v.region] += v.weight
     if not votes:
-        return norm_weights, None
-    tw = sum(v[4] for v in votes)
-    centre = (sum(v[2] * v[4] for v in votes) / tw, sum(v[3] * v[4] for v in votes) / tw)
-    return norm_weights, centre
+        return Context(_normalised(countries), _normalised(regions), None)
+    tw = sum(v.p for v in votes)
+    centre = (sum(v.lat * v.p for v in votes) / tw, sum(v.lon * v.p for v in votes) / tw)
+    return Context(_normalised(countries), _normalised(regions), centre)
+
+
+def _region_of(c: Candidate) -> tuple[str, str] | None:
+    return (c.country, c.admin1) if c.country and c.admin1 and c.feature not in ("country", "continent") else None
 
 
 def _prominence(c: Candidate) -> float:
@@ -139,26 +169,29 @@ class Resolver:
         names = [norm(m.mention.text) for m in matches]
 
         # Pass 1: what each clear place says about the article (its country, its position).
-        votes: dict[str, list[tuple[str | None, float, float, float, float]]] = defaultdict(list)
+        votes: dict[str, list[Vote]] = defaultdict(list)
         for name, scores in zip(names, local):
             best, p = self._pick(scores)
             if p < 0.6 and best.feature != "country":
                 continue
             weight = 2.0 if best.feature == "country" else p * _prominence(best)
-            votes[name].append((best.country, weight, best.lat, best.lon, p))
+            votes[name].append(Vote(best.country, _region_of(best), weight, best.lat, best.lon, p))
 
         # Pass 2: each name is judged by the *other* names' votes, so a place cannot confirm itself.
-        context_cache: dict[str, tuple[dict[str, float], tuple[float, float] | None]] = {}
+        context_cache: dict[str, Context] = {}
         contextual = []
         for name, scores in zip(names, local):
             if name not in context_cache:
                 context_cache[name] = _context([v for n, vs in votes.items() if n != name for v in vs])
-            country_weight, centre = context_cache[name]
+            ctx = context_cache[name]
             adj = {}
             for key, (cand, s) in scores.items():
-                s2 = s + w.country_context * country_weight.get(cand.country or "", 0.0)
-                if centre is not None and cand.feature not in ("country", "continent"):
-                    d = _haversine_km(centre[0], centre[1], cand.lat, cand.lon)
+                s2 = s + w.country_context * ctx.countries.get(cand.country or "", 0.0)
+                region = _region_of(cand)
+                if region and cand.feature != "region":
+                    s2 += w.region_context * ctx.regions.get(region, 0.0)
+                if ctx.centre is not None and cand.feature not in ("country", "continent"):
+                    d = _haversine_km(ctx.centre[0], ctx.centre[1], cand.lat, cand.lon)
                     s2 -= min(d / w.distance_scale_km, w.distance_cap)
                 adj[key] = (cand, s2)
             contextual.append(adj)
@@ -186,7 +219,7 @@ class Resolver:
                                        geonameid=best.geonameid, score=p, source=best.source)
             kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
             out.append(Decision(resolved, decision_features(
-                text, m, best, p, kind, len(combined), context_cache[norm(mn.text)][0].get(best.country or "", 0.0),
+                text, m, best, p, kind, len(combined), context_cache[norm(mn.text)].countries.get(best.country or "", 0.0),
                 repeats[norm(mn.text)])))
         return out
 

@@ -61,3 +61,16 @@ def test_scores_are_probabilities(geoparser):
 def test_empty_text(geoparser):
     assert geoparser.parse("") == []
     assert geoparser.parse("   \n ") == []
+
+
+@pytest.mark.parametrize(
+    "text, state_centre",
+    [
+        ("Flooding hit Louisville, Kentucky, and roads near Lexington were closed.", (38.0, -84.5)),
+        # Lexington, Kentucky is the larger town, but this article is about Virginia.
+        ("Flooding hit Richmond, Virginia, and roads near Lexington were closed.", (37.8, -79.4)),
+    ],
+)
+def test_the_articles_state_decides_between_towns_of_one_country(geoparser, text, state_centre):
+    m = where(geoparser, text, "Lexington")
+    assert km((m.lat, m.lon), state_centre) < 40
