@@ -122,8 +122,13 @@ _FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "regi
 
 
 def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int, n_candidates: int,
-                      country_agreement: float, repeats: int) -> dict[str, float]:
-    """Generic evidence about one resolution, the inputs of the confidence model (geo/confidence.py)."""
+                      country_agreement: float, repeats: int,
+                      extent: tuple[float, float] = (0.0, 0.0)) -> dict[str, float]:
+    """Generic evidence about one resolution, the inputs of the confidence model (geo/confidence.py).
+
+    `extent` is the area's (radius, spread) in km: a point for Queensland or Canada is right only if the
+    reference used the same label convention, so large areas with disputed label points are less certain.
+    """
     from geo.recognize import _zipf
 
     surface = m.mention.text
@@ -148,6 +153,8 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
         "small_place": float(group == "city" and best.population < 20_000),
         "agreement_city": country_agreement * float(group == "city"),
         "mixed_case": float(not surface.isupper() and not surface.islower()),
+        "log_radius": math.log10(extent[0] + 1) / 4,
+        "log_spread": math.log10(extent[1] + 1) / 4,
     }
 
 
@@ -220,7 +227,7 @@ class Resolver:
             kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
             out.append(Decision(resolved, decision_features(
                 text, m, best, p, kind, len(combined), context_cache[norm(mn.text)].countries.get(best.country or "", 0.0),
-                repeats[norm(mn.text)])))
+                repeats[norm(mn.text)], self.gazetteer.extent(best.key))))
         return out
 
     def _explicit(self, text: str, matches: list[Match], names: list[str]) -> dict[str, set[int]]:

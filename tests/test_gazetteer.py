@@ -144,3 +144,19 @@ def test_region_point_is_near_the_middle_of_its_area(geoparser, name, centre):
     dlat = math.radians(c.lat - centre[0])
     dlon = math.radians(c.lon - centre[1]) * math.cos(math.radians(centre[0]))
     assert 6371 * math.hypot(dlat, dlon) < 161, (name, c.lat, c.lon)
+
+
+def test_index_keeps_the_size_of_areas(tmp_path):
+    build_index([GazetteerRecord("Syria", 35.0, 38.0, "country", "SY", radius_km=242.0, spread_km=50.0),
+                 GazetteerRecord("Homs", 34.73, 36.71, "city", "SY", 775404)], tmp_path)
+    g = Gazetteer(tmp_path)
+    syria, homs = g.candidates("Syria")[0], g.candidates("Homs")[0]
+    assert g.extent(syria.key) == (242.0, 50.0)
+    assert g.extent(homs.key) == (0.0, 0.0)
+
+
+def test_large_countries_with_disputed_label_points_are_marked(geoparser):
+    g = geoparser.gazetteer
+    canada, syria = g.candidates("Canada")[0], g.candidates("Syria")[0]
+    assert g.extent(canada.key)[0] > 1000 > g.extent(syria.key)[0]
+    assert g.extent(canada.key)[1] > 300 > g.extent(syria.key)[1]

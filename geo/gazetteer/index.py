@@ -31,6 +31,7 @@ CREATE TABLE entries (
     geonameid INTEGER, source TEXT NOT NULL, code TEXT
 );
 CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
+CREATE TABLE extents (key INTEGER PRIMARY KEY, radius_km REAL NOT NULL, spread_km REAL NOT NULL);
 """
 
 
@@ -76,17 +77,20 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path) -> Path:
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
     con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-    entries, names = [], []
+    entries, names, extents = [], [], []
     for key, rec in enumerate(records):
         entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
                         rec.population, rec.geonameid, rec.source, rec.code))
         names.extend(_name_rows(key, rec))
+        if rec.radius_km or rec.spread_km:
+            extents.append((key, rec.radius_km, rec.spread_km))
         if len(entries) >= 50_000:
             con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
             con.executemany("INSERT INTO names VALUES (?,?,?)", names)
             entries, names = [], []
     con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
     con.executemany("INSERT INTO names VALUES (?,?,?)", names)
+    con.executemany("INSERT INTO extents VALUES (?,?,?)", extents)
     con.execute("CREATE INDEX names_norm ON names(norm)")
     con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
     con.commit()
@@ -108,6 +112,7 @@ class Gazetteer:
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._cache: dict[str, list[NameHit]] = {}
+        self._extents: dict[int, tuple[float, float]] | None = None
 
     @staticmethod
     def _candidate(row: Sequence) -> Candidate:
@@ -138,6 +143,17 @@ class Gazetteer:
                 if hits:
                     out[k] = hits
         return out
+
+    def extent(self, key: int) -> tuple[float, float]:
+        """(radius, spread) in km of an area entry: how large it is, and how far apart the usual label points
+        for it lie (0 for towns, and for indexes built before extents were recorded)."""
+        if self._extents is None:
+            try:
+                rows = self._con.execute("SELECT key, radius_km, spread_km FROM extents").fetchall()
+            except sqlite3.OperationalError:
+                rows = []
+            self._extents = {k: (r, s) for k, r, s in rows}
+        return self._extents.get(key, (0.0, 0.0))
 
     def candidates(self, name: str) -> list[Candidate]:
         """Every place known by this name, most populous first."""

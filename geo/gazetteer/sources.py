@@ -54,6 +54,8 @@ class GazetteerRecord:
     code: str | None = None
     alternates: list[str] = field(default_factory=list)  # other names, same weight as the name
     variants: list[str] = field(default_factory=list)  # shortened forms ("Tiyas" for "Tiyas Air Base")
+    radius_km: float = 0.0  # an area's size: radius of a disc of the same area
+    spread_km: float = 0.0  # how far apart two usual label points of the area lie (a point's uncertainty)
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -119,8 +121,17 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(2 * 6371.0088 * np.arcsin(min(1.0, np.sqrt(h))))
 
 
-def country_centroids(countries: dict[str, dict]) -> dict[str, tuple[float, float]]:
-    """Centroid of each country's largest polygon (Natural Earth 1:110m, shipped inside pyogrio), by ISO2."""
+def _radius_km(geom) -> float:
+    """Radius of a disc with the (geodesic) area of a lon/lat polygon."""
+    from pyproj import Geod
+
+    area_m2 = abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0])
+    return float(np.sqrt(area_m2 / np.pi) / 1000)
+
+
+def country_shapes(countries: dict[str, dict]) -> dict[str, tuple[tuple[float, float], float]]:
+    """Centroid of each country's largest polygon and the radius of its whole area, by ISO2
+    (Natural Earth 1:110m, shipped inside pyogrio)."""
     import pyogrio
 
     path = Path(str(resources.files("pyogrio") / "tests" / "fixtures" / "naturalearth_lowres"))
@@ -136,7 +147,7 @@ def country_centroids(countries: dict[str, dict]) -> dict[str, tuple[float, floa
             continue
         parts = getattr(geom, "geoms", [geom])
         c = max(parts, key=lambda g: g.area).centroid
-        out[iso2] = (float(c.y), float(c.x))
+        out[iso2] = ((float(c.y), float(c.x)), _radius_km(geom))
     return out
 
 
@@ -156,19 +167,22 @@ def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         for row in csv.DictReader(f):
             aliases[row["country"]].extend(a for a in row["alias"].split("|") if a)
     info = _countryinfo()
-    centroids = country_centroids(countries)
+    shapes = country_shapes(countries)
     capitals = {}
     for c in cities:
         capitals.setdefault((c["countrycode"], c["name"]), (c["latitude"], c["longitude"]))
     for iso2, c in countries.items():
         facts = info.get(iso2, {})
         latlng = facts.get("latlng")
+        centroid, radius = shapes.get(iso2, (None, 0.0))
+        label = (float(latlng[0]), float(latlng[1])) if latlng and len(latlng) == 2 else None
         latlon = _COUNTRY_POINT_OVERRIDES.get(iso2)
-        if latlon is None and latlng and len(latlng) == 2:
-            latlon = consensus_point((float(latlng[0]), float(latlng[1])), centroids.get(iso2))
+        if latlon is None and label is not None:
+            latlon = consensus_point(label, centroid)
         latlon = latlon or capitals.get((iso2, c.get("capital", "")))
         if latlon is None:
             continue
+        spread = _km(*label, *centroid) if label and centroid else 0.0
         alts = list(aliases.get(iso2, []))
         # Two- and three-letter codes collide with words and acronyms; keep only spelled-out names.
         alts += [a for a in facts.get("alt", []) if len(a) > 3 and not a.isupper()]
@@ -177,8 +191,12 @@ def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         yield GazetteerRecord(
             name=c["name"], lat=float(latlon[0]), lon=float(latlon[1]), feature="country", country=iso2,
             population=int(c.get("population") or 0), geonameid=int(c["geonameid"]), source="geonames",
-            alternates=alts,
+            alternates=alts, radius_km=radius, spread_km=spread,
         )
+
+
+# Continents have no outline here; ~3,000 km is the radius of a disc as large as Europe.
+_CONTINENT_RADIUS_KM = 3000.0
 
 
 def continent_records() -> Iterator[GazetteerRecord]:
@@ -189,7 +207,8 @@ def continent_records() -> Iterator[GazetteerRecord]:
         yield GazetteerRecord(
             name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]), feature="continent", country=None,
             population=int(c.get("population") or 0), geonameid=int(c["geonameId"]),
-            alternates=sorted(n for n in names if n != c["name"]),
+            alternates=sorted(n for n in names if n != c["name"]), radius_km=_CONTINENT_RADIUS_KM,
+            spread_km=_CONTINENT_RADIUS_KM / 2,
         )
 
 
@@ -273,28 +292,29 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         w = pops[members]
         # Airfields reach the empty parts of a region that towns of 500 people do not (outback, tundra).
         fields = np.array(pts)
-        lat, lon = _area_centre(np.concatenate([lats[members], fields[:, 1]]),
-                                np.concatenate([lons[members], fields[:, 0]]))
+        lat, lon, radius = _area_centre(np.concatenate([lats[members], fields[:, 1]]),
+                                        np.concatenate([lons[members], fields[:, 0]]))
+        pop_lat, pop_lon = float(np.average(lats[members], weights=w)), float(np.average(lons[members], weights=w))
         name = row["name"]
         short = _REGION_SUFFIX.sub("", name).strip()
         yield GazetteerRecord(
             name=name, lat=lat, lon=lon,
             feature="region", country=cc, population=int(w.sum()), admin1=admin1, source="ourairports", code=code,
+            radius_km=radius, spread_km=_km(lat, lon, pop_lat, pop_lon),
             alternates=[k for k in _split_keywords(row["keywords"]) if len(k) > 3],
             variants=([short] if short and short != name else [])
             + abbreviations.get((cc, short), abbreviations.get((cc, name), [])),
         )
 
 
-def _area_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
+def _area_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float, float]:
     """Middle of the region's extent (2nd–98th percentile of its towns), near where atlases put its label.
 
     A population centre would drift towards the biggest city (Los Angeles for California).
+    Returns the centre and the radius (km) of a disc as large as the area.
     """
-    if len(lats) < 5:
-        return float(np.mean(lats)), float(np.mean(lons))
-    if np.ptp(lons) > 180:  # spans the antimeridian: fall back to the mean
-        return float(np.mean(lats)), float(np.mean(lons))
+    if len(lats) < 5 or np.ptp(lons) > 180:  # few points, or spans the antimeridian: the mean
+        return float(np.mean(lats)), float(np.mean(lons)), 0.0
     import shapely
 
     # The centroid of the area the towns cover, not of the towns: northern Ontario is empty but large.
@@ -302,13 +322,17 @@ def _area_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
     lo = np.percentile(lons, [1, 99])
     keep = (lats >= la[0]) & (lats <= la[1]) & (lons >= lo[0]) & (lons <= lo[1])
     hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lons[keep], lats[keep]])))
-    c = hull.centroid if hull.area > 0 else hull.representative_point()
-    return float(c.y), float(c.x)
+    if hull.area <= 0:
+        c = hull.representative_point()
+        return float(c.y), float(c.x), 0.0
+    return float(hull.centroid.y), float(hull.centroid.x), _radius_km(hull)
 
 
 # Curated seas, islands and regions carry no population; this stands in for their prominence in news.
 _NOMINAL_POPULATION = {"sea": 50_000_000, "island": 5_000_000, "region": 1_000_000, "river": 1_000_000,
                        "facility": 10_000}
+# Nor any outline: typical sizes stand in (a sea ~500 km across its middle, a named region ~100 km).
+_NOMINAL_RADIUS_KM = {"sea": 500.0, "river": 300.0, "region": 100.0, "island": 50.0}
 
 
 def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
@@ -319,6 +343,8 @@ def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
                 country=row["country"] or None, source="curated",
                 population=int(row["population"] or 0) or _NOMINAL_POPULATION.get(row["feature"], 0),
                 alternates=[a for a in row["aliases"].split("|") if a],
+                radius_km=_NOMINAL_RADIUS_KM.get(row["feature"], 0.0),
+                spread_km=_NOMINAL_RADIUS_KM.get(row["feature"], 0.0) / 2,
             )
 
 
