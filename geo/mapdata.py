@@ -21,7 +21,12 @@ from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 
-MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
+# What happened at each mention (a mention has at most one event: the extractor gives a place one
+# event per sentence); None where the sentence names the place without an event.
+EVENT_COLUMNS = ["event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "evidence_start",
+                 "evidence_end"]
+MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"] \
+    + EVENT_COLUMNS
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
 
 
@@ -50,11 +55,25 @@ def _tables(engine: Engine):
     return tables["articles"], tables["places"], tables["mentions"]
 
 
+def _events(con, engine: Engine) -> pd.DataFrame:
+    """Events keyed by the mention they happened at: (article_id, start)."""
+    e = _reflected(engine)["events"]
+    ev = pd.read_sql(
+        select(e.c.article_id, e.c.place_start.label("start"), e.c.type.label("event_type"),
+               e.c.subtype.label("event_subtype"), e.c.actor1, e.c.actor2, e.c.modality, e.c.precision,
+               e.c.evidence_start, e.c.evidence_end).where(e.c.place_start.is_not(None)).order_by(e.c.id), con)
+    ev = ev.drop_duplicates(["article_id", "start"])
+    for c in ("event_type", "event_subtype", "actor1", "actor2", "modality"):
+        ev[c] = ev[c].astype("category")
+    return ev.astype({"start": "int64", "precision": "Int64", "evidence_start": "Int64", "evidence_end": "Int64"})
+
+
 def store_version(store) -> tuple:
     """Changes whenever articles are added, removed or corrected: the cache key of `load`.
 
-    Cheap (index lookups): article count and last ingest, the newest mention and place, and the newest
-    entry of the store's audit trail, which every correction of a mention adds to.
+    Cheap (index lookups): article count and last ingest, the newest mention, place and event (events
+    found again get new ids), and the newest entry of the store's audit trail, which every correction of
+    a mention adds to.
     """
     engine = store.engine
     articles, places, mentions = _tables(engine)
@@ -65,8 +84,10 @@ def store_version(store) -> tuple:
         last_mention = con.execute(select(func.max(mentions.c.id))).scalar()
         last_place = con.execute(select(func.max(places.c.id))).scalar()
         last_audit = con.execute(select(func.max(audit.c.id))).scalar() if audit is not None else None
+        events = _reflected(engine).get("events")
+        last_event = con.execute(select(func.max(events.c.id))).scalar() if events is not None else None
     return (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
-            int(last_audit or 0))
+            int(last_audit or 0), int(last_event or 0))
 
 
 def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
@@ -92,6 +113,7 @@ def load(store) -> MapData:
         m = pd.read_sql(
             select(mentions.c.article_id, mentions.c.place_id, mentions.c.start, mentions.c.end, mentions.c.text,
                    mentions.c.score).order_by(mentions.c.article_id, mentions.c.start, mentions.c.id), con)
+        ev = _events(con, engine)
     a["ingested_at"] = pd.to_datetime(a["ingested_at"], utc=True, format="ISO8601", errors="coerce").astype(
         "datetime64[us, UTC]")
     a["day"] = _day(a["published"], a["ingested_at"])
@@ -100,6 +122,7 @@ def load(store) -> MapData:
     a = a.sort_values(["ingested_at", "article_id"], ascending=[False, True])
     texts = (a["title"].fillna("") + "\n" + a["text"].fillna("")).str.casefold()  # aligned with `a`
     a = a.drop(columns="text").assign(article_pos=np.arange(len(a), dtype="int64"))
+    m = m.astype({"start": "int64"}).merge(ev, on=["article_id", "start"], how="left")
     frame = m.merge(a, on="article_id", how="inner").merge(p, on="place_id", how="inner")
     frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
     frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
@@ -130,6 +153,51 @@ def places(frame: pd.DataFrame) -> pd.DataFrame:
     return out[PLACE_COLUMNS].sort_values(["mentions", "name"], ascending=[False, True], ignore_index=True)
 
 
+EVENT_SUMMARY_COLUMNS = ["place_id", "name", "lat", "lon", "event_type", "fact", "mentions", "subtypes", "actors",
+                         "last_day"]
+
+
+def event_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """What happened at each place: one row per place, event type and fact/not-a-fact, with counts.
+
+    Mentions without an event give one row per place with event_type None. `subtypes` and `actors` list
+    the most frequent (value, count) pairs. Many events share one town, so the map draws these rows —
+    a few per place, spread around it — rather than one symbol per mention.
+    """
+    if frame is None or frame.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=EVENT_SUMMARY_COLUMNS)
+    etype = frame["event_type"].astype(object)
+    work = pd.DataFrame({
+        "place_id": frame["place_id"].to_numpy(), "event_type": etype.where(etype.notna(), "").to_numpy(),
+        "fact": (frame["modality"].astype(object) == "fact").to_numpy(bool) & etype.notna().to_numpy(bool),
+        "subtype": frame["event_subtype"].astype(object).to_numpy(),
+        "actor": frame["actor1"].astype(object).fillna(frame["actor2"].astype(object)).to_numpy(),
+        "day": frame["day"].to_numpy() if "day" in frame else pd.NaT,
+    })
+    keys = ["place_id", "event_type", "fact"]
+    g = work.groupby(keys, sort=False)
+    out = g.agg(mentions=("place_id", "size"), last_day=("day", "max")).reset_index()
+
+    def top(col: str) -> pd.Series:
+        counts = work.dropna(subset=[col]).groupby(keys + [col], sort=False).size().rename("n").reset_index()
+        counts = counts.sort_values("n", ascending=False, kind="stable")
+        counts = counts[counts.groupby(keys, sort=False).cumcount() < 3]
+        counts = counts.assign(pair=list(zip(counts[col], counts["n"].astype(int))))
+        return counts.groupby(keys, sort=False)["pair"].agg(list).rename(col)
+
+    out = out.merge(top("subtype").reset_index(), on=keys, how="left").merge(top("actor").reset_index(), on=keys,
+                                                                                 how="left")
+    out = out.rename(columns={"subtype": "subtypes", "actor": "actors"})
+    for col in ("subtypes", "actors"):
+        out[col] = out[col].apply(lambda v: v if isinstance(v, list) else [])
+    place = frame.drop_duplicates("place_id").set_index("place_id")[["name", "lat", "lon"]]
+    out = out.join(place, on="place_id")
+    etype = out["event_type"].astype(object)
+    out["event_type"] = etype.where(etype != "", None)
+    out = out.sort_values(["place_id", "event_type", "fact"], na_position="last", kind="stable", ignore_index=True)
+    return out[EVENT_SUMMARY_COLUMNS]
+
+
 def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
     """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros."""
     columns = ["day", "mentions", "articles"]
@@ -145,6 +213,22 @@ def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     full = pd.date_range(out.index.min(), out.index.max(), freq="W-MON" if step == "week" else "D")
     return out.reindex(full, fill_value=0).rename_axis("day").reset_index()
+
+
+def event_timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
+    """Mentions per day (or week) split by what happened there: one column per event type present, and
+    "no event"; the same days as timeline(frame, step), so the columns add up to its mentions."""
+    days = timeline(frame, step)
+    if days.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=["day"])
+    day = frame["day"]
+    if step == "week":
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    kind = frame["event_type"].astype(object).fillna("no event")
+    counts = pd.crosstab(day.to_numpy(), kind.to_numpy())
+    counts = counts.reindex(days["day"], fill_value=0).rename_axis("day").reset_index()
+    counts.columns.name = None
+    return counts
 
 
 def country_counts(frame: pd.DataFrame) -> pd.DataFrame:

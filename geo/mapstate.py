@@ -19,7 +19,8 @@ STEPS = ("day", "week")
 MAX_RADIUS_KM = 500
 
 _PAIRS = ("center", "selected_at")  # (lat, lon) fields, written as "lat,lon"
-_LISTS = ("sources", "countries", "features", "layers", "languages")
+_LISTS = ("sources", "countries", "features", "layers", "languages", "event_types", "actors")
+_FLAGS = ("facts_only",)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class MapState:
     radius_km: int = 50  # "within N km" of a selected air base
     basemap: str = "offline"
     step: str = "day"  # the time animation's step
+    event_types: tuple[str, ...] = ()  # ACLED event types: only mentions where such an event happened
+    actors: tuple[str, ...] = ()  # only mentions with an event by or against one of these actors
+    facts_only: bool = False  # leave out events that were denied, threatened, planned or only possible
 
     # ----------------------------------------------------------------- URL round trip
     def to_query_params(self) -> dict[str, str]:
@@ -57,6 +61,8 @@ class MapState:
                 out[f.name] = f"{v[0]:.4f},{v[1]:.4f}" if f.name == "center" else f"{v[0]:.5f},{v[1]:.5f}"
             elif isinstance(v, tuple):
                 out[f.name] = "|".join(v)
+            elif isinstance(v, bool):
+                out[f.name] = "1" if v else "0"
             else:
                 out[f.name] = str(v)
         return out
@@ -83,6 +89,8 @@ class MapState:
                     kw["min_score"] = max(0.0, min(1.0, float(raw)))
                 elif f.name == "radius_km":
                     kw["radius_km"] = max(1, min(MAX_RADIUS_KM, int(float(raw))))
+                elif f.name in _FLAGS:
+                    kw[f.name] = raw.lower() in ("1", "true", "yes")
                 elif f.name in _LISTS:
                     kw[f.name] = tuple(x for x in raw.split("|") if x)
                 elif f.name in ("date_from", "date_to"):
@@ -109,7 +117,7 @@ class MapState:
     def filters(self) -> tuple:
         """What decides which mentions are shown (not the view, layers or selection): a cache key."""
         return (self.date_from, self.date_to, self.sources, self.countries, self.features, self.min_score,
-                self.query, self.article, self.languages)
+                self.query, self.article, self.languages, self.event_types, self.actors, self.facts_only)
 
     # ----------------------------------------------------------------- filtering
     @staticmethod
@@ -149,6 +157,8 @@ class MapState:
             keep &= frame["feature"].isin(self.features)
         if self.min_score > 0:
             keep &= frame["score"] >= self.min_score
+        if self.event_types or self.actors or self.facts_only:
+            keep &= self._event_mask(frame)
         if self.query:
             q = self.query.casefold()
             names = [n for n in frame["name"].dropna().unique() if q in str(n).casefold()]  # few distinct names
@@ -163,6 +173,19 @@ class MapState:
                 hit |= hay.str.casefold().str.contains(q, regex=False)
             keep &= hit.to_numpy(bool)
         return keep
+
+    def _event_mask(self, frame: pd.DataFrame) -> pd.Series:
+        """Mentions with an event that passes the event filters (a frame without events has none)."""
+        if "event_type" not in frame:
+            return pd.Series(False, index=frame.index)
+        keep = frame["event_type"].notna()
+        if self.event_types:
+            keep &= frame["event_type"].isin(self.event_types)
+        if self.actors:
+            keep &= frame["actor1"].isin(self.actors) | frame["actor2"].isin(self.actors)
+        if self.facts_only:
+            keep &= frame["modality"] == "fact"
+        return keep.fillna(False).astype(bool)
 
     def matching_articles(self, texts: pd.Series) -> pd.Index:
         """The article ids (the index of `texts`) whose text contains the query, case-folded."""

@@ -571,7 +571,7 @@ LAYER_LABELS = {
     "cities": "Cities",
     "heatmap": "Heatmap",
     "countries": "Mentions by country",
-    "events": "Events (latest articles)",
+    "events": "Events by type",
     "time": "Time player",
 }
 WEB_BASEMAPS: dict[str, tuple[str, str, str]] = {
@@ -597,6 +597,7 @@ EVENT_COLOURS: dict[str, str] = {
     "Strategic developments": "#1f77b4",
 }
 NO_EVENT_COLOUR = "#8c8c8c"
+NO_EVENT_BAR = "#d0d0d0"  # the timeline's share of mentions with no event: light, so events stand out
 ROAD_COLOUR = "#8c510a"
 CHOROPLETH_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 SELECTION_COLOUR = "#111111"
@@ -920,20 +921,35 @@ def event_style_index() -> tuple[list[dict], dict[tuple[str, bool], int], int]:
     return styles, index, len(styles) - 1
 
 
-def events_layer(rows: pd.DataFrame) -> folium.FeatureGroup:
-    """Each mention of the latest articles as a symbol, spread around its place (server-side spiderfy).
+def event_label(row) -> str:
+    """The tooltip of one event symbol (escaped HTML): place, what happened how often, by whom, when."""
+    n = int(row.mentions)
+    times = f" ×{n}" if n > 1 else ""
+    if not isinstance(row.event_type, str):
+        what = f"mentioned{times}, no event"
+    else:
+        kinds = ", ".join(f"{esc(k)}{f' ×{c}' if c > 1 else ''}" for k, c in row.subtypes) or esc(row.event_type)
+        what = f"{esc(row.event_type)}{times}: {kinds}{'' if row.fact else ' · not a fact (denied, planned, possible)'}"
+        if row.actors:
+            what += "<br>" + ", ".join(f"{esc(a)}{f' ×{c}' if c > 1 else ''}" for a, c in row.actors)
+    last = f" · latest {row.last_day:%d %b %Y}" if isinstance(row.last_day, pd.Timestamp) and not pd.isna(row.last_day) \
+        else ""
+    return f"<b>{esc(row.name)}</b> · {what}{last}"
 
-    rows: lat, lon, place_id, event_type (None: no event), fact (bool), label (escaped HTML).
-    """
+
+def events_layer(summary: pd.DataFrame) -> folium.FeatureGroup:
+    """What happened at each place (mapdata.event_summary rows): a symbol per event type, spread around
+    the place (server-side spiderfy), filled for facts, hollow for the rest, grey for mere mentions."""
     group = folium.FeatureGroup(name="events", control=False)
-    if rows is None or rows.empty:
+    if summary is None or summary.empty:
         return group
     styles, index, plain = event_style_index()
     style = [index.get((t, bool(f)), plain) if isinstance(t, str) else plain
-             for t, f in zip(rows["event_type"], rows["fact"])]
-    slot = rows.groupby("place_id").cumcount().to_numpy() + 1  # slot 0 would sit on the place's own circle
-    data = _columns(rows, lat=rows["lat"], lon=rows["lon"], slot=slot, style=style, label=rows["label"],
-                    key=rows["place_id"].astype(int))
+             for t, f in zip(summary["event_type"], summary["fact"])]
+    slot = summary.groupby("place_id").cumcount().to_numpy() + 1  # slot 0 would sit on the place's own circle
+    labels = [event_label(r) for r in summary.itertuples(index=False)]
+    data = _columns(summary, lat=summary["lat"], lon=summary["lon"], slot=slot, style=style, label=labels,
+                    key=summary["place_id"].astype(int))
     mapjs.SpreadLayer(data, styles, kind="place").add_to(group)
     return group
 
@@ -1037,13 +1053,22 @@ class _DashboardStyle(Element):
         self._name = "DashboardStyle"
 
 
+def timeline_key(kinds: Iterable[str]) -> str:
+    """The colours of the timeline's stacked bars, as one line of HTML."""
+    items = [f'<span style="white-space:nowrap;margin-right:.8em"><i style="display:inline-block;width:.7em;'
+             f'height:.7em;background:{EVENT_COLOURS.get(k, NO_EVENT_BAR)};margin-right:.3em"></i>{esc(k)}</span>'
+             for k in list(kinds) + ["no event"]]
+    return f'<div style="font-size:.8rem;color:#444;line-height:1.6">{"".join(items)}</div>'
+
+
 def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, width: int = 760,
                  height: int = 120, colour: str = "#d7301f", highlight_colour: str = "#111111",
-                 label: str = "mentions") -> str:
+                 label: str = "mentions", by_type: pd.DataFrame | None = None) -> str:
     """Mentions per day (mapdata.timeline rows) as a small SVG bar chart: no script, no chart library.
 
     Bars stretch with the page (viewBox); hovering a bar shows its day and counts. `highlight` (same
-    columns) is drawn over it in another colour, e.g. the selected place's own mentions.
+    columns) is drawn over it in another colour, e.g. the selected place's own mentions. `by_type`
+    (mapdata.event_timeline rows) stacks each bar by event type in the map's event colours.
     """
     if days is None or days.empty:
         return ""
@@ -1077,7 +1102,25 @@ def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, w
     axis = (f'<line x1="{pad_l}" x2="{width - 4}" y1="{pad_t + plot_h}" y2="{pad_t + plot_h}" stroke="#888"/>'
             f'<text x="{pad_l - 4}" y="{pad_t + 9}" font-size="10" fill="#555" text-anchor="end">{top:,}</text>'
             f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" font-size="10" fill="#555" text-anchor="end">0</text>')
-    body = bars(days, colour) + (bars(highlight, highlight_colour) if highlight is not None else "")
+    def stacks(frame: pd.DataFrame) -> str:
+        kinds = [k for k in list(EVENT_COLOURS) + ["no event"] if k in frame]
+        counts = frame[kinds].to_numpy(int)
+        out = []
+        for d, row in zip(frame["day"], counts):
+            x, base = pad_l + (d - first).days * bar_w, pad_t + plot_h
+            for kind, n in zip(kinds, row):
+                if n <= 0:
+                    continue
+                h = plot_h * n / top
+                base -= h
+                what = kind if kind == "no event" else f"{kind} events"
+                out.append(f'<rect x="{x:.2f}" y="{base:.2f}" width="{max(bar_w * 0.85, 0.8):.2f}" height="{h:.2f}" '
+                           f'fill="{EVENT_COLOURS.get(kind, NO_EVENT_BAR)}"><title>{d.date().isoformat()}: {n:,} '
+                           f"{esc(what)}</title></rect>")
+        return "".join(out)
+
+    base_bars = stacks(by_type) if by_type is not None and len(by_type.columns) > 1 else bars(days, colour)
+    body = base_bars + (bars(highlight, highlight_colour) if highlight is not None else "")
     return (f'<svg class="cm-timeline" viewBox="0 0 {width} {height}" width="100%" '
             f'role="img" aria-label="{esc(label)} per day" xmlns="http://www.w3.org/2000/svg" '
             f'style="font-family:sans-serif;display:block">{axis}{"".join(ticks)}{body}</svg>')

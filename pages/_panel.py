@@ -12,10 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from geo import mapdata
-from geo.events import Event, EventExtractor
 from geo.mapstate import MapState
 from geo.mapview import EVENT_COLOURS, NO_EVENT_COLOUR, esc, highlight, safe_href
-from geo.types import ResolvedMention
+from geo.types import Event
 from pages._shared import (
     ARTICLES_PAGE,
     MAP_PAGE,
@@ -46,39 +45,6 @@ _PANEL_STYLE = """<style>
 # ---------------------------------------------------------------------------------------- events
 
 
-@st.cache_resource(show_spinner=False)
-def _extractor() -> EventExtractor:
-    return EventExtractor()
-
-
-def _mentions_of(rows: pd.DataFrame) -> list[ResolvedMention]:
-    return [ResolvedMention(int(r.start), int(r.end), str(r.text), str(r.name), float(r.lat), float(r.lon),
-                            str(r.feature), r.country if isinstance(r.country, str) else None, None, float(r.score))
-            for r in rows.sort_values("start").itertuples(index=False)]
-
-
-@st.cache_data(show_spinner=False, max_entries=20_000)
-def _events(article_id: str, version: tuple, text: str, mentions: tuple) -> list[dict]:
-    """The events of one article (cached: the same article always gives the same events)."""
-    found = _extractor().extract(text, [ResolvedMention(*m) for m in mentions])
-    return [e.to_json() for e in found]
-
-
-def article_events(data: mapdata.MapData, texts: dict[str, str]) -> dict[str, list[Event]]:
-    """Events per article id for the given texts, over each article's stored mentions (all of them)."""
-    out = {}
-    rows = data.mentions[data.mentions["article_id"].isin(list(texts))]
-    for article_id, group in rows.groupby("article_id", sort=False):
-        mentions = tuple(
-            (m.start, m.end, m.text, m.name, m.lat, m.lon, m.feature, m.country, m.geonameid, m.score)
-            for m in _mentions_of(group)
-        )
-        out[article_id] = [Event(**e) for e in _events(article_id, data.version, texts[article_id], mentions)]
-    for article_id in texts:
-        out.setdefault(article_id, [])
-    return out
-
-
 def glyph(event: Event | None) -> str:
     """The map's symbol for an event as inline HTML: colour by type, hollow when it is not a fact."""
     if event is None:
@@ -93,29 +59,6 @@ def event_line(event: Event) -> str:
     modality = MODALITY_WORDS.get(event.modality, event.modality)
     return (f"{glyph(event)}<b>{esc(event.subtype)}</b> <span class='cm-meta'>({esc(event.type)}; {esc(modality)}"
             f"{'; ' + who if who else ''}; trigger “{esc(event.trigger)}”)</span>")
-
-
-def events_rows(view, n_articles: int) -> pd.DataFrame:
-    """The mentions of the latest n filtered articles with their event, for geo.mapview.events_layer."""
-    frame = view.frame
-    if frame.empty:
-        return pd.DataFrame()
-    data = get_map_data(get_store())
-    ids = frame["article_id"].unique()[:n_articles].tolist()
-    texts = mapdata.article_texts(get_store(), ids)
-    events = article_events(data, texts)
-    rows = frame[frame["article_id"].isin(ids)]
-    by_start = {(a, e.place_mention_start): e for a, evs in events.items() for e in evs}
-    etype, fact, label = [], [], []
-    for r in rows.itertuples(index=False):
-        ev = by_start.get((r.article_id, r.start))
-        etype.append(ev.type if ev else None)
-        fact.append(bool(ev and ev.modality == "fact"))
-        what = (f"{esc(ev.subtype)} · {esc(MODALITY_WORDS.get(ev.modality, ev.modality))}" if ev
-                else "mentioned, no event")
-        label.append(f"<b>{esc(r.name)}</b> · {what}<br><i>{esc(r.title) or '(untitled)'}</i> · {esc(str(r.day)[:10])}")
-    return pd.DataFrame({"lat": rows["lat"].to_numpy(), "lon": rows["lon"].to_numpy(),
-                         "place_id": rows["place_id"].to_numpy(), "event_type": etype, "fact": fact, "label": label})
 
 
 # ---------------------------------------------------------------------------------------- clicks
@@ -229,8 +172,9 @@ def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, *, key: st
     ids = rows["article_id"].unique().tolist()
     first = _page(key, len(ids)) * PAGE_SIZE
     shown = ids[first:first + PAGE_SIZE]
-    texts = mapdata.article_texts(get_store(), shown)
-    events = article_events(data, texts)
+    store = get_store()
+    texts = mapdata.article_texts(store, shown)
+    events = {article_id: store.events(article_id) for article_id in shown}  # stored at ingest
     for article_id in shown:
         a = data.articles.loc[article_id]
         mine = rows[rows["article_id"] == article_id]

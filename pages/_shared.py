@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, fields
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import IngestError, read_article
 from geo.mapstate import BASEMAPS, LAYERS, STEPS, MapState
-from geo.mapview import FOCUS_ZOOM, LAYER_LABELS
+from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS
 from geo.store import Store
 from geo.tiles import find_local_tiles
 from geo.types import Article
@@ -200,6 +201,11 @@ class View:
     article_ids: pd.Index  # matching articles, newest first (incl. articles without places unless place filters)
     places: pd.DataFrame  # geo.mapdata.places(frame)
 
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """geo.mapdata.event_summary(frame), computed once per view (views are shared and cached)."""
+        return mapdata.event_summary(self.frame)
+
 
 _VIEWS: OrderedDict = OrderedDict()
 _VIEWS_LOCK = threading.Lock()
@@ -226,7 +232,8 @@ def filtered(data: mapdata.MapData, state: MapState) -> View:
     frame = mentions if mask.all() else mentions[mask]
     has_places = np.zeros(len(articles), bool)
     has_places[frame["article_pos"].to_numpy()] = True
-    if state.countries or state.features or state.min_score > 0:
+    if state.countries or state.features or state.min_score > 0 or state.event_types or state.actors \
+            or state.facts_only:
         keep = has_places
     else:  # the same filters on the article table, so articles without places count too
         keep = MapState(date_from=state.date_from, date_to=state.date_to, sources=state.sources,
@@ -313,6 +320,8 @@ def _options(version: tuple, _data: mapdata.MapData) -> dict:
         "languages": sorted(a["language"].dropna().unique().tolist()),
         "countries": sorted(m["country"].dropna().unique().tolist()),
         "features": sorted(m["feature"].dropna().unique().tolist()),
+        "event_types": [t for t in EVENT_COLOURS if t in set(m["event_type"].dropna().unique())],
+        "actors": sorted(set(m["actor1"].dropna().unique()) | set(m["actor2"].dropna().unique())),
         "first": days.min().date() if not days.empty else None,
         "last": days.max().date() if not days.empty else None,
     }
@@ -349,6 +358,9 @@ def _init_widgets(state: MapState, opts: dict, *, only_missing: bool = False) ->
     values["f_languages"] = [x for x in state.languages if x in opts["languages"]]
     values["f_countries"] = [c for c in state.countries if c in opts["countries"]]
     values["f_features"] = [f for f in state.features if f in opts["features"]]
+    values["f_event_types"] = [t for t in state.event_types if t in opts["event_types"]]
+    values["f_actors"] = [x for x in state.actors if x in opts["actors"]]
+    values["f_facts_only"] = bool(state.facts_only)
     values["f_min_score"] = float(state.min_score)
     values["f_query"] = state.query
     values["m_layers"] = [x for x in state.layers if x in LAYERS]
@@ -376,6 +388,8 @@ def _from_widgets(base: MapState, opts: dict) -> MapState:
         date_from=date_from, date_to=date_to, sources=tuple(ss.get("f_sources", ())),
         languages=tuple(ss.get("f_languages", ())),
         countries=tuple(ss.get("f_countries", ())), features=tuple(ss.get("f_features", ())),
+        event_types=tuple(ss.get("f_event_types", ())), actors=tuple(ss.get("f_actors", ())),
+        facts_only=bool(ss.get("f_facts_only", False)),
         min_score=float(ss.get("f_min_score", 0.0)), query=str(ss.get("f_query", "")).strip(),
         layers=tuple(x for x in LAYERS if x in ss.get("m_layers", ())), basemap=basemap,
         step=ss.get("m_step", base.step),
@@ -428,6 +442,14 @@ def sidebar(store: Store) -> None:
         st.multiselect("Countries", opts["countries"], key="f_countries", format_func=_country_label,
                        placeholder="All countries")
         st.multiselect("Place types", opts["features"], key="f_features", placeholder="All place types")
+        if opts["event_types"]:
+            st.multiselect("Event types", opts["event_types"], key="f_event_types", placeholder="Any event or none",
+                           help="ACLED event types. Choosing one keeps only the places where such an event was "
+                                "reported, in the sentence that names them.")
+            st.multiselect("Actors", opts["actors"], key="f_actors", placeholder="Any actor",
+                           help="Only places of events by or against these actors.")
+            st.checkbox("Only events that happened", key="f_facts_only",
+                        help="Leave out events that were denied, threatened, planned or only possible.")
         st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="f_min_score",
                   help="How sure the geoparser is that the name means this place.")
         st.text_input("Search", key="f_query", placeholder="Words in the articles or place names")

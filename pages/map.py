@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo import mapdata, mapview
 from geo.assets import bundle_scripts, localize
 from geo.mapstate import MapState
-from pages._panel import airfield_panel, article_banner, events_rows, place_panel, state_after_click
+from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
 from pages._shared import (
     ADD_PAGE,
     all_places,
@@ -36,7 +36,6 @@ from pages._shared import (
 )
 
 MAP_HEIGHT = 620
-EVENT_ARTICLES = 300  # the events layer shows the mentions of the latest this many articles
 
 
 def base_map():
@@ -71,7 +70,7 @@ def _layers(state: MapState, view, bounds) -> list:
     if "places" in layers:
         groups.append(mapview.places_layer(view.places))
     if "events" in layers:
-        groups.append(mapview.events_layer(events_rows(view, EVENT_ARTICLES)))
+        groups.append(mapview.events_layer(view.events))
     if "time" in layers:
         groups.append(mapview.time_layer(mapdata.time_bins(view.frame, view.places, state.step), view.places))
     selection = _selection_mark(state, view)
@@ -154,8 +153,13 @@ def _timeline(view, state: MapState) -> None:
         row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
         if row is not None:
             mine = mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
-    st.markdown(mapview.timeline_svg(days, highlight=mine), unsafe_allow_html=True)
+    by_type = mapdata.event_timeline(view.frame, "day")
+    st.markdown(mapview.timeline_svg(days, highlight=mine, by_type=by_type), unsafe_allow_html=True)
     caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
+    kinds = [k for k in mapview.EVENT_COLOURS if k in by_type]
+    if kinds:
+        st.html(mapview.timeline_key(kinds))
+        caption += ", coloured by the event that happened at the place (grey: no event)"
     if mine is not None and not mine.empty:
         caption += f"; in black, those of {state.selected}"
     st.caption(caption + ". Hover a bar for its day.")

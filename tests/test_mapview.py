@@ -358,14 +358,20 @@ def test_layers_render(places, airbases):
 
 
 def test_events_layer_styles_facts_non_facts_and_plain_mentions():
-    rows = pd.DataFrame({"lat": [34.7] * 3, "lon": [36.7] * 3, "place_id": [1, 1, 1],
-                         "event_type": ["Battles", "Battles", None], "fact": [True, False, False],
-                         "label": ["a", "b", "c"]})
-    html = _script(mapview.events_layer(rows))
+    summary = pd.DataFrame({"place_id": [1, 1, 1], "name": ["Homs"] * 3, "lat": [34.7] * 3, "lon": [36.7] * 3,
+                            "event_type": ["Battles", "Battles", None], "fact": [True, False, False],
+                            "mentions": [3, 1, 2], "subtypes": [[("Armed clash", 3)], [("<b>x</b>", 1)], []],
+                            "actors": [[("Syrian <army>", 2)], [], []], "last_day": pd.to_datetime(["2024-01-02"] * 3)})
+    group = mapview.events_layer(summary)
+    html = _script(group)
     styles, index, plain = mapview.event_style_index()
     assert f'"style": [{index[("Battles", True)]}, {index[("Battles", False)]}, {plain}]' in html
     assert '"slot": [1, 2, 3]' in html  # stacked at one place: spread on the spiral
     assert styles[index[("Battles", False)]]["dashArray"]
+    labels = _element(group, "SpreadLayer").data["label"]
+    assert labels[0] == "<b>Homs</b> · Battles ×3: Armed clash ×3<br>Syrian &lt;army&gt; ×2 · latest 02 Jan 2024"
+    assert "&lt;b&gt;x&lt;/b&gt;" in labels[1] and "not a fact" in labels[1]
+    assert labels[2].startswith("<b>Homs</b> · mentioned ×2, no event")
 
 
 def test_legend_lists_what_is_drawn():

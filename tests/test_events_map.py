@@ -1,0 +1,82 @@
+"""Stored events reach the map data: filters by event type, actor and fact, the share link, the summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import mapdata
+from geo.events import extract_events
+from geo.mapstate import MapState
+from geo.store import Store
+from geo.types import Article
+
+TEXTS = [
+    ("Strikes on Idlib", "Russian jets struck rebel positions near Idlib on Monday. Protesters gathered in Homs."),
+    ("Hama", "Syrian army troops shelled Hama overnight, killing four civilians."),
+    ("Denial", "Turkey denied shelling Afrin on Tuesday. Aid reached Aleppo."),
+]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, geoparser) -> mapdata.MapData:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('ev') / 'db.sqlite'}")
+    for i, (title, text) in enumerate(TEXTS):
+        mentions = geoparser.parse(text)
+        store.add(Article(text=text, title=title, published=f"2024-01-0{i + 1}"), mentions,
+                  extract_events(text, mentions))
+    return mapdata.load(store)
+
+
+def names(data, state: MapState) -> set[str]:
+    return set(data.mentions[state.mask(data.mentions)]["text"])  # as written (GeoNames spells Ḩamāh)
+
+
+def test_mentions_carry_the_event_that_happened_there(data):
+    m = data.mentions.set_index("text")
+    assert m.loc["Idlib", "event_type"] == "Explosions/Remote violence"
+    assert m.loc["Idlib", "actor1"] == "Military Forces of Russia"
+    assert m.loc["Homs", "event_type"] == "Protests"
+    assert m.loc["Hama", "event_type"] == "Explosions/Remote violence" and m.loc["Hama", "modality"] == "fact"
+    assert m.loc["Afrin", "modality"] == "negated"
+    assert m.loc["Aleppo", "event_type"] != m.loc["Aleppo", "event_type"]  # NaN: named, nothing happened there
+    assert m.loc["Turkey", "event_type"] != m.loc["Turkey", "event_type"]  # the actor's country, not the place
+
+
+def test_event_filters_keep_the_places_of_matching_events(data):
+    assert names(data, MapState()) == {"Idlib", "Homs", "Hama", "Turkey", "Afrin", "Aleppo"}
+    assert names(data, MapState(event_types=("Protests",))) == {"Homs"}
+    assert names(data, MapState(event_types=("Explosions/Remote violence",))) == {"Idlib", "Hama", "Afrin"}
+    assert names(data, MapState(event_types=("Explosions/Remote violence",), facts_only=True)) == {"Idlib", "Hama"}
+    assert names(data, MapState(actors=("Military Forces of Russia",))) == {"Idlib"}
+    assert names(data, MapState(facts_only=True)) == {"Idlib", "Homs", "Hama"}
+
+
+def test_event_filters_survive_the_share_link():
+    state = MapState(event_types=("Battles", "Protests"), actors=("Islamic State (ISIS)",), facts_only=True)
+    params = state.to_query_params()
+    assert params == {"event_types": "Battles|Protests", "actors": "Islamic State (ISIS)", "facts_only": "1"}
+    assert MapState.from_query_params(params) == state
+    assert MapState.from_query_params({"facts_only": "nonsense"}).facts_only is False
+
+
+def test_event_summary_counts_per_place_and_type(data):
+    summary = mapdata.event_summary(data.mentions.assign(name=data.mentions["text"])).set_index("name")
+    assert summary.loc["Idlib", "event_type"] == "Explosions/Remote violence" and summary.loc["Idlib", "fact"]
+    assert summary.loc["Idlib", "subtypes"] == [("Air/drone strike", 1)]
+    assert not summary.loc["Afrin", "fact"]
+    assert summary.loc["Aleppo", "event_type"] is None and summary.loc["Aleppo", "mentions"] == 1
+    assert mapdata.event_summary(data.mentions.iloc[0:0]).empty
+
+
+def test_timeline_stacks_mentions_by_event_type(data):
+    from geo import mapview
+
+    by_type = mapdata.event_timeline(data.mentions)
+    days = mapdata.timeline(data.mentions)
+    assert list(by_type["day"]) == list(days["day"])
+    assert (by_type.drop(columns="day").sum(axis=1).to_numpy() == days["mentions"].to_numpy()).all()
+    jan1 = by_type.set_index("day").loc["2024-01-01"]
+    assert (jan1["Explosions/Remote violence"], jan1["Protests"]) == (1, 1)
+    svg = mapview.timeline_svg(days, by_type=by_type)
+    assert "2024-01-01: 1 Protests events" in svg and mapview.EVENT_COLOURS["Protests"] in svg
+    assert "2024-01-03: 2 no event" in svg  # Turkey and Aleppo
