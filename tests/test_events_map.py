@@ -80,3 +80,26 @@ def test_timeline_stacks_mentions_by_event_type(data):
     svg = mapview.timeline_svg(days, by_type=by_type)
     assert "2024-01-01: 1 Protests events" in svg and mapview.EVENT_COLOURS["Protests"] in svg
     assert "2024-01-03: 2 no event" in svg  # Turkey and Aleppo
+
+
+def test_sidebar_event_filters_narrow_the_map_and_reach_the_url(dashboard_store, geoparser):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    store = Store(dashboard_store)
+    for title, text in TEXTS:
+        mentions = geoparser.parse(text)
+        store.add(Article(text=text, title=title), mentions, extract_events(text, mentions))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    types = next(m for m in at.sidebar.multiselect if m.label == "Event types")
+    assert types.options == ["Explosions/Remote violence", "Protests"]
+    actors = next(m for m in at.sidebar.multiselect if m.label == "Actors")
+    assert "Military Forces of Russia" in actors.options
+    types.select("Protests").run()
+    assert not at.exception
+    assert at.query_params["event_types"] == "Protests"
+    assert any("**1** articles · **1** places match" in m.value for m in at.sidebar.markdown)
+    next(c for c in at.sidebar.checkbox if c.label == "Only events that happened").check().run()
+    assert at.query_params["facts_only"] == "1"
