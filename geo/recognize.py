@@ -275,12 +275,12 @@ class Recognizer:
 
     def _opens_an_institution(self, tokens: list[Token], seq: list[int], a: int, before: list[int],
                               after: list[int], hits: list[NameHit]) -> bool:
-        """A country or first-level region opening a capitalised phrase names where the institution is
+        """A country, first-level region or county opening a capitalised phrase names where the institution is
         ("U.S. Centers for Disease Control", "California Department of Public Health"); a given name or
         title first makes it a person ("Jordan Henderson")."""
         if before or not after or tokens[a].text in self.lexicon.first_names:
             return False
-        return any(h.candidate.feature in ("country", "region") and h.kind <= 1 for h in hits)
+        return any(h.candidate.feature in ("country", "region", "county") and h.kind <= 1 for h in hits)
 
     def _filter(self, tokens: list[Token], seq: list[int], a: int, b: int, hits: list[NameHit],
                 covered: set[int], text: str, headline: bool) -> list[NameHit]:

@@ -117,7 +117,7 @@ class Decision:
     features: dict[str, float]
 
 
-_FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "region", "city": "city",
+_FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "region", "county": "region", "city": "city",
                    "air base": "airfield", "airport": "airfield"}
 
 

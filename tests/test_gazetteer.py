@@ -160,3 +160,9 @@ def test_large_countries_with_disputed_label_points_are_marked(geoparser):
     canada, syria = g.candidates("Canada")[0], g.candidates("Syria")[0]
     assert g.extent(canada.key)[0] > 1000 > g.extent(syria.key)[0]
     assert g.extent(canada.key)[1] > 300 > g.extent(syria.key)[1]
+
+
+def test_us_counties_are_in_the_index_with_their_state(geoparser):
+    counties = [c for c in geoparser.gazetteer.candidates("Black Hawk County") if c.feature == "county"]
+    assert [(c.country, c.admin1) for c in counties] == [("US", "IA")]
+    assert 42.0 < counties[0].lat < 43.0 and -93.0 < counties[0].lon < -92.0

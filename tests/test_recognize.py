@@ -92,3 +92,8 @@ def test_tokenizer_keeps_dotted_abbreviations():
 )
 def test_state_or_country_opening_an_institution_name(rec, expected, text):
     assert spans(rec, text) == expected
+
+
+def test_county_is_one_name_and_opens_its_sheriffs_office(rec):
+    text = "Officers from the Laurel County Sheriff's Office arrested two men on Friday near the river."
+    assert spans(rec, text) == ["Laurel County"]

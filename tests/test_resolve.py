@@ -74,3 +74,18 @@ def test_empty_text(geoparser):
 def test_the_articles_state_decides_between_towns_of_one_country(geoparser, text, state_centre):
     m = where(geoparser, text, "Lexington")
     assert km((m.lat, m.lon), state_centre) < 40
+
+
+@pytest.mark.parametrize(
+    "text, county_point",
+    [
+        ("Deputies in Davenport said a man was arrested in Scott County on Friday after a short chase.",
+         (41.6, -90.6)),  # Scott County, Iowa
+        ("Police in Georgetown, Kentucky, said a man was arrested in Scott County on Friday after a short chase.",
+         (38.3, -84.6)),  # Scott County, Kentucky
+    ],
+)
+def test_us_counties_resolve_by_the_articles_towns(geoparser, text, county_point):
+    m = where(geoparser, text, "Scott County")
+    assert m.feature == "county"
+    assert km((m.lat, m.lon), county_point) < 50

@@ -348,6 +348,22 @@ def curated_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
             )
 
 
+# US counties carry no population in the table; a typical county's stands in (the name itself,
+# "X County", already tells them from towns), and a typical county's size.
+_COUNTY_POPULATION = 50_000
+_COUNTY_RADIUS_KM = 30.0
+
+
+def county_records(path: Path | None = None) -> Iterator[GazetteerRecord]:
+    """US counties, parishes and boroughs (data/gazetteer/us_counties.csv, from ZIP code points)."""
+    with open(path or CURATED_DIR / "us_counties.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            yield GazetteerRecord(
+                name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]), feature="county", country="US",
+                admin1=row["state"], population=_COUNTY_POPULATION, source="curated", radius_km=_COUNTY_RADIUS_KM,
+            )
+
+
 def with_region_aliases(records: Iterable[GazetteerRecord], path: Path | None = None) -> Iterator[GazetteerRecord]:
     """Names of regions in other languages and spellings ("Донецкая область", "محافظة حمص")."""
     extra: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -366,5 +382,6 @@ def default_records() -> Iterable[GazetteerRecord]:
     yield from continent_records()
     yield from country_records(cities)
     yield from with_region_aliases(itertools.chain(region_records(cities), curated_records()))
+    yield from county_records()
     yield from airfield_records()
     yield from city_records(cities)
