@@ -31,7 +31,7 @@ PAGE_SIZE = 8
 MODALITY_WORDS = {"fact": "happened", "negated": "denied", "intent": "planned", "threat": "threatened",
                   "possibility": "possible"}
 
-_PANEL_STYLE = """<style>
+PANEL_STYLE = """<style>
 .cm-panel mark { background: #ffe066; padding: 0 1px; }
 .cm-panel .cm-meta { color: #666; font-size: .85em; }
 .cm-panel .cm-quote { margin: .15rem 0 .15rem .6rem; font-size: .92em; }
@@ -214,7 +214,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
             st.rerun()
         return
     rows = rows[rows["place_id"] == row["place_id"]]
-    st.markdown(_PANEL_STYLE, unsafe_allow_html=True)
+    st.markdown(PANEL_STYLE, unsafe_allow_html=True)
     head, close = st.columns([5, 1], vertical_alignment="center")
     country = f" · {esc(row['country'])}" if isinstance(row["country"], str) else ""
     head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4><span class='cm-meta'>{esc(row['feature'])}{country}"
@@ -236,7 +236,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
 
 def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:
     lat, lon = state.selected_at
-    st.markdown(_PANEL_STYLE, unsafe_allow_html=True)
+    st.markdown(PANEL_STYLE, unsafe_allow_html=True)
     head, close = st.columns([5, 1], vertical_alignment="center")
     airbases = get_airbases()
     ident = kind = ""

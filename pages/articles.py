@@ -16,6 +16,7 @@ from geo.auth import Action
 from geo.mapview import FOCUS_ZOOM, esc, mark_spans, safe_href
 from geo.types import ResolvedMention
 from pages._auth import current_user
+from pages._panel import PANEL_STYLE, event_line
 from pages._shared import (
     ADD_PAGE,
     MAP_PAGE,
@@ -94,6 +95,7 @@ def show() -> None:
     with text_col:
         spans = [(m.start, m.end, f"{m.name} ({m.feature})") for m in mentions]
         st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
+        events_section(article.text, store.events(chosen))
     with places_col:
         st.markdown("**Places on the map**")
         if mentions:
@@ -117,6 +119,21 @@ def show() -> None:
             st.caption("No places found in this article.")
         if mentions and current_user().can(Action.EDIT):
             correction_form(article.id, mentions)
+
+
+def events_section(text: str, events: list) -> None:
+    """What the article reports happened, each with its sentence as evidence (escaped)."""
+    st.markdown(f"**Events** ({len(events)})" if events else "**Events**")
+    if not events:
+        st.caption("No event (ACLED type) found in this article.")
+        return
+    rows = []
+    for ev in events:
+        where = f" at <b>{esc(ev.place)}</b>" if ev.place else " <span class='cm-meta'>(no place)</span>"
+        evidence = esc(text[ev.evidence_start:ev.evidence_end].strip())
+        rows.append(f"<div style='margin:.3rem 0'>{event_line(ev)}{where}"
+                    f"<div class='cm-quote'>“{evidence}”</div></div>")
+    st.markdown(PANEL_STYLE + f"<div class='cm-panel'>{''.join(rows)}</div>", unsafe_allow_html=True)
 
 
 def correction_form(article_id: str, mentions: list) -> None:

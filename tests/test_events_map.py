@@ -103,3 +103,22 @@ def test_sidebar_event_filters_narrow_the_map_and_reach_the_url(dashboard_store,
     assert any("**1** articles · **1** places match" in m.value for m in at.sidebar.markdown)
     next(c for c in at.sidebar.checkbox if c.label == "Only events that happened").check().run()
     assert at.query_params["facts_only"] == "1"
+
+
+def test_articles_page_lists_events_with_escaped_evidence(dashboard_store, geoparser):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    text = "Russian jets struck rebel positions near Idlib <script>window.x=1</script> on Monday."
+    mentions = geoparser.parse(text)
+    article = Article(text=text, title="Strike")
+    Store(dashboard_store).add(article, mentions, extract_events(text, mentions))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
+    at.query_params["read"] = article.id
+    at.run()
+    at.switch_page("pages/articles.py").run()
+    assert not at.exception
+    html = next(m.value for m in at.markdown if "cm-panel" in m.value and "Air/drone strike" in m.value)
+    assert "Military Forces of Russia" in html and "<b>Idlib</b>" in html
+    assert "&lt;script&gt;window.x=1&lt;/script&gt;" in html and "<script>window" not in html
