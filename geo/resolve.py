@@ -155,6 +155,9 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
         "mixed_case": float(not surface.isupper() and not surface.islower()),
         "log_radius": math.log10(extent[0] + 1) / 4,
         "log_spread": math.log10(extent[1] + 1) / 4,
+        # Near 1 once label points disagree by more than the 161 km a reference point is allowed to be off.
+        "spread_ratio": extent[1] / (extent[1] + 161.0),
+        "is_continent": float(best.feature == "continent"),
     }
 
 
