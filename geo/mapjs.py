@@ -196,7 +196,9 @@ class ViewSync(folium.MacroElement):
     """Keeps the page URL's `center` and `zoom` equal to the map's view, without asking Python.
 
     Panning runs no Python: the map writes the view into the dashboard's URL itself (the component
-    frame is same-origin), and writes it again if a rerun replaced the URL. When streamlit-folium does
+    frame is same-origin), and writes it again if a rerun replaced the URL. It also leaves the view in
+    the dashboard's window (`__cmView`): Streamlit drops the URL's parameters on a page switch, and the
+    Export page takes the view from there. When streamlit-folium does
     report something (a click), the view and the clicked object ride along as `cm_view`/`cm_clicked`.
     """
 
@@ -214,6 +216,7 @@ class ViewSync(folium.MacroElement):
                     if (!w || w === window || map._animatingZoom) return;
                     var v = view(), url = new URL(w.location.href);
                     var center = v.lat.toFixed(4) + "," + v.lng.toFixed(4);
+                    w.__cmView = {center: center, zoom: v.zoom};  // for the Export page (pages/export.py)
                     if (url.searchParams.get("center") === center && url.searchParams.get("zoom") === String(v.zoom)) return;
                     url.searchParams.set("center", center);
                     url.searchParams.set("zoom", String(v.zoom));

@@ -1,12 +1,23 @@
-"""Export: what the map shows, as a slide-ready picture or as data (same filters, same layers)."""
+"""Export: what the map shows, as a slide-ready picture or as data (same filters, same layers, same view).
+
+The rows come from the map data the Map page keeps in memory (filtered in milliseconds), not from a
+fresh read of the store; only the formats that quote sentences read article texts, and only those of
+the rows they quote (geo.exports.source).
+
+The view: panning the map runs no Python, so the map leaves its latest view in the browser
+(`window.__cmView`, see geo.mapjs.ViewSync). When the analyst comes here, a few lines of script put
+that view into the URL and let Streamlit take the URL (a history event): one rerun of this page, so
+the exports use the centre and zoom the analyst last saw — and panning still never reruns anything.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from geo.auth import Action
+from geo.exports.source import export, texts_from
 from pages._auth import require
-from pages._shared import current_state, ensure_dashboard, get_store
+from pages._shared import current_state, ensure_dashboard, filtered, get_airbases, get_map_data, get_roads, get_store
 
 ensure_dashboard()
 
@@ -22,12 +33,48 @@ FORMATS = {
     "GeoPackage": ("gpkg", None, "application/geopackage+sqlite3"),
 }
 
+# Takes the map's latest view (left by geo.mapjs.ViewSync in this window) into the URL, then fires the
+# history event on which Streamlit reruns the page with the URL's parameters. Python's own parameters
+# are already in the URL when this runs (they arrive before the page's elements), so only the view
+# changes. Nothing from the articles is in this script.
+_TAKE_VIEW = """<script>
+(function () {
+  var v = window.__cmView;
+  if (!v || typeof v.center !== "string" || !/^-?[0-9.]+,-?[0-9.]+$/.test(v.center)) return;
+  delete window.__cmView;
+  var url = new URL(window.location.href);
+  if (url.searchParams.get("center") === v.center && url.searchParams.get("zoom") === String(v.zoom)) return;
+  url.searchParams.set("center", v.center);
+  url.searchParams.set("zoom", String(parseInt(v.zoom, 10)));
+  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
+})();
+</script>"""
+
+
+def take_view_from_map() -> None:
+    """Bring the view the analyst left the map at (see the module docstring); draws nothing visible."""
+    st.html(_TAKE_VIEW, unsafe_allow_javascript=True)
+
+
+def _view_caption(state) -> str:
+    if state.center is None:
+        return "View: fitted to the places (open the map and move it to choose another)."
+    lat, lon = state.center
+    zoom = f" at zoom {state.zoom}" if state.zoom is not None else ""
+    return f"View: centre {lat:.4f}, {lon:.4f}{zoom}, as on the map."
+
+
 st.title("Export")
+take_view_from_map()
 state = current_state()
 store = get_store()
-frame = state.apply(store.mention_frame())
-st.caption(f"{len(frame):,} mentions of {frame['name'].nunique() if len(frame) else 0:,} places in "
-           f"{frame['article_id'].nunique() if len(frame) else 0:,} articles match the current filters.")
+data = get_map_data(store)
+view = filtered(data, state)
+frame = view.frame
+n_articles = int(frame["article_pos"].nunique()) if len(frame) else 0
+st.caption(f"{len(frame):,} mentions of {len(view.places):,} places in {n_articles:,} articles match the current filters.")
+st.caption(_view_caption(state))
 
 if require(Action.EXPORT):
     choice = st.selectbox("Format", list(FORMATS))
@@ -40,23 +87,20 @@ if require(Action.EXPORT):
     renderer = st.radio("Picture renderer", ["browser", "static"], horizontal=True,
                         help="browser: headless Chromium, as on screen; static: matplotlib, needs no browser")
     if st.button("Prepare file", type="primary", disabled=frame.empty):
-        from geo.exports import data as data_exports
         from geo.exports.layout import Briefing
-        from geo.exports.render import render
 
         with st.spinner("Rendering..."):
             try:
-                if fmt in ("png", "pdf", "html"):
-                    if fmt == "html":
-                        from geo.exports.html import to_html
-
-                        payload = to_html(frame, state, title=title, subtitle=subtitle)
-                    else:
-                        briefing = Briefing.with_banner_colour(colour, title=title, subtitle=subtitle,
-                                                               banner=banner, size=size)
-                        payload = render(frame, state, briefing, fmt, renderer=renderer).data
-                else:
-                    payload = getattr(data_exports, f"to_{fmt}")(frame)
+                layers = {}
+                if fmt in ("png", "pdf", "html"):  # the reference layers the map shows, as it shows them
+                    layers["airbases"] = get_airbases() if "air bases" in state.layers else None
+                    layers["roads"] = get_roads() if "roads" in state.layers else None
+                briefing = None
+                if fmt in ("png", "pdf"):
+                    briefing = Briefing.with_banner_colour(colour, title=title, subtitle=subtitle, banner=banner,
+                                                           size=size)
+                payload = export(fmt, frame, state, filtered=True, texts=texts_from(store), briefing=briefing,
+                                 renderer=renderer, title=title, subtitle=subtitle, **layers).data
             except Exception as e:  # noqa: BLE001 (shown to the user; nothing is lost)
                 st.error(f"Export failed: {e}")
             else:
