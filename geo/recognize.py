@@ -15,6 +15,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from geo.gazetteer import Gazetteer, NameHit, norm
+from geo.gazetteer.index import ALTERNATE
 from geo.lexicon import Lexicon
 from geo.types import Mention
 
@@ -43,8 +44,12 @@ _OPENERS = frozenset(
 _MAX_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 _FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
-_NAMED_AFTER = re.compile(r"^[\s\-]+(?:virus|viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b", re.IGNORECASE)
+_NAMED_AFTER = re.compile(r"^[\s\-]+(?:\w*virus|\w*viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b",
+                          re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|noted|wrote|argued|warned|asked|replied)\b")
+# "said Mather", "Mather, 22,": a speaker or an age makes a single name a person.
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|explained|noted|wrote|asked|replied)\s+$")
+_AGE_AFTER = re.compile(r"^,\s*\d{1,3}\s*,")
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,6 @@ class Recognizer:
         seqs = _sequences(text, tokens)
         headline = _title_case_lines(text, tokens)
         blocked = sorted(self.lexicon.not_place_spans(text))
-        people = self._person_names(tokens, seqs)
 
         keys: dict[tuple[int, int], str] = {}
         for seq in seqs:
@@ -203,6 +207,7 @@ class Recognizer:
                         s, e = tokens[seq[a]].start, tokens[seq[b]].end
                         keys[(seq[a], seq[b])] = norm(text[s:e])
         found = self.gazetteer.lookup(keys.values())
+        people = self._person_names(tokens, seqs) | self._unlisted_people(text, tokens, seqs, keys, found, headline)
 
         matches: list[Match] = []
         for seq in seqs:
@@ -218,7 +223,7 @@ class Recognizer:
                 s, e = tokens[a].start, tokens[b].end
                 if _overlaps(blocked, s, e):
                     continue
-                if a == b and tokens[a].text in people:
+                if a == b and tokens[a].text in people and not self._qualified(text, tokens, b, keys, found):
                     hits = [h for h in hits if h.candidate.feature in ("country", "continent")]
                 hits = self._filter(tokens, seq, a, b, hits, covered, text, a in headline)
                 if hits:
@@ -241,6 +246,36 @@ class Recognizer:
             prev = tokens[caps[0] - 1].text if caps[0] > 0 else ""
             if lead in lex.first_names or prev in lex.titles or lead in lex.titles:
                 names.update(tokens[i].text for i in caps[1:] if tokens[i].text not in lex.place_heads)
+        return names
+
+    @staticmethod
+    def _qualified(text: str, tokens: list[Token], b: int, keys: dict, found: dict) -> bool:
+        """Whether a country or region follows after a comma ("Reston, Virginia"): a place, not a person."""
+        if b + 1 >= len(tokens) or text[tokens[b].end:tokens[b + 1].start] != ", ":
+            return False
+        hits = found.get(keys.get((b + 1, b + 1), ""), [])
+        return any(h.candidate.feature in ("country", "region") and h.kind <= 1 for h in hits)
+
+    def _unlisted_people(self, text: str, tokens: list[Token], seqs: list[list[int]], keys: dict, found: dict,
+                         headline: set[int]) -> set[str]:
+        """Surnames after given names that no list holds ("Kati Mather", "Arlene Boon"): a two-word name
+        whose first word is no place, no common word and no known head word, and which as a whole is
+        no place, is a person's; the second word is then a surname wherever it appears."""
+        lex = self.lexicon
+        names: set[str] = set()
+        for seq in seqs:
+            if len(seq) != 2 or seq[0] in headline or not all(tokens[i].cap for i in seq):
+                continue
+            first, last = tokens[seq[0]], tokens[seq[1]]
+            if text[first.end:last.start] != " " or last.text.isupper():
+                continue  # "Vest-Agder", "Danube FM": not a given name and a surname
+            if keys.get((seq[0], seq[1])) in found or keys.get((seq[0], seq[0])) in found:
+                continue
+            if not first.text[1:].islower() or _zipf(first.text) >= 4.0 or first.sentence_start and _zipf(first.text) >= 2.0:
+                continue
+            if {first.text, last.text} & (lex.org_heads | lex.place_heads | lex.titles | lex.demonyms):
+                continue
+            names.add(last.text)
         return names
 
     @staticmethod
@@ -331,7 +366,8 @@ class Recognizer:
             org = after and tokens[after[0]].text in lex.org_heads
             unknown = [w for w in rest if w not in lex.place_heads and w not in lex.demonyms
                        and w.lower() not in _CONNECTORS and not (org and w in lex.org_heads)]
-            if unknown and not (max(h.candidate.population for h in hits) >= 100_000 and before and not after) \
+            big_by_name = max((h.candidate.population for h in hits if h.kind <= 1), default=0) >= 100_000
+            if unknown and not (big_by_name and before and not after) \
                     and not self._opens_an_institution(tokens, seq, a, before, after, hits):
                 return []  # "CTV Edmonton" keeps Edmonton; "Omar Sanadiki" is a person
             if single and words[0] in lex.first_names and after:
@@ -341,6 +377,9 @@ class Recognizer:
         biggest = max(h.candidate.population for h in hits)
         if single and _SPEECH_AFTER.search(after_text) and not strong and biggest < 100_000:
             return []  # "Dunn said": a person
+        if single and not strong and biggest < 100_000 and (_AGE_AFTER.search(after_text) or words[0] in lex.titles
+                                      or _SPEECH_BEFORE.search(text[max(0, tokens[a].start - 12):tokens[a].start])):
+            return []  # "said Mather", "Mather, 22,", "the Pope"
         if single:
             z = _zipf(words[0])
             if z >= 5.5 and not (surface.isupper() and strong):
@@ -352,6 +391,8 @@ class Recognizer:
                 return []  # "Parachute drops ...": an ordinary word opening a sentence
             if not at_start and z >= 4.6 and not strong and biggest < 100_000:
                 return []
+            if z >= 4.0 and not strong and all(h.kind >= ALTERNATE for h in hits):
+                return []  # "Act": a common word that is only some town's alternate name (a code, a translation)
             if single and words[0] in lex.first_names and not strong and biggest < 200_000:
                 nxt = tokens[b + 1] if b + 1 < len(tokens) else None
                 if nxt is not None and nxt.cap and _joined(text, tokens[b], nxt):
