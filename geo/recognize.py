@@ -195,7 +195,7 @@ class Recognizer:
         tokens = tokenize(text)
         if not tokens:
             return []
-        seqs = _sequences(text, tokens)
+        seqs = self._join_possessives(text, tokens, _sequences(text, tokens))
         headline = _title_case_lines(text, tokens)
         blocked = sorted(self.lexicon.not_place_spans(text))
 
@@ -247,6 +247,23 @@ class Recognizer:
             if lead in lex.first_names or prev in lex.titles or lead in lex.titles:
                 names.update(tokens[i].text for i in caps[1:] if tokens[i].text not in lex.place_heads)
         return names
+
+    def _join_possessives(self, text: str, tokens: list[Token], seqs: list[list[int]]) -> list[list[int]]:
+        """Rejoin runs split at a possessive when the whole is one name ("People's Republic of China",
+        "Queen Anne's County"); "Syria's Palmyra" stays two runs."""
+        pairs = [(i, tokens[s1[0]].start, tokens[s2[-1]].end) for i, (s1, s2) in enumerate(zip(seqs, seqs[1:]))
+                 if text[tokens[s1[-1]].end:tokens[s2[0]].start] in ("'s ", "’s ") and len(s1) + len(s2) <= _MAX_WORDS]
+        if not pairs:
+            return seqs
+        found = self.gazetteer.lookup(norm(text[s:e]) for _, s, e in pairs)
+        merge = {i for i, s, e in pairs if any(h.kind <= 1 for h in found.get(norm(text[s:e]), []))}
+        out: list[list[int]] = []
+        for i, seq in enumerate(seqs):
+            if i - 1 in merge and out:
+                out[-1] = out[-1] + seq
+            else:
+                out.append(list(seq))
+        return out
 
     @staticmethod
     def _qualified(text: str, tokens: list[Token], b: int, keys: dict, found: dict) -> bool:
@@ -332,9 +349,11 @@ class Recognizer:
         if qualifier and (surface.isupper() or text[tokens[b].end:tokens[b].end + 1] == ".") and len(surface) <= 5:
             hits = [h for h in hits if h.candidate.feature in ("country", "region")]
             return hits
-        # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country or an airfield code.
+        # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country, an airfield code or,
+        # from three letters on, a region's usual abbreviation (NSW, QLD; two-letter state codes collide).
         if surface.isupper() and len(surface.replace(" ", "")) <= 5:
-            hits = [h for h in hits if h.candidate.feature in ("country", "air base") and h.kind <= 2]
+            hits = [h for h in hits if (h.candidate.feature in ("country", "air base") and h.kind <= 2)
+                    or (h.candidate.feature == "region" and len(surface) >= 3 and surface.isalpha())]
             if not hits:
                 return []
         if len(surface) <= 2 and not surface.isupper():

@@ -122,3 +122,23 @@ def test_county_is_one_name_and_opens_its_sheriffs_office(rec):
 )
 def test_people_and_words_that_are_not_places(rec, text, expected):
     assert spans(rec, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Officials of the People's Republic of China said the outbreak in the south was over.",
+         ["People's Republic of China"]),
+        ("Ducks were found in Queen Anne's County in Maryland on Tuesday by the wildlife officers.",
+         ["Queen Anne's County", "Maryland"]),
+        ("The siege of Syria's Palmyra ended last week after the army arrived.", ["Syria", "Palmyra"]),
+    ],
+)
+def test_a_possessive_inside_a_name_keeps_the_name_whole(rec, text, expected):
+    assert spans(rec, text) == expected
+
+
+def test_region_abbreviations_in_capitals_but_not_two_letter_codes(rec):
+    text = "Horse racing was cancelled across NSW and Queensland while vets tested the horses in the stables."
+    assert spans(rec, text) == ["NSW", "Queensland"]
+    assert spans(rec, "The horses were tested by the vets and IN the end all of them were fine and healthy.") == []
