@@ -210,9 +210,10 @@ class Resolver:
         for name, scores in zip(names, contextual):
             for key, (_, s) in scores.items():
                 by_name[name][key] += s
-        for name, keys in self._explicit(text, matches, names).items():
-            for key in keys:
-                by_name[name][key] += w.qualifier_match * 2
+        for found in (self._explicit(text, matches, names), self._containing(text, matches, names)):
+            for name, keys in found.items():
+                for key in keys:
+                    by_name[name][key] += w.qualifier_match * 2
         repeats: dict[str, int] = defaultdict(int)
         for m in matches:
             repeats[norm(m.mention.text)] += 1
@@ -233,14 +234,40 @@ class Resolver:
                 repeats[norm(mn.text)], self.gazetteer.extent(best.key))))
         return out
 
+    @staticmethod
+    def _qualifier_of(text: str, m: Match) -> str | None:
+        """The key of a qualifier right after the mention ("Paris, Texas"), unless the mention is itself
+        an item of a list ("Mexico, China, Japan and Brazil")."""
+        qualifier = _QUALIFIER.search(text[m.mention.end:m.mention.end + 40])
+        if not qualifier or text[max(0, m.mention.start - 2):m.mention.start] == ", ":
+            return None
+        return norm(qualifier.group(1))
+
+    @staticmethod
+    def _containing(text: str, matches: list[Match], names: list[str]) -> dict[str, set[int]]:
+        """Country and region senses of a qualifier that contain the place before it: in "Atlanta, Georgia"
+        Georgia is the US state, whatever Georgia means elsewhere."""
+        out: dict[str, set[int]] = defaultdict(set)
+        for (m1, _), (m2, name2) in zip(zip(matches, names), list(zip(matches, names))[1:]):
+            if text[m1.mention.end:m2.mention.start] != ", ":
+                continue
+            inner = [h.candidate for h in m1.hits if h.candidate.feature not in ("country", "continent", "region")]
+            for hit in m2.hits:
+                q = hit.candidate
+                if q.feature == "country" and any(c.country == q.country for c in inner):
+                    out[name2].add(q.key)
+                elif q.feature == "region" and q.admin1 and any(
+                        c.country == q.country and c.admin1 == q.admin1 for c in inner):
+                    out[name2].add(q.key)
+        return out
+
     def _explicit(self, text: str, matches: list[Match], names: list[str]) -> dict[str, set[int]]:
         """Candidates that an explicit qualifier names, per surface name."""
         out: dict[str, set[int]] = defaultdict(set)
         for m, name in zip(matches, names):
-            qualifier = _QUALIFIER.search(text[m.mention.end:m.mention.end + 40])
-            if not qualifier:
+            qual_key = self._qualifier_of(text, m)
+            if not qual_key:
                 continue
-            qual_key = norm(qualifier.group(1))
             for hit in m.hits:
                 if self._qualifier_bonus(hit.candidate, qual_key) == self.w.qualifier_match:
                     out[name].add(hit.candidate.key)
@@ -251,8 +278,7 @@ class Resolver:
         after = text[m.mention.end:m.mention.end + 40]
         before = text[max(0, m.mention.start - 30):m.mention.start]
         airfield_ctx = bool(_AIRFIELD_AFTER.search(after) or _AIRFIELD_BEFORE.search(before))
-        qualifier = _QUALIFIER.search(after)
-        qual_key = norm(qualifier.group(1)) if qualifier else None
+        qual_key = self._qualifier_of(text, m)
         relative = _RELATIVE.search(after)
         anchors: list[Candidate] = []
         if relative:  # "Edmonton, south of Cairns": the sense near the anchor

@@ -89,3 +89,21 @@ def test_us_counties_resolve_by_the_articles_towns(geoparser, text, county_point
     m = where(geoparser, text, "Scott County")
     assert m.feature == "county"
     assert km((m.lat, m.lon), county_point) < 50
+
+
+@pytest.mark.parametrize(
+    "text, country, feature",
+    [
+        ("Samples were flown to the laboratory in Atlanta, Georgia, on Monday morning.", "US", "region"),
+        ("Samples were flown to the laboratory in Tbilisi, Georgia, on Monday morning.", "GE", "country"),
+    ],
+)
+def test_a_qualifier_is_the_place_that_contains_the_town_before_it(geoparser, text, country, feature):
+    m = where(geoparser, text, "Georgia")
+    assert (m.country, m.feature) == (country, feature)
+
+
+def test_a_list_of_countries_is_no_qualifier(geoparser):
+    text = "Health officials in other countries such as Mexico, China, Japan and Brazil also reported cases."
+    m = where(geoparser, text, "China")
+    assert (m.country, m.feature) == ("CN", "country")
