@@ -13,7 +13,7 @@ import pandas as pd
 
 DEFAULT_LAYERS = ("places", "air bases", "roads")
 # Every layer the dashboard map can draw; the first three are on by default.
-LAYERS = DEFAULT_LAYERS + ("cities", "heatmap", "countries", "events", "time")
+LAYERS = DEFAULT_LAYERS + ("clusters", "cities", "heatmap", "countries", "events", "time")
 BASEMAPS = ("offline", "local", "osm", "satellite")  # local: a tile folder; osm/satellite need internet
 STEPS = ("day", "week")
 MAX_RADIUS_KM = 500

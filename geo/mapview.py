@@ -23,7 +23,7 @@ from branca.element import Element
 from folium.map import FitBounds
 from folium.template import Template
 
-from geo import mapjs
+from geo import mapcluster, mapjs
 from geo.assets import bundle_scripts, localize
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
@@ -572,6 +572,7 @@ LAYER_LABELS = {
     "heatmap": "Heatmap",
     "countries": "Mentions by country",
     "events": "Events by type",
+    "clusters": "Places, grouped when crowded",
     "time": "Time player",
 }
 WEB_BASEMAPS: dict[str, tuple[str, str, str]] = {
@@ -597,6 +598,7 @@ EVENT_COLOURS: dict[str, str] = {
     "Strategic developments": "#1f77b4",
 }
 NO_EVENT_COLOUR = "#8c8c8c"
+CLUSTER_COLOUR = "#d7301f"  # geo.mapcluster's bubbles
 NO_EVENT_BAR = "#d0d0d0"  # the timeline's share of mentions with no event: light, so events stand out
 ROAD_COLOUR = "#8c510a"
 CHOROPLETH_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
@@ -745,11 +747,8 @@ def _place_styles(features) -> tuple[list[dict], dict[str, int]]:
     return styles, {f: i for i, f in enumerate(features)}
 
 
-def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
-    """One circle per place (mapdata.places rows), sized by mentions; click selects it."""
-    group = folium.FeatureGroup(name="places", control=False)
-    if places.empty:
-        return group
+def _place_points(places: pd.DataFrame) -> tuple[dict, list[dict]]:
+    """Column arrays and styles of mapdata.places rows, for the places and cluster layers."""
     features = places["feature"].fillna("other")
     styles, index = _place_styles(features)
     label = [f"<b>{esc(n)}</b> · {int(m):,} mention{'s' if m != 1 else ''} in {int(a):,} article{'s' if a != 1 else ''}"
@@ -757,7 +756,27 @@ def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
     data = _columns(places, lat=places["lat"], lon=places["lon"],
                     radius=place_radius(places["mentions"], places["mentions"].max()),
                     style=[index[f] for f in features], label=label, key=places["place_id"].astype(int))
+    return data, styles
+
+
+def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
+    """One circle per place (mapdata.places rows), sized by mentions; click selects it."""
+    group = folium.FeatureGroup(name="places", control=False)
+    if places.empty:
+        return group
+    data, styles = _place_points(places)
     mapjs.PointLayer(data, styles, kind="place", selectable=True).add_to(group)
+    return group
+
+
+def clusters_layer(places: pd.DataFrame) -> folium.FeatureGroup:
+    """The places layer grouped by zoom level (geo.mapcluster): crowded places become one bubble."""
+    group = folium.FeatureGroup(name="places", control=False)
+    if places.empty:
+        return group
+    data, styles = _place_points(places)
+    data |= _columns(places, mentions=places["mentions"].astype(int), name=places["name"].astype(str))
+    mapcluster.ClusterLayer(data, styles).add_to(group)
     return group
 
 
@@ -993,10 +1012,12 @@ def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schema
     layers = set(layers)
     dot = '<i style="background:{fill};border:1px solid {stroke}"></i>{label}<br>'
     rows = []
-    if "places" in layers and features:
+    if ("places" in layers or "clusters" in layers) and features:
         if "events" in layers:
             rows.append('<b class="cm-legend-head">Places (by mentions)</b><br>')
         rows += [dot.format(fill=FEATURE_COLOURS.get(f, OTHER_COLOUR), stroke="#222", label=esc(f)) for f in features]
+        if "clusters" in layers:
+            rows.append(dot.format(fill=CLUSTER_COLOUR, stroke="#fff", label="places grouped (mentions; click to zoom)"))
     if "air bases" in layers:
         rows += [dot.format(fill=AIRFIELD_STYLE[k]["fillColor"], stroke=AIRFIELD_STYLE[k]["color"], label=f"{k} (layer)")
                  for k in ("air base", "airport")]
@@ -1040,7 +1061,7 @@ _DASHBOARD_STYLE = """<style>
 .cm-time-slider { width: 220px; }
 .cm-time-label { min-width: 150px; }
 .cm-export a { font: bold 16px/30px sans-serif; text-decoration: none; color: #333; }
-</style>"""
+""" + mapcluster.CLUSTER_CSS + """</style>"""
 
 
 class _DashboardStyle(Element):

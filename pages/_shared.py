@@ -426,9 +426,11 @@ def sidebar(store: Store) -> None:
     state = current_state()
     with st.sidebar:
         counts = store.counts()
-        a, m, p = st.columns(3)
-        for col, label, key in ((a, "Articles", "articles"), (m, "Mentions", "mentions"), (p, "Places", "places")):
-            col.metric(label, compact(counts.get(key, 0)))  # no help icon: it leaves no room for the number
+        # Two to a row: in a sidebar third, a metric's large type cuts "205k" to "2…".
+        pairs = (("Articles", "articles"), ("Mentions", "mentions")), (("Places", "places"), ("Events", "events"))
+        for pair in pairs:
+            for col, (label, key) in zip(st.columns(2), pair):
+                col.metric(label, compact(counts.get(key, 0)))  # no help icon: it leaves no room for the number
 
         st.subheader("Filters")
         if opts["first"] is not None and opts["first"] < opts["last"]:

@@ -67,7 +67,9 @@ def _layers(state: MapState, view, bounds) -> list:
     airbases = get_airbases() if "air bases" in layers else None
     if airbases is not None:
         groups.append(mapview.airfields_layer(airbases, bounds))
-    if "places" in layers:
+    if "clusters" in layers:  # the places, grouped when crowded: instead of the plain places layer
+        groups.append(mapview.clusters_layer(view.places))
+    elif "places" in layers:
         groups.append(mapview.places_layer(view.places))
     if "events" in layers:
         groups.append(mapview.events_layer(view.events))
