@@ -331,3 +331,37 @@ def test_copy_link_copies_the_whole_view(dashboard, browser):
     finally:
         context.close()
     assert outside == [], outside[:5]
+
+
+def test_export_page_takes_the_view_the_map_was_left_at(dashboard, browser, tmp_path):
+    """Panning runs no Python; the Export page still exports the view the analyst left the map at."""
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    try:
+        page.goto(base + "/?features=city&layers=places")
+        frame = _drawn(page)
+        page.wait_for_timeout(1500)
+        before = len(sent)
+        frame.evaluate("CM.map.setView([33.9, 36.9], 9, {animate: false}), 1")
+        page.wait_for_function("new URLSearchParams(location.search).get('zoom') === '9'", timeout=5000)
+        page.wait_for_timeout(800)
+        assert len(sent) == before, "a pan or zoom sent something to the server (a rerun)"
+        page.get_by_test_id("stSidebarNav").get_by_text("Export").click()
+        page.get_by_text("centre 33.9000, 36.9000 at zoom 9").wait_for(timeout=15000)
+        query = parse_qs(urlsplit(page.url).query)
+        assert query["features"] == ["city"] and query["zoom"] == ["9"]  # the filters came along
+        page.get_by_text("3 mentions of 2 places in 2 articles").wait_for(timeout=5000)  # cities: Homs twice, Palmyra
+        # The interactive HTML map it prepares opens at that view.
+        page.get_by_role("combobox", name="Format").click()
+        page.get_by_role("option", name="Interactive HTML map (opens offline)").click()
+        page.get_by_role("button", name="Prepare file").click()
+        with page.expect_download(timeout=60000) as download:
+            page.get_by_role("button", name="Download conflict-map.html").click(timeout=60000)
+        html = Path(download.value.path()).read_text(encoding="utf-8")
+        assert ".setView([33.9, 36.9], 9, {animate: false})" in html
+    finally:
+        context.close()
+    assert outside == [], outside[:5]

@@ -482,6 +482,20 @@ def test_cli_starts_from_a_dashboard_link(store, tmp_path):
     assert {f["properties"]["source"] for f in json.loads(out.read_bytes())["features"]} == {"Demo Wire"}
 
 
+def test_cli_link_carries_the_view_the_map_wrote(store, tmp_path):
+    """The map keeps centre and zoom in the page URL (geo.mapjs.ViewSync), so a copied link exports that view."""
+    out = tmp_path / "view.html"
+    res = _cli("--db", store.url, "--link", "http://localhost:8501/?center=35.5000,38.0000&zoom=9&layers=places",
+               "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    html = out.read_text(encoding="utf-8")
+    assert ".setView([35.5, 38.0], 9, {animate: false})" in html
+    res = _cli("--db", store.url, "--link", "http://localhost:8501/?center=35.5000,38.0000&zoom=9", "--zoom", "6",
+               "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert ".setView([35.5, 38.0], 6, {animate: false})" in out.read_text(encoding="utf-8")  # a flag overrides
+
+
 def test_data_exports_carry_the_event_at_each_place():
     import json as _json
 
