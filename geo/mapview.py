@@ -1124,21 +1124,26 @@ def timeline_svg(days: pd.DataFrame, *, highlight: pd.DataFrame | None = None, w
             f'<text x="{pad_l - 4}" y="{pad_t + 9}" font-size="10" fill="#555" text-anchor="end">{top:,}</text>'
             f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" font-size="10" fill="#555" text-anchor="end">0</text>')
     def stacks(frame: pd.DataFrame) -> str:
+        """One path per event type (a few kB even for a year of days) and one hover target per day."""
         kinds = [k for k in list(EVENT_COLOURS) + ["no event"] if k in frame]
         counts = frame[kinds].to_numpy(int)
-        out = []
+        w = max(bar_w * 0.85, 0.8)
+        paths: dict[str, list[str]] = {k: [] for k in kinds}
+        hover = []
         for d, row in zip(frame["day"], counts):
             x, base = pad_l + (d - first).days * bar_w, pad_t + plot_h
             for kind, n in zip(kinds, row):
-                if n <= 0:
-                    continue
-                h = plot_h * n / top
-                base -= h
-                what = kind if kind == "no event" else f"{kind} events"
-                out.append(f'<rect x="{x:.2f}" y="{base:.2f}" width="{max(bar_w * 0.85, 0.8):.2f}" height="{h:.2f}" '
-                           f'fill="{EVENT_COLOURS.get(kind, NO_EVENT_BAR)}"><title>{d.date().isoformat()}: {n:,} '
-                           f"{esc(what)}</title></rect>")
-        return "".join(out)
+                if n > 0:
+                    h = plot_h * n / top
+                    base -= h
+                    paths[kind].append(f"M{x:.1f} {base:.1f}h{w:.1f}v{h:.1f}h{-w:.1f}z")
+            if row.sum():
+                what = ", ".join(f"{n:,} {esc(k)}" for k, n in zip(kinds, row) if n)
+                hover.append(f'<rect x="{x:.1f}" y="{pad_t}" width="{w:.1f}" height="{plot_h}" fill="transparent">'
+                             f"<title>{d.date().isoformat()}: {what}</title></rect>")
+        drawn = "".join(f'<path d="{"".join(paths[k])}" fill="{EVENT_COLOURS.get(k, NO_EVENT_BAR)}"/>'
+                        for k in kinds if paths[k])
+        return drawn + "".join(hover)
 
     base_bars = stacks(by_type) if by_type is not None and len(by_type.columns) > 1 else bars(days, colour)
     body = base_bars + (bars(highlight, highlight_colour) if highlight is not None else "")

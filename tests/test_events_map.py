@@ -78,8 +78,8 @@ def test_timeline_stacks_mentions_by_event_type(data):
     jan1 = by_type.set_index("day").loc["2024-01-01"]
     assert (jan1["Explosions/Remote violence"], jan1["Protests"]) == (1, 1)
     svg = mapview.timeline_svg(days, by_type=by_type)
-    assert "2024-01-01: 1 Protests events" in svg and mapview.EVENT_COLOURS["Protests"] in svg
-    assert "2024-01-03: 2 no event" in svg  # Turkey and Aleppo
+    assert "2024-01-01: 1 Explosions/Remote violence, 1 Protests" in svg and mapview.EVENT_COLOURS["Protests"] in svg
+    assert "2024-01-03: 1 Explosions/Remote violence, 2 no event" in svg  # Afrin (denied); Turkey, Aleppo
 
 
 def test_sidebar_event_filters_narrow_the_map_and_reach_the_url(dashboard_store, geoparser):
