@@ -217,8 +217,10 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     st.markdown(PANEL_STYLE, unsafe_allow_html=True)
     head, close = st.columns([5, 1], vertical_alignment="center")
     country = f" · {esc(row['country'])}" if isinstance(row["country"], str) else ""
+    written = _written_as(rows, str(row["name"]))
+    aka = f"<br><span class='cm-meta'>named {written} in the articles</span>" if written else ""
     head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4><span class='cm-meta'>{esc(row['feature'])}{country}"
-                  f" · {row['lat']:.4f}, {row['lon']:.4f}</span>", unsafe_allow_html=True)
+                  f" · {row['lat']:.4f}, {row['lon']:.4f}</span>{aka}", unsafe_allow_html=True)
     if close.button("✕", key="panel_close", help="Clear the selection"):
         set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
         st.rerun()
@@ -232,6 +234,13 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
         _nearby(float(row["lat"]), float(row["lon"]), str(row["name"]))
     with tab_all:
         _article_links_table(rows, data)
+
+
+def _written_as(rows: pd.DataFrame, name: str, limit: int = 4) -> str:
+    """How the articles spell the place when not as the gazetteer does ("Palmyra" for Tadmur), escaped."""
+    spellings = rows["text"].value_counts()
+    other = [str(t) for t in spellings.index if str(t).casefold() != name.casefold()][:limit]
+    return ", ".join(f"“{esc(t)}”" for t in other)
 
 
 def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:

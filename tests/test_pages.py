@@ -310,3 +310,13 @@ def test_read_upload_html_and_errors():
         shared.read_upload("notes.txt", b"  \n")
     with pytest.raises(IngestError, match="data.pdf"):
         shared.read_upload("data.pdf", b"%PDF-1.4")
+
+
+def test_panel_names_the_spellings_the_articles_use():
+    import pandas as pd
+
+    from pages._panel import _written_as
+
+    rows = pd.DataFrame({"text": ["Palmyra", "Palmyra", "Tadmur", "tadmur", "<b>Tadmor</b>"]})
+    assert _written_as(rows, "Tadmur") == "“Palmyra”, “&lt;b&gt;Tadmor&lt;/b&gt;”"
+    assert _written_as(rows.iloc[2:4], "Tadmur") == ""
