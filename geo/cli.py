@@ -129,13 +129,16 @@ def cmd_events(args: argparse.Namespace) -> int:
     from geo.store import Store
 
     store = Store(config.database_url(args.db))
-    articles = store.articles()
-    found = 0
-    for article in tqdm(articles, disable=len(articles) < 50, file=sys.stderr, unit="article", desc="events"):
-        events = extract_events(article.text, store.mentions(article.id))
-        store.set_events(article.id, events)
-        found += len(events)
-    print(f"events: {found:,} event(s) in {len(articles):,} article(s)", file=sys.stderr)
+    total = store.counts()["articles"]
+    found = done = 0
+    with tqdm(total=total, disable=total < 50, file=sys.stderr, unit="article", desc="events") as bar:
+        for chunk in store.iter_analysed():
+            results = [(article, extract_events(article.text, mentions)) for article, mentions in chunk]
+            store.set_events_many(results)
+            found += sum(len(events) for _, events in results)
+            done += len(chunk)
+            bar.update(len(chunk))
+    print(f"events: {found:,} event(s) in {done:,} article(s)", file=sys.stderr)
     return 0
 
 

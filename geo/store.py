@@ -15,7 +15,7 @@ are rendered.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from geo.text import sentence_around
@@ -573,10 +573,18 @@ class Store:
         article = self.article(article_id)
         if article is None:
             raise KeyError(f"no article {article_id}")
-        _check_events(article, events)
+        self.set_events_many([(article, events)])
+
+    def set_events_many(self, items: Sequence[tuple[Article, Sequence[Event]]]) -> None:
+        """Replace the events of several articles in one transaction."""
+        for article, events in items:
+            _check_events(article, events)
+        table = _EventRow.__table__
         with self._writer.begin() as conn:
-            conn.execute(delete(_EventRow.__table__).where(_EventRow.__table__.c.article_id == article_id))
-            _insert_events(conn, [(article_id, events)])
+            ids = [a.id for a, _ in items]
+            for i in range(0, len(ids), 500):
+                conn.execute(delete(table).where(table.c.article_id.in_(ids[i:i + 500])))
+            _insert_events(conn, [(a.id, events) for a, events in items])
 
     def _apply_corrections(self, article_id: str) -> None:
         with self._writer.begin() as conn:
@@ -688,6 +696,23 @@ class Store:
         )
         with self._engine.connect() as conn:
             return [_to_event(r) for r in conn.execute(query).mappings()]
+
+    def iter_analysed(self, chunk: int = 1000) -> Iterator[list[tuple[Article, list[ResolvedMention]]]]:
+        """Every article with its current mentions, a chunk at a time (two queries per chunk)."""
+        with self._engine.connect() as conn:
+            ids = list(conn.scalars(select(_ArticleRow.id).order_by(_ArticleRow.id)))
+        for i in range(0, len(ids), chunk):
+            wanted = ids[i:i + chunk]
+            with Session(self._engine) as session:
+                articles = {r.id: _to_article(r) for r in session.scalars(
+                    select(_ArticleRow).where(_ArticleRow.id.in_(wanted)))}
+                found: dict[str, list[ResolvedMention]] = {k: [] for k in articles}
+                rows = session.scalars(select(_MentionRow).where(_MentionRow.article_id.in_(wanted))
+                                       .options(joinedload(_MentionRow.place))
+                                       .order_by(_MentionRow.article_id, _MentionRow.start, _MentionRow.id))
+                for row in rows:
+                    found[row.article_id].append(_to_mention(row))
+            yield [(articles[k], found[k]) for k in wanted if k in articles]
 
     def mention_frame(self, bbox: Sequence[float] | None = None) -> pd.DataFrame:
         """One row per mention with its article's metadata and the sentence it sits in.
