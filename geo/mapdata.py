@@ -21,12 +21,7 @@ from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 
-# What happened at each mention (a mention has at most one event: the extractor gives a place one
-# event per sentence); None where the sentence names the place without an event.
-EVENT_COLUMNS = ["event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "evidence_start",
-                 "evidence_end"]
-MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"] \
-    + EVENT_COLUMNS
+MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
 
 

@@ -76,6 +76,11 @@ FRAME_COLUMNS = [
     "score",
     "sentence",
 ]
+# What happened at each mention (the event extractor gives a place at most one event per sentence):
+# empty where the sentence names the place without an event.
+EVENT_COLUMNS = ["event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "evidence_start",
+                 "evidence_end"]
+FRAME_COLUMNS += EVENT_COLUMNS
 
 PLACE_COLUMNS = ["name", "lat", "lon", "feature", "country", "geonameid", "mentions", "articles", "distance_km"]
 
@@ -722,16 +727,18 @@ class Store:
         spatial index.
         """
         query = (
-            select(_MentionRow, _ArticleRow, _PlaceRow)
+            select(_MentionRow, _ArticleRow, _PlaceRow, _EventRow)
             .join(_ArticleRow, _MentionRow.article_id == _ArticleRow.id)
             .join(_PlaceRow, _MentionRow.place_id == _PlaceRow.id)
+            .outerjoin(_EventRow, and_(_EventRow.article_id == _MentionRow.article_id,
+                                       _EventRow.place_start == _MentionRow.start))
             .order_by(_ArticleRow.ingested_at.desc(), _ArticleRow.id, _MentionRow.start, _MentionRow.id)
         )
         if bbox is not None:
             query = query.where(_in_bbox(self.postgis, _check_bbox(bbox)))
         records = []
         with Session(self._engine) as session:
-            for m, a, p in session.execute(query):
+            for m, a, p, ev in session.execute(query):
                 s, e = sentence_around(a.text, m.start, m.end)
                 records.append(
                     {
@@ -753,6 +760,7 @@ class Store:
                         "score": m.score,
                         "sentence": a.text[s:e],
                     }
+                    | _event_fields(ev)
                 )
         frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
         return frame.astype(
@@ -764,6 +772,9 @@ class Store:
                 "lon": "float64",
                 "geonameid": "Int64",
                 "score": "float64",
+                "precision": "Int64",
+                "evidence_start": "Int64",
+                "evidence_end": "Int64",
             }
         )
 
@@ -851,6 +862,14 @@ def _insert_events(conn: Connection, items: Sequence[tuple[str, Sequence[Event]]
     rows = [event_row(article_id, ev) for article_id, events in items for ev in events]
     if rows:
         conn.execute(insert(_EventRow.__table__), rows)
+
+
+def _event_fields(ev: _EventRow | None) -> dict:
+    if ev is None:
+        return dict.fromkeys(EVENT_COLUMNS)
+    return {"event_type": ev.type, "event_subtype": ev.subtype, "actor1": ev.actor1, "actor2": ev.actor2,
+            "modality": ev.modality, "precision": ev.precision, "evidence_start": ev.evidence_start,
+            "evidence_end": ev.evidence_end}
 
 
 def _to_event(row) -> Event:

@@ -18,13 +18,40 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, geoparser) -> mapdata.MapData:
+def store(tmp_path_factory, geoparser) -> Store:
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('ev') / 'db.sqlite'}")
     for i, (title, text) in enumerate(TEXTS):
         mentions = geoparser.parse(text)
         store.add(Article(text=text, title=title, published=f"2024-01-0{i + 1}"), mentions,
                   extract_events(text, mentions))
+    return store
+
+
+@pytest.fixture(scope="module")
+def data(store) -> mapdata.MapData:
     return mapdata.load(store)
+
+
+def test_store_frame_and_map_data_carry_the_same_events(store, data):
+    from geo.store import EVENT_COLUMNS
+
+    slow = store.mention_frame().sort_values(["article_id", "start"], ignore_index=True)
+    fast = data.mentions.sort_values(["article_id", "start"], ignore_index=True)
+    for col in EVENT_COLUMNS:
+        assert slow[col].astype(object).fillna("-").astype(str).tolist() == \
+            fast[col].astype(object).fillna("-").astype(str).tolist(), col
+
+
+def test_cli_export_follows_event_filters_of_a_link(store, tmp_path):
+    import json
+
+    from geo.cli import main
+
+    out = tmp_path / "protests.geojson"
+    link = "http://localhost:8501/?event_types=Protests"
+    assert main(["export", "-o", str(out), "--link", link, "--db", store.url]) == 0
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["text"] for f in features] == ["Homs"]
 
 
 def names(data, state: MapState) -> set[str]:
