@@ -1,9 +1,14 @@
 """Events: who did what where, per sentence, in ACLED's terms (event type, sub-event type, actors).
 
-A lexicon of trigger patterns (data/events/triggers.csv) and an editable actor dictionary
-(data/events/actors.csv) — no statistical model. Each event keeps its evidence sentence, the place
-mention its trigger attaches to ("near Palmyra"), a location precision, and a modality, so that intent,
-plans and possibilities ("would be able to", "plans to") are kept apart from what happened.
+A lexicon of trigger patterns (data/events/triggers.csv, and triggers.ru.csv / triggers.uk.csv /
+triggers.ar.csv for Russian, Ukrainian and Arabic) and an editable actor dictionary (data/events/actors.csv,
+with names in other languages in actor_names.csv and "российские войска"-style phrases in forces.csv) — no
+statistical model. Each event keeps its evidence sentence, the place mention its trigger attaches to ("near
+Palmyra", "под Бахмутом", "قرب تدمر"), a location precision, and a modality, so that intent, plans and
+possibilities ("would be able to", "планирует", "تعتزم") are kept apart from what happened.
+
+What differs between languages besides the lexicon — how a place is introduced, the words of negation and
+modality, where the subject stands — is one `_Grammar` per script (Latin, Cyrillic, Arabic).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from geo.text import sentence_spans
 from geo.types import Event, ResolvedMention
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
+LANGUAGES = ("en", "ru", "uk", "ar")
 
 # Demonym + military noun ("Russian frigate", "Turkish jets"): the state forces of that country.
 _FORCE_NOUNS = (r"forces|troops|army|soldiers|jets|warplanes|aircraft|frigate|warships?|navy|military|artillery|"
@@ -34,23 +40,114 @@ _DEMONYM_COUNTRY = {
 _DEMONYM_FORCE = re.compile(r"\b(" + "|".join(re.escape(d) for d in _DEMONYM_COUNTRY) + r")\s+(?:[\w-]+\s+)?(?:"
                             + _FORCE_NOUNS + r")\b")
 
+# Scripts: a text without Cyrillic or Arabic letters takes the English path unchanged (and fast).
+_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_ARABIC = re.compile(r"[\u0621-\u064A]")
+_UK_LETTERS = re.compile(r"[ІіЇїЄєҐґ]")
+_RU_LETTERS = re.compile(r"[ЫыЭэЪъЁё]")
+# Arabic attaches conjunctions (و ف), prepositions (ب ل ك), the future (س) and the article (ال; ل + ال → لل).
+_AR_CLITICS = r"(?<!\w)(?P<pre>[وف]?[بلكس]?)(?:ال|(?<=ل)ل)?"
+_AR_ARTICLE_AFTER_SPACE = re.compile(r" (?=[\u0621-\u064A])")
+_W = r"[\w'’ʼ-]"  # a word character in a Cyrillic name ("Куп'янськ", "Дейр-эз-Зор")
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """What differs by script besides the lexicon: locatives, the direct object, modality words."""
+
+    locative: re.Pattern  # groups "exact" / "near" before a place, ending at the place
+    direct_object: re.Pattern  # the gap between a trigger and a place it governs ("shelled Homs")
+    object_first: bool  # try the direct object before locatives (English word order)
+    negation: re.Pattern
+    threat: re.Pattern
+    intent: re.Pattern
+    possible: re.Pattern
+    passive_by: re.Pattern  # "shelled by", "со стороны", "من قبل": the actor after it is actor 1
+    verb_first: bool  # the subject may follow the verb ("قصفت قوات النظام", "ударили российские войска")
+    clause_marks: str
+
+
 _LOC_EXACT = r"in|at|inside|into|on|to|of|across|throughout"
 _LOC_NEAR = (r"near|outside|around|close to|outskirts of|edge of|north of|south of|east of|west of|"
              r"north-east of|north-west of|south-east of|south-west of|northeast of|northwest of|southeast of|"
              r"southwest of|towards|toward|km from|kilometres from|kilometers from|miles from|from")
-_LOCATIVE = re.compile(rf"(?:\b(?P<exact>{_LOC_EXACT})|\b(?P<near>{_LOC_NEAR}))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,3}}$",
-                       re.IGNORECASE)
 
-_NEGATION = re.compile(r"\b(?:did not|didn't|does not|doesn't|do not|don't|never|no|denied|denies|deny|"
-                       r"without|not)\b[^.;,]{0,30}$", re.IGNORECASE)
-_THREAT = re.compile(r"\bthreat(?:en(?:s|ed|ing)?)? to\b[^.;]{0,40}$", re.IGNORECASE)
-_INTENT = re.compile(r"\b(?:plan(?:s|ned|ning)? to|intend(?:s|ed)? to|intends|aim(?:s|ed)? to|want(?:s|ed)? to|"
-                     r"seek(?:s|ing)? to|determined to|prepar(?:es|ing|ed) to|will|is going to|are going to|"
-                     r"vow(?:s|ed)? to|pledged to|promised to|planning to use|ready to)\b[^.;]{0,60}$", re.IGNORECASE)
-_POSSIBLE = re.compile(r"\b(?:would|could|might|may|can|cannot|can't|likely to|able to|if|unless|risk of|"
-                       r"fears? of|feared|expected to|allow)\b[^.;]{0,60}$", re.IGNORECASE)
+_ENGLISH = _Grammar(
+    locative=re.compile(rf"(?:\b(?P<exact>{_LOC_EXACT})|\b(?P<near>{_LOC_NEAR}))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,3}}$",
+                        re.IGNORECASE),
+    direct_object=re.compile(r"^\s+(?:[a-z]+\s+){0,1}$"),
+    object_first=True,
+    negation=re.compile(r"\b(?:did not|didn't|does not|doesn't|do not|don't|never|no|denied|denies|deny|"
+                        r"without|not)\b[^.;,]{0,30}$", re.IGNORECASE),
+    threat=re.compile(r"\bthreat(?:en(?:s|ed|ing)?)? to\b[^.;]{0,40}$", re.IGNORECASE),
+    intent=re.compile(r"\b(?:plan(?:s|ned|ning)? to|intend(?:s|ed)? to|intends|aim(?:s|ed)? to|want(?:s|ed)? to|"
+                      r"seek(?:s|ing)? to|determined to|prepar(?:es|ing|ed) to|will|is going to|are going to|"
+                      r"vow(?:s|ed)? to|pledged to|promised to|planning to use|ready to)\b[^.;]{0,60}$", re.IGNORECASE),
+    possible=re.compile(r"\b(?:would|could|might|may|can|cannot|can't|likely to|able to|if|unless|risk of|"
+                        r"fears? of|feared|expected to|allow)\b[^.;]{0,60}$", re.IGNORECASE),
+    passive_by=re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE),
+    verb_first=False,
+    clause_marks=";",
+)
+
+# Russian and Ukrainian share one grammar: their prepositions and modal words differ but do not collide.
+# "в районе", "на окраине" are tried before "в", "на" (near before exact); the locative nearest the place wins.
+_CYR_NEAR = (r"возле|около|под|подо|близ|вблизи|недалеко от|неподал[её]ку от|в районе|в окрестностях|окрестност\w*|"
+             r"на подступах к|к (?:северу|югу|востоку|западу|северо-востоку|северо-западу|юго-востоку|юго-западу) от|"
+             r"севернее|южнее|восточнее|западнее|км от|километрах от|в направлении|в сторону|к|из|от|со стороны|"
+             r"біля|поблизу|неподалік(?: від)?|поруч (?:з|із)|під|в районі|у районі|на підступах до|"
+             r"на (?:північ|південь|схід|захід|північний схід|північний захід|південний схід|південний захід) від|"
+             r"північніше|південніше|східніше|західніше|в напрямку|у напрямку|км від|кілометрах від|з|із|зі|від|"
+             r"окраин\w*|пригород\w*|околиц\w*|передмісті?\w*")
+_CYR_EXACT = r"в|во|на|у|по|над|внутри|всередині|до|через|вглубь|углиб|жител\w*|мешканц\w*"  # "жители Алеппо"
+_CYRILLIC_GRAMMAR = _Grammar(
+    locative=re.compile(rf"^(?s:.*)(?<!\w)(?:(?P<near>{_CYR_NEAR})|(?P<exact>{_CYR_EXACT}))\s+(?:{_W}+\s+){{0,3}}$",
+                        re.IGNORECASE),
+    direct_object=re.compile(r"^\s+(?:(?:город|города|село|села|посёлок|поселок|посёлка|поселка|місто|міста|селище|"
+                             r"селища|станицу|станиці|районы|район)\s+)?$", re.IGNORECASE),
+    object_first=False,
+    negation=re.compile(r"(?<!\w)(?:не(?!\s+(?:только|лише|тільки|менее|меньше|менше|раз)\b)|"
+                        r"ни|нет|ні|никогда|ніколи|опроверг\w*|отрица\w*|спростува\w*|спростову\w*|заперечи\w*|"
+                        r"заперечу\w*|без)(?!\w)[^.;,]{0,30}$", re.IGNORECASE),
+    threat=re.compile(r"(?<!\w)(?:угрож\w*|угроз\w*|пригрози\w*|грозит\w*|грозя\w*|погрож\w*|погрози\w*|загроз\w*|"
+                      r"загрожу\w*)(?!\w)[^.;]{0,40}$", re.IGNORECASE),
+    intent=re.compile(r"(?<!\w)(?:план\w*|намерен\w*|намерева\w*|намір\w*|собира\w*ся|збира\w*ся|готов\w*ся|готу\w*ся|"
+                      r"готов[аыі]?|хочет|хотят|хоче|хочуть|стрем\w*ся|прагн\w*|пообеща\w*|обеща\w*|пообіця\w*|"
+                      r"обіця\w*|покля\w*|будет|будут|буде|будуть|решил\w*|вирішил\w*|задума\w*)(?!\w)[^.;]{0,60}$",
+                      re.IGNORECASE),
+    possible=re.compile(r"(?<!\w)(?:может|могут|мог(?:ли|ла|ло)?|смож\w*|возможн\w*|вероятн\w*|не исключ\w*|если|бы|б|"
+                        r"способн\w*|риск\w*|опаса\w*ся|ожида\w*ся|може|можуть|міг|могли|змож\w*|можлив\w*|ймовірн\w*|"
+                        r"імовірн\w*|якщо|би|здатн\w*|ризик\w*|побою\w*ся|очіку\w*ся|прогноз\w*)(?!\w)[^.;]{0,60}$",
+                        re.IGNORECASE),
+    passive_by=re.compile(r"(?<!\w)(?:со стороны|силами|з боку|силами)\s+$", re.IGNORECASE),
+    verb_first=True,
+    clause_marks=";",
+)
+
+# Arabic: "قرب تدمر", "بالقرب من", "في ريف حماة", "بتدمر" (ب attached to the name), "في بيروت وطرابلس" (و attached).
+_AR_NEAR = (r"(?:ب|في\s+)?(?:القرب من|قرب|مقربة من|محيط|أطراف|اطراف|ضواحي|ريف|(?:شمال|جنوب)(?:\s*(?:شرق|غرب))?ي?|"
+            r"شرقي?|غربي?|اتجاه|نحو)|على بعد .{1,20}? من|من|حول")
+_AR_PLACE_NOUNS = r"(?:ال)?(?:مدينة|بلدة|قرية|محافظة|منطقة|مخيم|حي|سوق|شارع|ريف)"
+_ARABIC_GRAMMAR = _Grammar(
+    locative=re.compile(rf"^(?s:.*)(?<!\w)[وف]?(?:(?P<near>{_AR_NEAR})\s+(?:\w+\s+){{0,3}}|"
+                        rf"(?P<exact>في|داخل|على|إلى|الى|عند|سكان|أهالي|اهالي|شهد\w*)\s+(?:\w+\s+){{0,3}}|"
+                        rf"(?P<bexact>ب)(?:{_AR_PLACE_NOUNS}\s+(?:\w+\s+)?)?)[وف]?$"),
+    direct_object=re.compile(r"^\s+(?:\w+\s+){0,3}$"),
+    object_first=False,
+    negation=re.compile(r"(?<!\w)[وف]?(?:لم|لا(?!\s+(?:يزال|تزال|زال|سيما))|لن|ليس|ليست|نفى|نفت|نفي|[يت]نفي|دون|بدون|"
+                        r"عدم)(?!\w)[^.;,،؛]{0,30}$"),
+    threat=re.compile(r"(?<!\w)[وف]?(?:هدد\w*|[يت]هدد\w*|تهديد\w*|توعد\w*|[يت]توعد\w*)(?!\w)[^.;،؛]{0,40}$"),
+    intent=re.compile(r"(?<!\w)[وف]?(?:[يت]عتزم\w*|اعتزم\w*|عازم\w*|اعتزام|[يت]خطط\w*|خطط\w*|خطة|[يت]نوي|نية|"
+                      r"[يت]سعى|سعيا?|[يت]ستعد\w*|استعد\w*|سوف|[يت]ريد\w*|تعهد\w*|[يت]تعهد\w*|قرر\w*)(?!\w)[^.;؛]{0,60}$"),
+    possible=re.compile(r"(?<!\w)[وف]?(?:قد(?=\s+[يتنأ])|يمكن\w*|[يت]مكن\w*|ربما|المحتمل|محتمل\w*|احتمال\w*|إذا|اذا|لو|"
+                        r"قادر\w*|[يت]توقع\w*|متوقع\w*|خشية|مخاوف|[يت]خشى)(?!\w)[^.;؛]{0,60}$"),
+    passive_by=re.compile(r"(?<!\w)(?:من قبل|على يد|بواسطة)\s+$"),
+    verb_first=True,
+    clause_marks=";؛",
+)
+
+_COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(?:و)?$")
 _POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|may)\b", re.IGNORECASE)
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:at|on|against|targeting|targeted|hit|struck)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
                      re.IGNORECASE)
 
@@ -82,9 +179,14 @@ class Trigger:
 class EventLexicon:
     actors: dict[str, Actor]
     aliases: ahocorasick.Automaton
-    triggers: tuple[Trigger, ...]
+    triggers: tuple[Trigger, ...]  # English
+    foreign_triggers: dict[str, tuple[Trigger, ...]] = None  # "ru", "uk", "ar"
+    # Per language: one regex of all names (a group per alias, longest first) and the actor of each group.
+    foreign_names: dict[str, tuple[re.Pattern, dict[str, str]]] = None
+    # Per language: demonym-led phrases and the country of each demonym group.
+    foreign_forces: dict[str, tuple[re.Pattern, dict[str, str]]] = None
 
-    def actor_mentions(self, text: str) -> list[ActorMention]:
+    def actor_mentions(self, text: str, langs: frozenset[str] = frozenset({"en"})) -> list[ActorMention]:
         found: list[ActorMention] = []
         lower = text.lower()
         for end, (alias, actor_id, case_sensitive) in self.aliases.iter_long(lower):
@@ -94,81 +196,226 @@ class EventLexicon:
             if case_sensitive and text[start:end + 1] != case_sensitive:
                 continue
             found.append(ActorMention(start, end + 1, self.actors[actor_id]))
+        for lang in langs & (self.foreign_names or {}).keys():
+            pattern, group_actor = self.foreign_names[lang]
+            for m in pattern.finditer(text):
+                if not any(a.start < m.end() and m.start() < a.end for a in found):
+                    found.append(ActorMention(m.start(), m.end(), self.actors[group_actor[m.lastgroup]]))
         for m in _DEMONYM_FORCE.finditer(text):
             if any(a.start <= m.start() < a.end for a in found):
                 continue
-            cc = _DEMONYM_COUNTRY[m.group(1)]
-            known = next((a for a in self.actors.values() if a.country == cc and a.type == "state force"), None)
-            actor = known or Actor(f"forces:{cc}", f"Military Forces of {cc}", "state force", cc)
-            found.append(ActorMention(m.start(), m.end(), actor))
+            found.append(ActorMention(m.start(), m.end(), self._state_force(_DEMONYM_COUNTRY[m.group(1)])))
+        for lang in langs & (self.foreign_forces or {}).keys():
+            pattern, group_country = self.foreign_forces[lang]
+            for m in pattern.finditer(text):
+                if any(a.start < m.end() and m.start() < a.end for a in found):
+                    continue  # "Сирийские демократические силы" is a name, not Syria's forces
+                country = next(group_country[g] for g, v in m.groupdict().items() if v and g in group_country)
+                found.append(ActorMention(m.start(), m.end(), self._state_force(country)))
         return sorted(found, key=lambda a: a.start)
+
+    def _state_force(self, cc: str) -> Actor:
+        """The dictionary's state force of a country, or a generic one named like ACLED's."""
+        known = next((a for a in self.actors.values() if a.country == cc and a.type == "state force"), None)
+        return known or Actor(f"forces:{cc}", f"Military Forces of {cc}", "state force", cc)
+
+
+ACLED_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+                         "Strategic developments"})
+
+
+def _rows(path: Path):
+    """CSV rows, skipping the '#' comment lines that document a file's format."""
+    with open(path, encoding="utf-8") as f:
+        yield from csv.DictReader(line for line in f if not line.startswith("#"))
+
+
+def _trigger_rows(path: Path):
+    """Trigger rows; a pattern with an unquoted comma shifts the columns, which is reported, not ignored."""
+    for row in _rows(path):
+        if row["type"] not in ACLED_TYPES:
+            raise ValueError(f"{path.name}: {row['type']!r} is not an ACLED event type (quote a pattern with commas)")
+        yield row
+
+
+def _foreign_trigger_regex(pattern: str, lang: str) -> re.Pattern:
+    """A trigger pattern as written in triggers.<lang>.csv, compiled with the language's word boundaries.
+
+    Arabic patterns accept attached clitics in front (و ف ب ل ك, the future س, the article ال) and an
+    optional article after each space ("غارات جوية" also matches "بالغارات الجوية"); the clitics are in
+    the group "pre" so that "ستقصف" (will shell) can be told from "قصفت" (shelled)."""
+    if lang == "ar":
+        return re.compile(_AR_CLITICS + "(?:" + _AR_ARTICLE_AFTER_SPACE.sub(" (?:ال)?", pattern) + r")(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+
+
+_NAME_GAP = r"(?:\s+[«\"„“]?|[«\"„“])"  # "боевики «Исламского государства»", "ЧВК Вагнер"
+
+
+def _name_regex(alias: str, lang: str) -> str:
+    """An actor name with '*' for any ending ("российск* войск*"); all-capital names keep their case (ВСУ)."""
+    words = []
+    for i, word in enumerate(alias.split()):
+        stem = word.rstrip("*")
+        rx = re.escape(stem) + (rf"{_W}*" if word.endswith("*") else "")
+        if lang == "ar" and i > 0 and not stem.startswith("ال"):
+            rx = "(?:ال)?" + rx
+        words.append(rx)
+    body = _NAME_GAP.join(words)
+    if lang == "ar":
+        first = alias.split()[0]
+        if first.startswith("ال"):  # "للجيش السوري" = ل + الجيش السوري
+            body = "(?:ال|(?<=ل)ل)" + body[len(re.escape("ال")):]
+        return r"(?<!\w)[وف]?[بلك]?" + body + r"(?!\w)"
+    if alias.replace("*", "").isupper():
+        body = f"(?-i:{body})"
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _load_foreign_names(directory: Path, actors: dict[str, Actor]) -> dict[str, tuple[re.Pattern, dict[str, str]]]:
+    by_lang: dict[str, list[tuple[str, str]]] = {}
+    path = directory / "actor_names.csv"
+    if not path.exists():
+        return {}
+    for row in _rows(path):
+        if row["id"] not in actors:
+            raise ValueError(f"{path.name}: unknown actor id {row['id']!r} (add it to actors.csv)")
+        for alias in row["aliases"].split("|"):
+            if alias.strip():
+                by_lang.setdefault(row["lang"], []).append((alias.strip(), row["id"]))
+    out = {}
+    for lang, names in by_lang.items():
+        names.sort(key=lambda n: -len(n[0]))  # the longest name at a position wins
+        groups = {f"a{i}": actor_id for i, (_, actor_id) in enumerate(names)}
+        pattern = "|".join(f"(?P<a{i}>{_name_regex(alias, lang)})" for i, (alias, _) in enumerate(names))
+        out[lang] = (re.compile(pattern, re.IGNORECASE), groups)
+    return out
+
+
+def _load_foreign_forces(directory: Path) -> dict[str, tuple[re.Pattern, dict[str, str]]]:
+    """Demonym + military noun ("российские самолёты"; in Arabic noun first: "الطائرات الروسية")."""
+    path = directory / "forces.csv"
+    if not path.exists():
+        return {}
+    demonyms: dict[str, list[tuple[str, str]]] = {}
+    nouns: dict[str, list[str]] = {}
+    for row in _rows(path):
+        words = [w.strip() for w in row["words"].split("|") if w.strip()]
+        if row["kind"] == "demonym":
+            demonyms.setdefault(row["lang"], []).extend((w, row["country"]) for w in words)
+        else:
+            nouns.setdefault(row["lang"], []).extend(words)
+    out = {}
+    for lang, dems in demonyms.items():
+        groups = {f"d{i}": cc for i, (_, cc) in enumerate(dems)}
+        dem = "|".join(f"(?P<d{i}>{_stem(w)})" for i, (w, _) in enumerate(dems))
+        noun = "|".join(_stem(w) for w in sorted(nouns.get(lang, []), key=len, reverse=True))
+        if lang == "ar":  # "الطائرات الحربية الروسية", "لقوات روسية"
+            rx = rf"(?<!\w)[وف]?[بلك]?(?:ال|(?<=ل)ل)?(?:{noun})(?:\s+\w+)?\s+(?:ال)?(?:{dem})(?!\w)"
+        else:  # "российские военные самолёты"
+            rx = rf"(?<!\w)(?:{dem})\s+(?:\w+\s+)?(?:{noun})(?!\w)"
+        out[lang] = (re.compile(rx, re.IGNORECASE), groups)
+    return out
+
+
+def _stem(word: str) -> str:
+    return re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
 
 
 @lru_cache(maxsize=2)
 def load_event_lexicon(directory: Path = EVENTS_DIR) -> EventLexicon:
     actors: dict[str, Actor] = {}
     automaton = ahocorasick.Automaton()
-    with open(directory / "actors.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            actor = Actor(row["id"], row["name"], row["type"], row["country"] or None)
-            actors[actor.id] = actor
-            for alias in row["aliases"].split("|"):
-                alias = alias.strip()
-                if alias:
-                    # Acronyms (SAA, SDF, HTS) must match in capitals: "has" is not HAS.
-                    automaton.add_word(alias.lower(), (alias.lower(), actor.id, alias if alias.isupper() else ""))
+    for row in _rows(directory / "actors.csv"):
+        actor = Actor(row["id"], row["name"], row["type"], row["country"] or None)
+        actors[actor.id] = actor
+        for alias in row["aliases"].split("|"):
+            alias = alias.strip()
+            if alias:
+                # Acronyms (SAA, SDF, HTS) must match in capitals: "has" is not HAS.
+                automaton.add_word(alias.lower(), (alias.lower(), actor.id, alias if alias.isupper() else ""))
     automaton.make_automaton()
-    triggers = []
-    with open(directory / "triggers.csv", encoding="utf-8") as f:
-        for rank, row in enumerate(csv.DictReader(f)):
-            triggers.append(Trigger(re.compile(rf"\b(?:{row['pattern']})\b", re.IGNORECASE), row["type"],
-                                    row["subtype"], rank))
-    return EventLexicon(actors, automaton, tuple(triggers))
+    triggers = [Trigger(re.compile(rf"\b(?:{row['pattern']})\b", re.IGNORECASE), row["type"], row["subtype"], rank)
+                for rank, row in enumerate(_trigger_rows(directory / "triggers.csv"))]
+    foreign: dict[str, tuple[Trigger, ...]] = {}
+    for lang in LANGUAGES[1:]:
+        path = directory / f"triggers.{lang}.csv"
+        if path.exists():
+            foreign[lang] = tuple(Trigger(_foreign_trigger_regex(row["pattern"], lang), row["type"], row["subtype"], rank)
+                                  for rank, row in enumerate(_trigger_rows(path)))
+    return EventLexicon(actors, automaton, tuple(triggers), foreign, _load_foreign_names(directory, actors),
+                        _load_foreign_forces(directory))
 
 
-def _modality(text: str, sent_start: int, trig_start: int, trig_end: int) -> str:
-    clause_start = max(sent_start, text.rfind(";", sent_start, trig_start) + 1)
+def _languages(text: str) -> frozenset[str]:
+    """The lexicons to use on a text: English always; Russian or Ukrainian (by their own letters) and Arabic
+    when the text has those scripts. A Cyrillic text with neither's own letters gets both."""
+    langs = {"en"}
+    if _CYRILLIC.search(text):
+        uk, ru = len(_UK_LETTERS.findall(text)), len(_RU_LETTERS.findall(text))
+        langs |= {"uk"} if uk > ru else {"ru"} if ru > uk else {"ru", "uk"}
+    if _ARABIC.search(text):
+        langs.add("ar")
+    return frozenset(langs)
+
+
+def _grammar_of(text: str, s: int, e: int) -> _Grammar:
+    if _ARABIC.search(text, s, e):
+        return _ARABIC_GRAMMAR
+    if _CYRILLIC.search(text, s, e):
+        return _CYRILLIC_GRAMMAR
+    return _ENGLISH
+
+
+def _modality(text: str, sent_start: int, trig_start: int, trig_end: int, g: _Grammar = _ENGLISH,
+              future: bool = False) -> str:
+    clause_start = max([sent_start] + [text.rfind(c, sent_start, trig_start) + 1 for c in g.clause_marks])
     before = text[clause_start:trig_start]
-    if _NEGATION.search(before[-60:]):
+    if g.negation.search(before[-60:]):
         return "negated"
-    if _THREAT.search(before):
+    if g.threat.search(before):
         return "threat"
-    if _INTENT.search(before):
+    if future or g.intent.search(before):  # future: Arabic "ستقصف" (will shell)
         return "intent"
-    if _POSSIBLE.search(before):
+    if g.possible.search(before):
         return "possibility"
-    if trig_start - sent_start < 3 and _POSSIBLE_AFTER.search(text[trig_end:trig_end + 60]):
+    if g is _ENGLISH and trig_start - sent_start < 3 and _POSSIBLE_AFTER.search(text[trig_end:trig_end + 60]):
         return "possibility"  # "Recapturing Palmyra would ...": a gerund subject of a conditional
     return "fact"
 
 
-_DIRECT_OBJECT = re.compile(r"^\s+(?:[a-z]+\s+){0,1}$")
 _WEAPON_VERB = re.compile(r"\b(?P<weapon>drones?|jets|warplanes|aircraft|bombers|helicopters|missiles|rockets|artillery|"
                           r"mortars)\s+(?:\w+\s+)?(?:struck|hit|attacked|pounded|targeted|bombed|shelled|fired)\b",
                           re.IGNORECASE)
 _AIR_WEAPONS = ("drone", "jets", "warplanes", "aircraft", "bombers", "helicopters")
 
 
-def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[ResolvedMention], trig_end: int = -1):
+def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[ResolvedMention], trig_end: int = -1,
+              g: _Grammar = _ENGLISH):
     """The place the trigger attaches to, and how precisely: after the trigger first, then before it."""
     after = [p for p in places if p.start >= trig_start]
-    # A place right before the trigger is its subject ("Russia struck"), not where it happened.
-    before = [p for p in places if p.end <= trig_start and text[p.end:trig_start].strip()][::-1]
-    for p in after[:1]:
-        if trig_end > 0 and _DIRECT_OBJECT.match(text[trig_end:p.start]):
-            return p, 3 if p.feature in ("region", "country", "continent") else 1  # "Shelling hit Homs"
+    # A place right before the trigger is its subject ("Russia struck"), not where it happened; not so where
+    # the noun comes last ("في بيروت وطرابلس احتجاجا": a locative still has to introduce it).
+    before = [p for p in places if p.end <= trig_start and (text[p.end:trig_start].strip() or not g.object_first)][::-1]
+    if g.object_first:
+        for p in after[:1]:
+            if trig_end > 0 and g.direct_object.match(text[trig_end:p.start]):
+                return p, 3 if p.feature in ("region", "country", "continent") else 1  # "Shelling hit Homs"
     for group in (after, before):
         for p in group:
             lo, hi = sorted((trig_start, p.start))
             if text.count("(", lo, hi) > text.count(")", lo, hi):
                 continue  # a place inside a parenthesis ("banned in Russia") is an aside
             window = text[max(sent[0], p.start - 60):p.start]
-            m = _LOCATIVE.search(window)
+            m = g.locative.search(window)
             if m and abs(p.start - trig_start) < 260:
-                precision = 1 if m.group("exact") else 2
+                precision = 2 if m.group("near") else 1
                 if p.feature in ("region", "country", "continent", "sea", "river"):
                     precision = 3
                 return p, precision
+            if not g.object_first and after and p is after[0] and trig_end > 0 and p.start >= trig_end \
+                    and g.direct_object.match(text[trig_end:p.start]):
+                return p, 3 if p.feature in ("region", "country", "continent") else 1  # "обстреляли Херсон"
     return None, None
 
 
@@ -177,26 +424,35 @@ class EventExtractor:
         self.lexicon = lexicon or load_event_lexicon()
 
     def extract(self, text: str, places: list[ResolvedMention]) -> list[Event]:
-        actors = self.lexicon.actor_mentions(text)
+        foreign = _CYRILLIC.search(text) is not None or _ARABIC.search(text) is not None
+        langs = _languages(text) if foreign else frozenset({"en"})
+        actors = self.lexicon.actor_mentions(text, langs)
         places = sorted(places, key=lambda p: p.start)
         place_starts = [p.start for p in places]
         actor_starts = [a.start for a in actors]
+        foreign_triggers = [t for lang in sorted(langs - {"en"}) for t in (self.lexicon.foreign_triggers or {}).get(lang, ())]
         events: list[Event] = []
         for s, e in sentence_spans(text):
+            g = _grammar_of(text, s, e) if foreign else _ENGLISH
+            triggers = self.lexicon.triggers if g is _ENGLISH else foreign_triggers
             sent_actors = actors[bisect.bisect_left(actor_starts, s):bisect.bisect_left(actor_starts, e)]
             # A place inside an actor's name ("US forces", "Wagner fighters") is not where it happened.
             sent_places = [p for p in places[bisect.bisect_left(place_starts, s):bisect.bisect_left(place_starts, e)]
                            if not any(a.start <= p.start < a.end for a in sent_actors)]
             hits = []
-            for m in _WEAPON_VERB.finditer(text, s, e):  # "Russian missiles struck", "Turkish drones hit"
-                air = m.group("weapon").lower().startswith(_AIR_WEAPONS)
-                hits.append((m, Trigger(m.re, "Explosions/Remote violence",
-                                        "Air/drone strike" if air else "Shelling/artillery/missile attack", -1)))
-            for trig in self.lexicon.triggers:
+            if g is _ENGLISH:
+                for m in _WEAPON_VERB.finditer(text, s, e):  # "Russian missiles struck", "Turkish drones hit"
+                    air = m.group("weapon").lower().startswith(_AIR_WEAPONS)
+                    hits.append((m, Trigger(m.re, "Explosions/Remote violence",
+                                            "Air/drone strike" if air else "Shelling/artillery/missile attack", -1)))
+            for trig in triggers:
                 for m in trig.pattern.finditer(text, s, e):
-                    inside = [a for a in sent_actors if a.start <= m.start() < a.end]
+                    # "Syrian Democratic Forces", "Hezbollah fighters": names, not triggers; a trigger that only
+                    # starts inside a name ("российские дроны атаковали") is the name's deed.
+                    inside = [a for a in sent_actors if a.start <= m.start() < a.end
+                              and (g is _ENGLISH or m.end() <= a.end)]
                     if inside and not (inside[0].actor.type == "protesters" and trig.type == "Protests"):
-                        continue  # "Syrian Democratic Forces", "Hezbollah fighters": names, not triggers
+                        continue
                     if any(h.start() <= m.start() < h.end() for h, _ in hits):
                         continue
                     if any(p.start <= m.start() < p.end for p in sent_places):
@@ -204,8 +460,8 @@ class EventExtractor:
                     hits.append((m, trig))
             chosen: dict[tuple, Event] = {}
             for m, trig in sorted(hits, key=lambda h: (h[1].rank, h[0].start())):
-                place, precision = _location(text, (s, e), m.start(), sent_places, m.end())
-                a1, a2 = self._actors(text, sent_actors, m.start(), m.end())
+                place, precision = _location(text, (s, e), m.start(), sent_places, m.end(), g)
+                a1, a2 = self._actors(text, sent_actors, m.start(), m.end(), g)
                 subtype, etype = trig.subtype, trig.type
                 if etype == "Battles" and subtype != "Armed clash":
                     subtype = "Government regains territory" if a1 and a1.type == "state force" else \
@@ -213,19 +469,44 @@ class EventExtractor:
                 key = (etype, place.start if place else None)
                 if key in chosen:
                     continue
+                future = g is _ARABIC_GRAMMAR and (m.groupdict().get("pre") or "").endswith("س")
                 chosen[key] = Event(
                     type=etype, subtype=subtype, actor1=a1.name if a1 else None, actor2=a2.name if a2 else None,
                     place_mention_start=place.start if place else None, place=place.name if place else None,
                     precision=precision, evidence_start=s, evidence_end=e,
-                    modality=_modality(text, s, m.start(), m.end()), trigger=m.group(0), trigger_start=m.start())
+                    modality=_modality(text, s, m.start(), m.end(), g, future), trigger=m.group(0),
+                    trigger_start=m.start())
             found = list(chosen.values())
             # "protesters gathered in X" is a protest; "police detained protesters" is what the police did.
             weak = [ev for ev in found if ev.type == "Protests" and any(
                 a.start <= ev.trigger_start < a.end for a in sent_actors)]
             if weak and len(found) > len(weak):
                 found = [ev for ev in found if ev not in weak]
+            if g is not _ENGLISH:
+                # "обстріляли Херсон з артилерії", "захопили Авдіївку після боїв": the placeless trigger of the
+                # same type is the same event, told twice.
+                placed = {ev.type for ev in found if ev.place_mention_start is not None}
+                found = [ev for ev in found if ev.place_mention_start is not None or ev.type not in placed]
+            if g is not _ENGLISH:
+                found += self._coordinated(text, found, sent_places, g)
             events.extend(self._one_per_place(found))
         return events
+
+    @staticmethod
+    def _coordinated(text: str, found: list[Event], places: list[ResolvedMention], g: _Grammar) -> list[Event]:
+        """"вибухи пролунали в Полтаві та Кременчуці", "في بيروت وطرابلس": one event per place (ACLED's unit),
+        for places joined to an event's place by "и / і / та / و" or a comma."""
+        taken = {ev.place_mention_start for ev in found}
+        extra = []
+        for ev in found:
+            i = next((k for k, p in enumerate(places) if p.start == ev.place_mention_start), None)
+            while i is not None and i + 1 < len(places) and places[i + 1].start not in taken \
+                    and _COORDINATION.match(text, places[i].end, places[i + 1].start):
+                i += 1
+                q = places[i]
+                taken.add(q.start)
+                extra.append(replace(ev, place_mention_start=q.start, place=q.name))
+        return extra
 
     @staticmethod
     def _one_per_place(candidates) -> list[Event]:
@@ -239,14 +520,24 @@ class EventExtractor:
         return sorted(by_place.values(), key=lambda ev: ev.trigger_start)
 
     @staticmethod
-    def _actors(text: str, actors: list[ActorMention], t0: int, t1: int):
+    def _actors(text: str, actors: list[ActorMention], t0: int, t1: int, g: _Grammar = _ENGLISH):
         before = [a for a in actors if a.start < t0]  # "Russian missiles struck": the owner of the weapon
         after = [a for a in actors if a.start >= t1]
+        if g.verb_first:
+            # A long trigger may span its actors ("قتل مسلحون مجهولون خمسة مدنيين", "تقصف الطائرات التركية").
+            after = [a for a in actors if a.start > t0]
+            t1 = min([t1] + [a.start for a in after])
+            # "قصفت قوات النظام ...", "по Херсону ударили российские войска": with no subject before the verb,
+            # the actor right after it is the subject.
+            clause = max([text.rfind(c, 0, t0) for c in ",;،؛"] + [-1])
+            before = [a for a in before if a.start > clause]
+            if not before and after and len(text[t1:after[0].start].split()) <= 2:
+                before, after = after[:1], after[1:]
         actor1 = before[-1].actor if before else None
         actor2 = None
         for a in after:
             gap = text[t1:a.start]
-            if _PASSIVE_BY.search(gap):
+            if g.passive_by.search(gap):
                 actor1, actor2 = a.actor, actor2 or (before[-1].actor if before else None)
                 break
             if actor2 is None and a.actor != actor1 and len(gap) < 80:
