@@ -22,6 +22,7 @@ st.session_state["cm_current_user"] = user
 pages = [
     st.Page(MAP_PAGE, title="Map", icon=":material/map:", default=True),
     st.Page(ARTICLES_PAGE, title="Articles", icon=":material/article:"),
+    st.Page("pages/events.py", title="Events", icon=":material/local_fire_department:"),
     st.Page(ADD_PAGE, title="Add article", icon=":material/add_circle:"),
 ]
 pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))

@@ -193,6 +193,30 @@ def event_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return out[EVENT_SUMMARY_COLUMNS]
 
 
+EVENT_TABLE_COLUMNS = ["day", "event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "name",
+                       "country", "lat", "lon", "title", "source", "url", "article_id", "evidence_start", "evidence_end"]
+
+
+def event_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per event at a place (ACLED-style), newest first: what, who, where, from which article."""
+    if frame is None or frame.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=EVENT_TABLE_COLUMNS)
+    rows = frame[frame["event_type"].notna()]
+    out = rows.reindex(columns=EVENT_TABLE_COLUMNS)
+    for col in ("event_type", "event_subtype", "actor1", "actor2", "modality"):
+        out[col] = out[col].astype(object)
+    return out.sort_values(["day", "article_id"], ascending=[False, True], kind="stable", ignore_index=True)
+
+
+def counts_by(table: pd.DataFrame, column: str, *, also: str | None = None, limit: int = 10) -> pd.DataFrame:
+    """How often each value of a column (and of `also`, counted together: actor1 and actor2) occurs."""
+    values = table[column].dropna()
+    if also is not None:
+        values = pd.concat([values, table[also].dropna()])
+    counts = values.astype(str).value_counts().head(limit)
+    return counts.rename_axis(column).reset_index(name="events")
+
+
 def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
     """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros."""
     columns = ["day", "mentions", "articles"]

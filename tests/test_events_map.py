@@ -149,3 +149,32 @@ def test_articles_page_lists_events_with_escaped_evidence(dashboard_store, geopa
     html = next(m.value for m in at.markdown if "cm-panel" in m.value and "Air/drone strike" in m.value)
     assert "Military Forces of Russia" in html and "<b>Idlib</b>" in html
     assert "&lt;script&gt;window.x=1&lt;/script&gt;" in html and "<script>window" not in html
+
+
+def test_event_table_and_counts(data):
+    table = mapdata.event_table(data.mentions)
+    assert len(table) == 4  # Idlib, Homs, Hama, Afrin (denied)
+    assert list(table["day"].dt.day) == [3, 2, 1, 1]  # newest first
+    types = mapdata.counts_by(table, "event_type")
+    assert dict(zip(types["event_type"], types["events"])) == {"Explosions/Remote violence": 3, "Protests": 1}
+    actors = mapdata.counts_by(table, "actor1", also="actor2")
+    assert dict(zip(actors["actor1"], actors["events"]))["Military Forces of Russia"] == 1
+
+
+def test_events_page_shows_events_with_evidence(dashboard_store, geoparser):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    store = Store(dashboard_store)
+    for title, text in TEXTS:
+        mentions = geoparser.parse(text)
+        store.add(Article(text=text, title=title), mentions, extract_events(text, mentions))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/events.py").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 4
+    row = table[table["Event type"] == "Protests"].iloc[0]
+    assert row["Place"] == "Homs" and row["Evidence"] == "Protesters gathered in Homs."
+    assert "denied" in set(table["Reported as"])

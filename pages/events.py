@@ -1,0 +1,72 @@
+"""Events page: what happened where under the sidebar's filters, as a table in ACLED's terms.
+
+Each row is an event at a place (type, sub-type, actors, modality, location precision), with the
+sentence it was read from as evidence and the article it came from. Evidence is cut from the texts of
+the rows shown only; the Export page writes all of them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import mapdata
+from pages._shared import current_state, ensure_dashboard, filtered, get_map_data, get_store
+
+SHOWN = 500  # rows with evidence in the table; the counts cover all events
+PRECISION = {1: "exact", 2: "near", 3: "region"}
+MODALITY = {"fact": "happened", "negated": "denied", "intent": "planned", "threat": "threatened",
+            "possibility": "possible"}
+
+ensure_dashboard()
+store = get_store()
+data = get_map_data(store)
+state = current_state()
+view = filtered(data, state)
+table = mapdata.event_table(view.frame)
+
+st.header("Events")
+if table.empty:
+    st.info("No event passes the filters. Events are found when articles are added; for articles stored "
+            "before that, run `python -m geo events`.")
+    st.stop()
+
+facts = int((table["modality"] == "fact").sum())
+st.caption(f"{len(table):,} events at places under the filters ({facts:,} reported as having happened; the rest "
+           "denied, threatened, planned or only possible), newest first.")
+by_type, by_actor = st.columns(2)
+with by_type:
+    st.markdown("**By event type**")
+    st.dataframe(mapdata.counts_by(table, "event_type"), hide_index=True, width="stretch")
+with by_actor:
+    st.markdown("**Most frequent actors**")
+    st.dataframe(mapdata.counts_by(table, "actor1", also="actor2"), hide_index=True, width="stretch")
+
+shown = table.head(SHOWN)
+texts = mapdata.article_texts(store, shown["article_id"].unique().tolist())
+evidence = [
+    texts.get(a, "")[int(s):int(e)].strip() if pd.notna(s) and pd.notna(e) else ""
+    for a, s, e in zip(shown["article_id"], shown["evidence_start"], shown["evidence_end"])
+]
+st.dataframe(
+    pd.DataFrame({
+        "Date": shown["day"].dt.date.to_numpy(),
+        "Event type": shown["event_type"].to_numpy(),
+        "Sub-event type": shown["event_subtype"].to_numpy(),
+        "Actor 1": shown["actor1"].to_numpy(),
+        "Actor 2": shown["actor2"].to_numpy(),
+        "Reported as": shown["modality"].map(MODALITY).fillna(shown["modality"]).to_numpy(),
+        "Place": shown["name"].to_numpy(),
+        "Country": shown["country"].to_numpy(),
+        "Precision": shown["precision"].map(PRECISION).to_numpy(),
+        "Evidence": evidence,
+        "Headline": shown["title"].fillna("(untitled)").to_numpy(),
+        "Source": shown["source"].to_numpy(),
+    }),
+    hide_index=True,
+    width="stretch",
+    height=520,
+)
+if len(table) > SHOWN:
+    st.caption(f"The newest {SHOWN:,} of {len(table):,} events; the Export page writes them all (GeoJSON, CSV, "
+               "KML, GeoPackage with event type, actors and evidence).")
