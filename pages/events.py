@@ -37,10 +37,12 @@ st.caption(f"{len(table):,} events at places under the filters ({facts:,} report
 by_type, by_actor = st.columns(2)
 with by_type:
     st.markdown("**By event type**")
-    st.dataframe(mapdata.counts_by(table, "event_type"), hide_index=True, width="stretch")
+    st.dataframe(mapdata.counts_by(table, "event_type").rename(columns={"event_type": "Event type", "events": "Events"}),
+                 hide_index=True, width="stretch")
 with by_actor:
     st.markdown("**Most frequent actors**")
-    st.dataframe(mapdata.counts_by(table, "actor1", also="actor2"), hide_index=True, width="stretch")
+    st.dataframe(mapdata.counts_by(table, "actor1", also="actor2").rename(columns={"actor1": "Actor", "events": "Events"}),
+                 hide_index=True, width="stretch")
 
 shown = table.head(SHOWN)
 texts = mapdata.article_texts(store, shown["article_id"].unique().tolist())
