@@ -169,7 +169,7 @@ def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
         assert nav.get_by_text("shared").count() == 0  # pages/_shared.py is not a page
         assert nav.get_by_text("panel").count() == 0
         page.get_by_test_id("stMetric").first.wait_for(timeout=15000)
-        assert page.get_by_test_id("stMetric").count() == 3  # the shared sidebar ran
+        assert page.get_by_test_id("stMetric").count() == 4  # the shared sidebar ran (articles, mentions, places, events)
     finally:
         context.close()
     assert outside == [], outside[:5]
