@@ -431,6 +431,9 @@ def sidebar(store: Store) -> None:
         for pair in pairs:
             for col, (label, key) in zip(st.columns(2), pair):
                 col.metric(label, compact(counts.get(key, 0)))  # no help icon: it leaves no room for the number
+        if counts.get("articles") and not counts.get("events"):
+            st.caption("No events found yet: articles stored before events were are read again by "
+                       "`python -m geo events`.")
 
         st.subheader("Filters")
         if opts["first"] is not None and opts["first"] < opts["last"]:
