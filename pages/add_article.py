@@ -11,6 +11,7 @@ import dataclasses
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.events import extract_events
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import MAX_BYTES, IngestError, article_from_text
 from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
@@ -116,7 +117,7 @@ if pending:
     save, discard = st.columns([1, 5])
     if save.button("Save", type="primary", key="add_save"):
         del st.session_state["pending"]
-        added = store.add(article, mentions, user=current_user().name)
+        added = store.add(article, mentions, extract_events(article.text, mentions), user=current_user().name)
         st.session_state["saved"] = (article.id, len(places) if added else None)
         st.rerun()  # so that the sidebar counts include it
     if discard.button("Discard", key="add_discard"):

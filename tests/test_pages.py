@@ -267,7 +267,9 @@ def test_add_article_preview_then_save_then_duplicate(db_url):
     assert any("Saved with 2 places" in s.value for s in at.success)
     assert at.sidebar.metric[0].value == "1"  # the sidebar counts the new article at once
     assert "pending" not in at.session_state
-    assert Store(db_url).articles()[0].title == "Overnight shelling"
+    saved = Store(db_url).articles()[0]
+    assert saved.title == "Overnight shelling"
+    assert [e.type for e in Store(db_url).events(saved.id)] == ["Explosions/Remote violence"]  # found when saved
 
     at.text_area(key="add_text").input(text)
     at.button[0].click().run()
