@@ -139,13 +139,14 @@ _ARABIC_GRAMMAR = _Grammar(
     threat=re.compile(r"(?<!\w)[وف]?(?:هدد\w*|[يت]هدد\w*|تهديد\w*|توعد\w*|[يت]توعد\w*)(?!\w)[^.;،؛]{0,40}$"),
     intent=re.compile(r"(?<!\w)[وف]?(?:[يت]عتزم\w*|اعتزم\w*|عازم\w*|اعتزام|[يت]خطط\w*|خطط\w*|خطة|[يت]نوي|نية|"
                       r"[يت]سعى|سعيا?|[يت]ستعد\w*|استعد\w*|سوف|[يت]ريد\w*|تعهد\w*|[يت]تعهد\w*|قرر\w*)(?!\w)[^.;؛]{0,60}$"),
-    possible=re.compile(r"(?<!\w)[وف]?(?:قد(?=\s+[يتنأ])|يمكن\w*|[يت]مكن\w*|ربما|المحتمل|محتمل\w*|احتمال\w*|إذا|اذا|لو|"
+    possible=re.compile(r"(?<!\w)[وف]?(?:قد(?=\s+[يتنأ])|يمكن\w*|[يت]تمكن\w*|بإمكان\w*|ربما|المحتمل|محتمل\w*|احتمال\w*|إذا|اذا|لو|"
                         r"قادر\w*|[يت]توقع\w*|متوقع\w*|خشية|مخاوف|[يت]خشى)(?!\w)[^.;؛]{0,60}$"),
     passive_by=re.compile(r"(?<!\w)(?:من قبل|على يد|بواسطة)\s+$"),
     verb_first=True,
     clause_marks=";؛",
 )
 
+_PASSIVE_PARTICIPLE = re.compile(r"(?:[аяеё]н|[аяеё]ны|[аяеё]на|[аяеё]но|[аяеё]ні)$", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(?:و)?$")
 _POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|may)\b", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:at|on|against|targeting|targeted|hit|struck)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
@@ -461,6 +462,11 @@ class EventExtractor:
             chosen: dict[tuple, Event] = {}
             for m, trig in sorted(hits, key=lambda h: (h[1].rank, h[0].start())):
                 place, precision = _location(text, (s, e), m.start(), sent_places, m.end(), g)
+                if place is None and g is _CYRILLIC_GRAMMAR and _PASSIVE_PARTICIPLE.search(text, m.start(), m.end()):
+                    # "Херсон обстріляно", "Пальмира освобождена": the passive subject is the place.
+                    subject = [p for p in sent_places if p.end <= m.start() and not re.search(r"[,;:]", text[p.end:m.start()])]
+                    if subject:
+                        place, precision = subject[-1], 3 if subject[-1].feature in ("region", "country") else 1
                 a1, a2 = self._actors(text, sent_actors, m.start(), m.end(), g)
                 subtype, etype = trig.subtype, trig.type
                 if etype == "Battles" and subtype != "Armed clash":
@@ -533,6 +539,9 @@ class EventExtractor:
             before = [a for a in before if a.start > clause]
             if not before and after and len(text[t1:after[0].start].split()) <= 2:
                 before, after = after[:1], after[1:]
+            elif _PASSIVE_PARTICIPLE.search(text, t0, t1) and after and not text[t1:after[0].start].strip():
+                # "позиции ИГИЛ обстреляны российскими войсками": the agent follows a passive participle.
+                return after[0].actor, (before[-1].actor if before and before[-1].actor != after[0].actor else None)
         actor1 = before[-1].actor if before else None
         actor2 = None
         for a in after:

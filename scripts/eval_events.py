@@ -1,8 +1,9 @@
 """Precision and recall of event type and event location on annotated sentences.
 
 Usage: PYTHONPATH=. .venv/bin/python scripts/eval_events.py [tests/data/events_gold.jsonl] [-v]
+       PYTHONPATH=. .venv/bin/python scripts/eval_events.py tests/data/events_gold_multilingual.jsonl
 Events count when their modality matches; type is matched per sentence, location when the
-event's place mention is the annotated surface.
+event's place mention is the annotated surface. Rows with a "lang" key are also scored per language.
 """
 import json
 import sys
@@ -12,11 +13,14 @@ from geo.events import EventExtractor
 from geo.pipeline import default_geoparser
 
 
-def evaluate(path: Path, verbose: bool = False) -> dict[str, float]:
+def evaluate(path: Path, verbose: bool = False, lang: str | None = None) -> dict[str, float]:
+    """Scores over the file's rows (only those in `lang` when given)."""
     parser, extractor = default_geoparser(), EventExtractor()
     tp_t = fp_t = fn_t = tp_l = fp_l = fn_l = 0
     for line in path.open(encoding="utf-8"):
         d = json.loads(line)
+        if lang is not None and d.get("lang", "en") != lang:
+            continue
         text = d["text"]
         places = parser.parse(text)
         pred = [(e.type, e.modality, text[e.place_mention_start:e.place_mention_start + len(next(
@@ -41,8 +45,21 @@ def evaluate(path: Path, verbose: bool = False) -> dict[str, float]:
             "location_precision": tp_l / max(1, tp_l + fp_l), "location_recall": tp_l / max(1, tp_l + fn_l)}
 
 
+def languages(path: Path) -> list[str]:
+    """The languages named by the file's rows, in order of appearance (rows without one are English)."""
+    return list(dict.fromkeys(json.loads(line).get("lang", "en") for line in path.open(encoding="utf-8")))
+
+
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     gold = Path(args[0]) if args else Path(__file__).resolve().parents[1] / "tests" / "data" / "events_gold.jsonl"
+    langs = languages(gold)
     for k, v in evaluate(gold, "-v" in sys.argv).items():
         print(f"{k:20} {v:.3f}")
+    if len(langs) > 1:
+        print()
+        print(f"{'':4} {'type P':>7} {'type R':>7} {'loc P':>7} {'loc R':>7}")
+        for lang in langs:
+            s = evaluate(gold, lang=lang)
+            print(f"{lang:4} {s['type_precision']:7.3f} {s['type_recall']:7.3f} "
+                  f"{s['location_precision']:7.3f} {s['location_recall']:7.3f}")
