@@ -12,7 +12,11 @@ opens the Map page with every request outside localhost blocked and counted. Mea
   filter    median time from pressing Enter in the sidebar search until the map has redrawn its places
   outside   requests to anything but this machine (blocked; must be 0)
 
-Usage: .venv/bin/python scripts/bench_map.py [--sizes 1000,10000,100000] [--runs 5] [--keep DIR]
+With --breakdown, one visit's time line: Streamlit's own page and scripts, the WebSocket messages (the
+script's output, incl. the map), the map frame's scripts and the map's own marks (geo.mapjs).
+
+Usage: .venv/bin/python scripts/bench_map.py [--sizes 1000,10000,100000] [--runs 5] [--keep DIR] [--breakdown]
+       [--db URL (a filled store instead)]
 """
 
 from __future__ import annotations
@@ -96,9 +100,27 @@ class Visit:
         self.page = self.context.new_page()
         cdp = self.context.new_cdp_session(self.page)
         cdp.send("Network.enable")
-        cdp.on("Network.loadingFinished", lambda e: self._add(e.get("encodedDataLength", 0)))
+        cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.requestWillBeSent", self._sent)
         self.base = base
+        self.clock: tuple[float, float] | None = None  # (wall, monotonic) of one request: CDP times → epoch
+        self.urls: dict[str, str] = {}
+        self.http: list[tuple[float, int, str]] = []  # (epoch s when loaded, bytes, url)
+        self.frames: list[tuple[float, int]] = []  # (epoch s, bytes) of each WebSocket message received
+
+    def _sent(self, e: dict) -> None:
+        if self.clock is None and e.get("wallTime"):
+            self.clock = (e["wallTime"], e["timestamp"])
+        self.urls[e["requestId"]] = e["request"]["url"]
+
+    def _epoch(self, t: float) -> float:
+        return t - self.clock[1] + self.clock[0] if self.clock else float("nan")
+
+    def _finished(self, e: dict) -> None:
+        n = int(e.get("encodedDataLength", 0))
+        self._add(n)
+        self.http.append((self._epoch(e["timestamp"]), n, self.urls.get(e["requestId"], "?")))
 
     def _add(self, n: float) -> None:
         self.bytes += int(n)
@@ -108,13 +130,51 @@ class Visit:
         n = int(len(frame["payloadData"]) * (3 / 4 if frame["opcode"] == 2 else 1))  # binary frames come base64
         self.ws_bytes += n
         self.bytes += n
+        self.frames.append((self._epoch(event["timestamp"]), n))
 
     def paint(self) -> float:
         t = time.perf_counter()
+        self.start = time.time()
         self.page.goto(self.base + "/")
         frame = self.map_frame()
         frame.wait_for_function(DRAWN, timeout=120_000, polling=20)
+        self.painted = time.time()
         return time.perf_counter() - t
+
+    def breakdown(self) -> list[tuple[str, float, str]]:
+        """Where the time to paint went: (what, seconds after navigation started, detail), in time order."""
+        t0 = self.start
+        main = self.page.evaluate(
+            """() => { const n = performance.getEntriesByType('navigation')[0];
+                       return {origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd}; }""")
+        frame = self.map_frame()
+        marks = frame.evaluate(
+            """() => ({origin: performance.timeOrigin,
+                       marks: performance.getEntriesByType('mark').map(m => [m.name, m.startTime]),
+                       res: performance.getEntriesByType('resource').map(r => [r.name, r.startTime, r.responseEnd]),
+                       nav: performance.getEntriesByType('navigation').map(n => [n.domContentLoadedEventEnd, n.loadEventEnd])})""")
+        rows = [("main page: DOMContentLoaded", main["origin"] / 1e3 + main["dcl"] / 1e3 - t0, "")]
+        js = [(e, n, u) for e, n, u in self.http if u.endswith(".js") and "/vendor/" not in u]
+        if js:
+            rows.append(("main page: last Streamlit script loaded", max(e for e, _, _ in js) - t0,
+                         f"{len(js)} scripts, {sum(n for _, n, _ in js) / 1e6:.2f} MB"))
+        if self.frames:
+            first = [f for f in self.frames if f[0] <= self.painted]
+            rows.append(("websocket: first message", first[0][0] - t0, f"{first[0][1] / 1e3:.0f} kB"))
+            big = max(first, key=lambda f: f[1])
+            rows.append(("websocket: largest message", big[0] - t0, f"{big[1] / 1e3:.0f} kB"))
+            rows.append(("websocket: last message before paint", first[-1][0] - t0,
+                         f"{len(first)} messages, {sum(n for _, n in first) / 1e6:.2f} MB"))
+        o = marks["origin"] / 1e3
+        rows.append(("map frame: navigation", o - t0, ""))
+        for name, start, end in marks["res"]:
+            if name.endswith(".js"):
+                rows.append(("map frame: loaded " + name.rsplit("/", 1)[-1], o + end / 1e3 - t0,
+                             f"requested at {o + start / 1e3 - t0:.2f}"))
+        for name, at in marks["marks"]:
+            rows.append(("map frame: mark " + name, o + at / 1e3 - t0, ""))
+        rows.append(("map drawn (seen by the benchmark)", self.painted - t0, ""))
+        return sorted(rows, key=lambda r: r[1])
 
     def map_frame(self):
         deadline = time.monotonic() + 120
@@ -142,9 +202,9 @@ class Visit:
         self.context.close()
 
 
-def bench(n: int, runs: int, workdir: Path, browser) -> dict:
-    url = f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
-    fill_s = fill(url, n)
+def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None) -> dict:
+    url = db or f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
+    fill_s = fill(url, n) if db is None else 0.0
     proc, base = start(url, workdir / f"bench_{n}.log")
     outside: list[str] = []
     try:
@@ -161,6 +221,7 @@ def bench(n: int, runs: int, workdir: Path, browser) -> dict:
             v.close()
         v = Visit(browser, base, outside)
         v.paint()
+        timeline = v.breakdown()
         v.page.wait_for_timeout(1000)
         filters = v.filter_times()
         v.close()
@@ -171,6 +232,7 @@ def bench(n: int, runs: int, workdir: Path, browser) -> dict:
         except subprocess.TimeoutExpired:
             proc.kill()
     return {"n": n, "fill": fill_s, "cold": cold, "paint": statistics.median(paints), "paint_max": max(paints),
+            "paint_min": min(paints), "timeline": timeline,
             "page": statistics.median(sizes), "data": statistics.median(data), "filter": statistics.median(filters), "filter_max": max(filters),
             "outside": len(outside)}
 
@@ -180,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="keep the stores and server logs in this folder")
+    ap.add_argument("--breakdown", action="store_true", help="print where one visit's time to paint went")
+    ap.add_argument("--db", help="use this filled store (one size: its own) instead of filling temporary ones")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -195,11 +259,18 @@ def main(argv: list[str] | None = None) -> int:
                   "--disable-sync", "--no-first-run"],
         )
         try:
+            if args.db:
+                from geo.store import Store
+
+                sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:
-                row = bench(n, args.runs, workdir, browser)
+                row = bench(n, args.runs, workdir, browser, args.db)
                 rows.append(row)
+                if args.breakdown:
+                    for what, at, detail in row["timeline"]:
+                        print(f"    {at:6.2f} s  {what}{'  (' + detail + ')' if detail else ''}")
                 print(f"{n:>7,} events: fill {row['fill']:.1f}s · cold {row['cold']:.2f}s · paint {row['paint']:.2f}s "
-                      f"(max {row['paint_max']:.2f}) · page {row['page'] / 1e6:.2f} MB (data {row['data'] / 1e6:.2f} MB) · filter {row['filter']:.2f}s "
+                      f"({row['paint_min']:.2f}–{row['paint_max']:.2f}) · page {row['page'] / 1e6:.2f} MB (data {row['data'] / 1e6:.2f} MB) · filter {row['filter']:.2f}s "
                       f"(max {row['filter_max']:.2f}) · outside {row['outside']}", flush=True)
         finally:
             browser.close()
@@ -208,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
           "| outside requests |")
     print("|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['n']:,} | {r['paint']:.2f} s | {r['page'] / 1e6:.2f} MB ({r['data'] / 1e6:.2f} MB) "
+        print(f"| {r['n']:,} | {r['paint']:.2f} s ({r['paint_min']:.2f}–{r['paint_max']:.2f}) | {r['page'] / 1e6:.2f} MB ({r['data'] / 1e6:.2f} MB) "
               f"| {r['filter']:.2f} / {r['filter_max']:.2f} s "
               f"| {r['cold']:.2f} s | {r['outside']} |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
