@@ -176,16 +176,60 @@ class Trigger:
     rank: int  # lower = listed earlier = more specific
 
 
+_WORD = re.compile(r"\w+")
+_AR_CLITIC_LETTERS = frozenset("وفبلكاس")
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Actor names of one language. One regex per name, tried only at words that begin like the name (by its
+    first two letters): a single alternation of hundreds of names is tried at every character and is slow."""
+
+    by_key: dict[str, tuple[tuple[re.Pattern, str], ...]]  # first two letters → (name, actor id)
+    arabic: bool
+
+    @staticmethod
+    def key(word: str, arabic: bool) -> str:
+        word = word.lower().strip('«»"„“”')
+        if arabic and word.startswith("ال"):
+            word = word[2:]
+        return word[:2]
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, actor id) of the longest name at each word, left to right, without overlaps."""
+        out: list[tuple[int, int, str]] = []
+        last_end = -1
+        for w in _WORD.finditer(text):
+            if w.start() < last_end:
+                continue
+            word = w.group().lower()
+            keys = {word[:2]}
+            if self.arabic:  # "وللجيش": try the word without its clitics and article
+                for k in range(1, min(5, len(word) - 1)):
+                    if word[k - 1] not in _AR_CLITIC_LETTERS:
+                        break
+                    keys.add(word[k:k + 2])
+            best = None
+            for key in keys:
+                for pattern, actor_id in self.by_key.get(key, ()):
+                    m = pattern.match(text, w.start())
+                    if m and (best is None or m.end() > best[1]):
+                        best = (m.start(), m.end(), actor_id)
+            if best:
+                out.append(best)
+                last_end = best[1]
+        return out
+
+
 @dataclass(frozen=True)
 class EventLexicon:
     actors: dict[str, Actor]
     aliases: ahocorasick.Automaton
     triggers: tuple[Trigger, ...]  # English
-    foreign_triggers: dict[str, tuple[Trigger, ...]] = None  # "ru", "uk", "ar"
-    # Per language: one regex of all names (a group per alias, longest first) and the actor of each group.
-    foreign_names: dict[str, tuple[re.Pattern, dict[str, str]]] = None
+    foreign_triggers: dict[str, tuple[Trigger, ...]] | None = None  # "ru", "uk", "ar"
+    foreign_names: dict[str, _Names] | None = None  # per language
     # Per language: demonym-led phrases and the country of each demonym group.
-    foreign_forces: dict[str, tuple[re.Pattern, dict[str, str]]] = None
+    foreign_forces: dict[str, tuple[re.Pattern, dict[str, str]]] | None = None
 
     def actor_mentions(self, text: str, langs: frozenset[str] = frozenset({"en"})) -> list[ActorMention]:
         found: list[ActorMention] = []
@@ -198,10 +242,9 @@ class EventLexicon:
                 continue
             found.append(ActorMention(start, end + 1, self.actors[actor_id]))
         for lang in langs & (self.foreign_names or {}).keys():
-            pattern, group_actor = self.foreign_names[lang]
-            for m in pattern.finditer(text):
-                if not any(a.start < m.end() and m.start() < a.end for a in found):
-                    found.append(ActorMention(m.start(), m.end(), self.actors[group_actor[m.lastgroup]]))
+            for start, end, actor_id in self.foreign_names[lang].find(text):
+                if not any(a.start < end and start < a.end for a in found):
+                    found.append(ActorMention(start, end, self.actors[actor_id]))
         for m in _DEMONYM_FORCE.finditer(text):
             if any(a.start <= m.start() < a.end for a in found):
                 continue
@@ -257,6 +300,7 @@ def _name_regex(alias: str, lang: str) -> str:
     """An actor name with '*' for any ending ("российск* войск*"); all-capital names keep their case (ВСУ)."""
     words = []
     for i, word in enumerate(alias.split()):
+        word = word.strip('«»"„“”')
         stem = word.rstrip("*")
         rx = re.escape(stem) + (rf"{_W}*" if word.endswith("*") else "")
         if lang == "ar" and i > 0 and not stem.startswith("ال"):
@@ -273,7 +317,7 @@ def _name_regex(alias: str, lang: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
-def _load_foreign_names(directory: Path, actors: dict[str, Actor]) -> dict[str, tuple[re.Pattern, dict[str, str]]]:
+def _load_foreign_names(directory: Path, actors: dict[str, Actor]) -> dict[str, _Names]:
     by_lang: dict[str, list[tuple[str, str]]] = {}
     path = directory / "actor_names.csv"
     if not path.exists():
@@ -286,10 +330,13 @@ def _load_foreign_names(directory: Path, actors: dict[str, Actor]) -> dict[str, 
                 by_lang.setdefault(row["lang"], []).append((alias.strip(), row["id"]))
     out = {}
     for lang, names in by_lang.items():
-        names.sort(key=lambda n: -len(n[0]))  # the longest name at a position wins
-        groups = {f"a{i}": actor_id for i, (_, actor_id) in enumerate(names)}
-        pattern = "|".join(f"(?P<a{i}>{_name_regex(alias, lang)})" for i, (alias, _) in enumerate(names))
-        out[lang] = (re.compile(pattern, re.IGNORECASE), groups)
+        by_key: dict[str, list[tuple[re.Pattern, str]]] = {}
+        for alias, actor_id in names:
+            key = _Names.key(alias.split()[0].rstrip("*"), lang == "ar")
+            if len(key) < 2:
+                raise ValueError(f"{path.name}: {alias!r} is too short to be a name")
+            by_key.setdefault(key, []).append((re.compile(_name_regex(alias, lang), re.IGNORECASE), actor_id))
+        out[lang] = _Names({k: tuple(v) for k, v in by_key.items()}, lang == "ar")
     return out
 
 
