@@ -99,7 +99,7 @@ _CYR_NEAR = (r"возле|около|под|подо|близ|вблизи|не�
              r"на (?:північ|південь|схід|захід|північний схід|північний захід|південний схід|південний захід) від|"
              r"північніше|південніше|східніше|західніше|в напрямку|у напрямку|км від|кілометрах від|з|із|зі|від|"
              r"окраин\w*|пригород\w*|околиц\w*|передмісті?\w*")
-_CYR_EXACT = r"в|во|на|у|по|над|внутри|всередині|до|через|вглубь|углиб|жител\w*|мешканц\w*"  # "жители Алеппо"
+_CYR_EXACT = r"в|во|на|у|по|за|над|внутри|всередині|до|через|вглубь|углиб|жител\w*|мешканц\w*"  # "жители Алеппо"
 _CYRILLIC_GRAMMAR = _Grammar(
     locative=re.compile(rf"^(?s:.*)(?<!\w)(?:(?P<near>{_CYR_NEAR})|(?P<exact>{_CYR_EXACT}))\s+(?:{_W}+\s+){{0,3}}$",
                         re.IGNORECASE),
@@ -130,7 +130,7 @@ _AR_NEAR = (r"(?:ب|في\s+)?(?:القرب من|قرب|مقربة من|محيط|
 _AR_PLACE_NOUNS = r"(?:ال)?(?:مدينة|بلدة|قرية|محافظة|منطقة|مخيم|حي|سوق|شارع|ريف)"
 _ARABIC_GRAMMAR = _Grammar(
     locative=re.compile(rf"^(?s:.*)(?<!\w)[وف]?(?:(?P<near>{_AR_NEAR})\s+(?:\w+\s+){{0,3}}|"
-                        rf"(?P<exact>في|داخل|على|إلى|الى|عند|سكان|أهالي|اهالي|شهد\w*)\s+(?:\w+\s+){{0,3}}|"
+                        rf"(?P<exact>في|داخل|على|إلى|الى|عند|سكان|أهالي|اهالي|شهد\w*|تعرض\w*)\s+(?:\w+\s+){{0,3}}|"
                         rf"(?P<bexact>ب)(?:{_AR_PLACE_NOUNS}\s+(?:\w+\s+)?)?)[وف]?$"),
     direct_object=re.compile(r"^\s+(?:\w+\s+){0,3}$"),
     object_first=False,
@@ -589,6 +589,8 @@ class EventExtractor:
             elif _PASSIVE_PARTICIPLE.search(text, t0, t1) and after and not text[t1:after[0].start].strip():
                 # "позиции ИГИЛ обстреляны российскими войсками": the agent follows a passive participle.
                 return after[0].actor, (before[-1].actor if before and before[-1].actor != after[0].actor else None)
+        if g is not _ENGLISH:  # "فر آلاف المدنيين ... خلال المعارك": civilians suffer an event, they are not its actor 1
+            before = [a for a in before if a.actor.type != "civilians"]
         actor1 = before[-1].actor if before else None
         actor2 = None
         for a in after:

@@ -152,3 +152,10 @@ def test_passive_voice_puts_the_agent_first_and_the_subject_as_the_place(extract
     assert (ev.actor1, ev.actor2, ev.place) == ("Military Forces of Russia", "Islamic State (ISIS)", "Homs")
     [ev] = extract("Херсон обстріляно російською артилерією.")
     assert (ev.actor1, ev.place, ev.precision) == ("Military Forces of Russia", "Kherson", 1)
+
+
+def test_arabic_places_introduced_by_verbs_and_civilians_are_not_actor_one(extract):
+    [ev] = extract("تعرضت مدينة حمص لهجوم بطائرة مسيرة.")  # "Homs was subjected to a drone attack"
+    assert ev.place == "Homs" and ev.subtype == "Air/drone strike"
+    [ev] = extract("فر آلاف المدنيين من الفلوجة خلال المعارك.")  # civilians fled the fighting
+    assert ev.type == "Battles" and ev.actor1 is None
