@@ -407,12 +407,19 @@ def _languages(text: str) -> frozenset[str]:
     return frozenset(langs)
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def _grammar_of(text: str, s: int, e: int) -> _Grammar:
-    if _ARABIC.search(text, s, e):
-        return _ARABIC_GRAMMAR
-    if _CYRILLIC.search(text, s, e):
-        return _CYRILLIC_GRAMMAR
-    return _ENGLISH
+    """The grammar of the script most of the sentence is written in ("Clashes in دير الزور" is English)."""
+    ar, cyr = _ARABIC.search(text, s, e), _CYRILLIC.search(text, s, e)
+    if not (ar or cyr):
+        return _ENGLISH
+    if not (ar and cyr) and not _LATIN.search(text, s, e):
+        return _ARABIC_GRAMMAR if ar else _CYRILLIC_GRAMMAR
+    counts = {g: len(rx.findall(text, s, e)) for g, rx in
+              ((_ARABIC_GRAMMAR, _ARABIC), (_CYRILLIC_GRAMMAR, _CYRILLIC), (_ENGLISH, _LATIN))}
+    return max(counts, key=counts.get)
 
 
 def _modality(text: str, sent_start: int, trig_start: int, trig_end: int, g: _Grammar = _ENGLISH,

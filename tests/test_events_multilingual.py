@@ -159,3 +159,8 @@ def test_arabic_places_introduced_by_verbs_and_civilians_are_not_actor_one(extra
     assert ev.place == "Homs" and ev.subtype == "Air/drone strike"
     [ev] = extract("فر آلاف المدنيين من الفلوجة خلال المعارك.")  # civilians fled the fighting
     assert ev.type == "Battles" and ev.actor1 is None
+
+
+def test_an_english_sentence_with_an_arabic_name_keeps_the_english_lexicon(extract):
+    events = extract("Clashes broke out near دير الزور on Monday.")
+    assert [(e.type, e.modality, e.place, e.precision) for e in events] == [("Battles", "fact", "Deir ez-Zor", 2)]
