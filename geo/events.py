@@ -471,6 +471,10 @@ def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[Re
             if not g.object_first and after and p is after[0] and trig_end > 0 and p.start >= trig_end \
                     and g.direct_object.match(text[trig_end:p.start]):
                 return p, 3 if p.feature in ("region", "country", "continent") else 1  # "обстреляли Херсон"
+    if not g.object_first:
+        for p in after[:1]:
+            if p.start < trig_end:  # "атакували Херсон дронами": the object inside a trigger that spans it
+                return p, 3 if p.feature in ("region", "country", "continent") else 1
     return None, None
 
 

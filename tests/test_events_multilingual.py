@@ -164,3 +164,10 @@ def test_arabic_places_introduced_by_verbs_and_civilians_are_not_actor_one(extra
 def test_an_english_sentence_with_an_arabic_name_keeps_the_english_lexicon(extract):
     events = extract("Clashes broke out near دير الزور on Monday.")
     assert [(e.type, e.modality, e.place, e.precision) for e in events] == [("Battles", "fact", "Deir ez-Zor", 2)]
+
+
+def test_a_weapon_named_after_the_place_makes_a_drone_strike_at_that_place(extract):
+    [ev] = extract("Зранку росіяни атакували Херсон дронами.")
+    assert (ev.subtype, ev.place, ev.actor1) == ("Air/drone strike", "Kherson", "Military Forces of Russia")
+    [ev] = extract("أرسلت روسيا سفنا حربية إلى طرطوس.")  # the object inside the trigger is not where it happened
+    assert (ev.subtype, ev.place) == ("Headquarters or base established", "Ţarţūs")
