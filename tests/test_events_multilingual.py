@@ -83,6 +83,9 @@ def test_russian_air_strike_with_demonym_led_actor_and_near_precision(extract):
         ("ستقصف القوات الإسرائيلية مواقع في جنوب لبنان.", "intent"),  # the future prefix on the verb
         ("قد تشن فصائل المعارضة هجوما على حلب.", "possibility"),
         ("لا يزال القتال مستمرا في محيط حلب.", "fact"),  # "still", not "not"
+        ("وقد تم قصف مواقع في حماة أمس.", "fact"),  # "قد" + past: it has happened
+        ("قد يتم قصف مواقع في حماة.", "possibility"),  # "قد" + present: it may happen
+        ("В Харькове не менее пяти взрывов прогремели ночью.", "fact"),  # "no fewer than"
         ("تمكنت قوات سوريا الديمقراطية من طرد داعش من مدينة الميادين.", "fact"),  # "managed to" happened
     ],
 )
