@@ -600,8 +600,10 @@ class EventExtractor:
             elif _PASSIVE_PARTICIPLE.search(text, t0, t1) and after and not text[t1:after[0].start].strip():
                 # "позиции ИГИЛ обстреляны российскими войсками": the agent follows a passive participle.
                 return after[0].actor, (before[-1].actor if before and before[-1].actor != after[0].actor else None)
-        if g is not _ENGLISH:  # "فر آلاف المدنيين ... خلال المعارك": civilians suffer an event, they are not its actor 1
-            before = [a for a in before if a.actor.type != "civilians"]
+        # "Civilians fleeing X said shelling ...", "فر آلاف المدنيين ... خلال المعارك": civilians suffer an
+        # event (ACLED's actor 2), they are not its actor 1.
+        victims = [a for a in before if a.actor.type == "civilians"]
+        before = [a for a in before if a.actor.type != "civilians"]
         actor1 = before[-1].actor if before else None
         actor2 = None
         for a in after:
@@ -613,6 +615,8 @@ class EventExtractor:
                 actor2 = a.actor
         if actor2 is not None and actor1 is not None and actor2.id == actor1.id:
             actor2 = None
+        if actor2 is None and victims:
+            actor2 = victims[-1].actor
         return actor1, actor2
 
 

@@ -83,3 +83,11 @@ def test_protesters_gathering_is_a_protest_but_detaining_them_is_an_arrest(extra
     assert [(e.type, e.subtype) for e in extract("Hundreds of protesters gathered in Sweida on Friday.")] == \
         [("Protests", "Peaceful protest")]
     assert [e.subtype for e in extract("Police detained dozens of demonstrators in Minsk.")] == ["Arrests"]
+
+
+def test_civilians_are_the_victims_not_actor_1(extract):
+    (ev,) = [e for e in extract("Civilians fleeing Qusayr said Syrian army troops shelled the town.")
+             if e.type == "Explosions/Remote violence"]
+    assert (ev.actor1, ev.actor2) == ("Military Forces of Syria", "Civilians")
+    (ev,) = extract("Civilians in Idlib said shelling resumed on Monday.")
+    assert (ev.actor1, ev.actor2) == (None, "Civilians")
