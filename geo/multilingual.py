@@ -33,7 +33,13 @@ _AR_STOP = frozenset("""من في على إلى الى عن مع هذا هذه �
 لقد كان كانت يكون تكون غير بين حول خلال ضد منذ أن ان إن لا لم لن ما هو هي هم نحن أنا كل بعض أي اي عام يوم قال
 قالت وقال وقالت أمس اليوم الآن جدا أيضا ايضا فقط حيث هناك هنا مدينة بلدة قرية محافظة منطقة ريف شمال جنوب شرق غرب
 الجيش القوات قوات الشرطة الحكومة الدولة دولة تنظيم داعش مقاتلي مقاتلو عناصر المعارضة النظام الروسي الروسية
-السوري السورية العراقي العراقية مسلحين مسلحون الطائرات طائرات صواريخ قصف هجوم اشتباكات معارك""".split())
+السوري السورية العراقي العراقية مسلحين مسلحون الطائرات طائرات صواريخ قصف هجوم اشتباكات معارك
+صيف شتاء ربيع خريف بداية نهاية منتصف أواخر أوائل شهر أسبوع سنة ظل إطار وقت حين أعقاب أثناء""".split())
+
+
+# Words after which a name is where something is or happens.
+_AR_LOCATIVES = frozenset("في إلى الى على من قرب نحو داخل مدينة بلدة قرية ريف محافظة منطقة مدينتي بمدينة وفي "
+                          "بلدتي ومدينة".split())
 
 
 def script_of(text: str) -> set[str]:
@@ -113,6 +119,32 @@ def _is_given_name(word: str) -> bool:
                for an in (ru, uk) for p in an.parse(word)[:1])
 
 
+# "Куп'янська", "Краматорска": the genitive (or dative, instrumental...) of a town in -ськ/-ск reads like
+# an adjective, so the stem itself is looked up too.
+_TOWN_CASE = re.compile(r"^(.+(?:ськ|цьк|ск|цк))(?:а|у|ом|ові|е|і)$")
+# Countries where news names places in Cyrillic.
+_CYRILLIC_COUNTRIES = frozenset("UA RU BY KZ KG TJ UZ TM MD AM AZ GE MN BG RS MK ME BA".split())
+
+
+def _town_stem(word: str) -> str | None:
+    """The -ськ/-ск stem of a rare word in such a case; a common adjective ("Українська") has none."""
+    m = _TOWN_CASE.match(word.lower())
+    if m is None or max(zipf_frequency(word.lower(), lang) for lang in ("uk", "ru")) >= 3.0:
+        return None
+    return m.group(1)
+
+
+@lru_cache(maxsize=100_000)
+def _is_common_noun(word: str) -> bool:
+    """A sentence opener that reads as an everyday noun ("Сили оборони", "Війська"), not a name."""
+    analyzers = _morph()[::-1] if any(c in "іїєґІЇЄҐ" for c in word) else _morph()
+    for analyzer in analyzers:  # either language's first reading ("Колона": a column, in Ukrainian)
+        top = analyzer.parse(word)[0]
+        if top.tag.POS == "NOUN" and not any(t in str(top.tag) for t in ("Geox", "Name", "Surn", "Orgn")):
+            return True
+    return False
+
+
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "ADVB", "NPRO", "PRED", "INTJ", "VERB", "INFN", "COMP", "NUMR"})
 
 
@@ -185,11 +217,12 @@ class MultilingualRecognizer:
         for run in runs:
             for a in range(len(run)):
                 for b in range(a, min(len(run), a + 3)):
-                    width = 12 if a == b else 4
+                    width = 12 if a == b else 6  # "Часового Яру": the Ukrainian lemma is a 5th form
                     parts = [forms[run[k]][0][:width] for k in range(a, b + 1)]
-                    combos = itertools.islice(itertools.product(*parts), 24)
+                    combos = itertools.islice(itertools.product(*parts), 40)
                     keys[(run[a], run[b])] = list(dict.fromkeys(norm(" ".join(c)) for c in combos))
-        found = self.gazetteer.lookup(k for ks in keys.values() for k in ks)
+        stems = [norm(st) for run in runs for i in run if (st := _town_stem(toks[i].text))]
+        found = self.gazetteer.lookup(itertools.chain((k for ks in keys.values() for k in ks), stems))
         matches = []
         for run in runs:
             pos = 0
@@ -207,12 +240,18 @@ class MultilingualRecognizer:
                 a, b = toks[run[pos]], toks[run[end]]
                 single_person = pos == end and forms[run[pos]][1]
                 prev = toks[run[pos] - 1] if run[pos] > 0 else None
-                after_name = prev is not None and prev.end + 1 == a.start and _is_given_name(prev.text)
+                after_name = prev is not None and prev.end + 1 == a.start and prev.text[:1].isupper() \
+                    and _is_given_name(prev.text)  # pymorphy guesses "поблизу" as a name too
+                stem = _town_stem(a.text) if pos == end else None
+                if single_person and stem and found.get(norm(stem)):
+                    hits, single_person = found[norm(stem)], False
                 lead = text[max(0, a.start - 200):a.start].rstrip()
                 sentence_start = (not lead and a.start < 200) or (bool(lead) and lead[-1] in ".!?\n«\"")
                 strong = any(h.candidate.feature in ("country", "region") for h in hits)
                 big = max(h.candidate.population for h in hits) >= 50_000 or strong
-                opener = sentence_start and pos == end and not strong and _is_function_word(a.text)
+                opener = sentence_start and pos == end and not strong and (_is_function_word(a.text) or (
+                    _is_common_noun(a.text) and max(h.candidate.population for h in hits) < 200_000
+                    and not any(h.candidate.country in _CYRILLIC_COUNTRIES for h in hits)))
                 if not (single_person and not big) and not opener and not after_name:
                     matches.append(Match(Mention(a.start, b.end, text[a.start:b.end]), tuple(_dedupe(hits))))
                 pos = end + 1
@@ -249,7 +288,15 @@ class MultilingualRecognizer:
             word = text[start:end]
             strong = any(h.candidate.feature in ("country", "region", "facility") for h in hits)
             z, pop = zipf_frequency(word, "ar"), max(h.candidate.population for h in hits)
-            common = not strong and ((z >= 3.0 and pop < 20_000) or (z >= 4.5 and pop < 200_000))
+            # A frequent word names a place only after a locative ("إلى الطبقة", "مدينة دوما", "بدوما") or
+            # joined to a place just found ("دوما والطبقة"); and
+            # "وأن" (and that), also how Arabic writes Van, is too frequent to be a place at all.
+            locative = (a > 0 and toks[a - 1].text in _AR_LOCATIVES and toks[a - 1].end + 1 == toks[a].start) \
+                or "ب" in toks[a].text[:cut] \
+                or (cut and toks[a].text[0] == "و" and matches and matches[-1].mention.end + 1 == toks[a].start)
+            common = not strong and ((z >= 3.0 and pop < 20_000 and not locative)
+                                     or (z >= 4.5 and pop < 200_000 and not locative)
+                                     or (z >= 5.3 and pop < 5_000_000))
             if len(word.replace(" ", "")) >= 3 and not common:
                 matches.append(Match(Mention(start, end, word), tuple(_dedupe(hits))))
             a = b + 1

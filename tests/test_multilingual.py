@@ -85,3 +85,18 @@ def test_arabic_spelling_variants_share_a_key():
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Сирійська армія наблизилася до Пальміри з заходу, повідомили в Дамаску.", {("Пальміри", "SY"), ("Дамаску", "SY")}),
+    ("Бої тривають поблизу Авдіївки та Часового Яру.", {("Авдіївки", "UA"), ("Часового Яру", "UA")}),
+    ("Російські війська обстріляли околиці Куп'янська і Краматорська.", {("Куп'янська", "UA"), ("Краматорська", "UA")}),
+    ("Сили оборони відбили атаку біля Бахмута.", {("Бахмута", "UA")}),  # "forces", not Selah, US
+    ("Колона техніки рухалася з Дніпра.", {("Дніпра", "UA")}),  # "column", not Colón
+    ("Українська делегація прибула до Києва.", {("Києва", "UA")}),  # an adjective, not the town Ukrainsk
+    ("وأن القوات دخلت مدينة دوما والطبقة.", {("دوما", "SY"), ("الطبقة", "SY")}),  # "and that", not Van
+    ("ناقش مجلس الدوما الروسي القانون.", set()),  # the Duma, a parliament
+    ("حررت القوات العراقية الموصل في صيف عام 2017.", {("الموصل", "IQ")}),  # summer, not a village
+])
+def test_function_words_common_nouns_and_town_cases(geoparser, text, found):
+    assert {(m.text, m.country) for m in geoparser.parse(text)} == found
