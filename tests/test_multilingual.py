@@ -94,9 +94,17 @@ def test_language_detection(text, lang):
     ("Сили оборони відбили атаку біля Бахмута.", {("Бахмута", "UA")}),  # "forces", not Selah, US
     ("Колона техніки рухалася з Дніпра.", {("Дніпра", "UA")}),  # "column", not Colón
     ("Українська делегація прибула до Києва.", {("Києва", "UA")}),  # an adjective, not the town Ukrainsk
+    ("Бої точаться біля Слов'янська.", {("Слов'янська", "UA")}),
     ("وأن القوات دخلت مدينة دوما والطبقة.", {("دوما", "SY"), ("الطبقة", "SY")}),  # "and that", not Van
     ("ناقش مجلس الدوما الروسي القانون.", set()),  # the Duma, a parliament
     ("حررت القوات العراقية الموصل في صيف عام 2017.", {("الموصل", "IQ")}),  # summer, not a village
 ])
 def test_function_words_common_nouns_and_town_cases(geoparser, text, found):
     assert {(m.text, m.country) for m in geoparser.parse(text)} == found
+
+
+def test_sloviansk_is_not_nikopol(geoparser):
+    """GeoNames gives Nikopol Sloviansk's names; data/gazetteer/blocked_aliases.csv drops them."""
+    for text in ("Бої точаться біля Слов'янська.", "Fighting near Sloviansk continued."):
+        (m,) = geoparser.parse(text)
+        assert m.name == "Slovyansk" and abs(m.lat - 48.87) < 0.1, text

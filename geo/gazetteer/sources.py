@@ -72,8 +72,14 @@ def city_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
     with open(CURATED_DIR / "place_aliases.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):  # names the news uses that GeoNames lacks
             extra[int(row["geonameid"])] = [a for a in row["aliases"].split("|") if a]
+    blocked: dict[int, set[str]] = {}
+    with open(CURATED_DIR / "blocked_aliases.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):  # names GeoNames gives a place by mistake (another town's names)
+            blocked[int(row["geonameid"])] = {a for a in row["aliases"].split("|") if a}
     for c in cities:
-        alts = [a for a in c.get("alternatenames") or [] if a and a != c["name"]] + extra.get(int(c["geonameid"]), [])
+        wrong = blocked.get(int(c["geonameid"]), set())
+        alts = [a for a in c.get("alternatenames") or [] if a and a != c["name"] and a not in wrong] \
+            + extra.get(int(c["geonameid"]), [])
         yield GazetteerRecord(
             name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]), feature="city",
             country=c.get("countrycode") or None, population=int(c.get("population") or 0),
