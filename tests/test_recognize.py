@@ -142,3 +142,10 @@ def test_region_abbreviations_in_capitals_but_not_two_letter_codes(rec):
     text = "Horse racing was cancelled across NSW and Queensland while vets tested the horses in the stables."
     assert spans(rec, text) == ["NSW", "Queensland"]
     assert spans(rec, "The horses were tested by the vets and IN the end all of them were fine and healthy.") == []
+
+
+def test_generic_parts_of_a_town_are_not_a_far_away_place(geoparser):
+    """'The Old City' of Mosul is not Jerusalem's: without its town it names no one place."""
+    found = [(m.text, m.country) for m in geoparser.parse(
+        "Iraqi commanders said they hoped to reach the Old City and its Grand Mosque in Mosul within weeks.")]
+    assert found == [("Mosul", "IQ")]
