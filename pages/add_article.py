@@ -11,22 +11,29 @@ import dataclasses
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import mapdata, mapview
+from geo.assets import bundle_scripts, localize
+from geo.auth import Action
 from geo.events import extract_events
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import MAX_BYTES, IngestError, article_from_text
-from geo.mapview import build_map, esc, mark_spans, mentions_frame, places_frame
-from geo.auth import Action
+from geo.mapjs import without_view_sync
+from geo.mapview import esc, mark_spans, mentions_frame, places_frame
 from geo.types import Article
 from pages._auth import current_user, require
 from pages._shared import (
     ARTICLES_PAGE,
     asset_base,
     ensure_dashboard,
+    get_cities,
     get_geoparser,
     get_store,
     places_table,
+    plugin_bundle,
     read_upload,
 )
+
+PREVIEW_HEIGHT = 300
 
 ensure_dashboard()
 if not require(Action.INGEST):  # viewers may read the map, not add to it (checked here, not only hidden)
@@ -43,6 +50,24 @@ def _with_metadata(article: Article, title: str, source: str, published, url: st
         published=published.isoformat() if published else article.published,
         url=url.strip() or article.url,
     )
+
+
+def preview_map(frame) -> None:
+    """The article's places as the Map page draws them (offline basemap, canvas circles sized by
+    mentions, legend), without the tools. The preview's view stays its own: it writes nothing into the
+    page URL, where the Map and Export pages keep theirs."""
+    places = mapdata.places(frame)
+    view = mapview.fit_view(mapview._bounds(frame), height=PREVIEW_HEIGHT)
+    fmap = without_view_sync(mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=PREVIEW_HEIGHT,
+                                              tools=False, bundle=plugin_bundle(), view=view))
+    features = places["feature"].fillna("other").unique().tolist() if not places.empty else []
+    layers = [mapview.places_layer(places), mapview.legend_layer(features, {"places"})]
+    for layer in layers:
+        localize(layer, asset_base())
+        if plugin_bundle():
+            bundle_scripts(layer, asset_base())
+    st_folium(fmap, feature_group_to_add=layers, center=view[0], zoom=view[1], height=PREVIEW_HEIGHT,
+              use_container_width=True, returned_objects=[], key="preview_map")
 
 
 def _find_places(article: Article) -> None:
@@ -110,8 +135,7 @@ if pending:
     with left:
         places_table(places.drop(columns=["articles"]), height=300 if len(places) > 7 else "auto")
     with right:
-        st_folium(build_map(frame, asset_base=asset_base()), height=300, use_container_width=True,
-                  returned_objects=[], key="preview_map")
+        preview_map(frame)
     with st.expander("Text with the places marked"):
         st.markdown(mark_spans(article.text, [(m.start, m.end, m.name) for m in mentions]), unsafe_allow_html=True)
     save, discard = st.columns([1, 5])

@@ -365,3 +365,28 @@ def test_export_page_takes_the_view_the_map_was_left_at(dashboard, browser, tmp_
     finally:
         context.close()
     assert outside == [], outside[:5]
+
+
+def test_add_article_preview_is_the_map_pages_map(dashboard, browser):
+    """The preview draws the found places as the Map page does (canvas layer, escaped tooltips), and
+    leaves the page URL alone: the Map and Export pages keep their view there."""
+    base, _ = dashboard
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        page.goto(base + "/add_article")
+        page.get_by_label("Article text").fill("Shelling hit Homs at dawn, and a convoy reached Palmyra by noon.")
+        page.get_by_label("Headline (optional)").fill("<img src=x onerror=alert(1)> Convoy")
+        page.get_by_role("button", name="Find places").first.click()
+        frame = _drawn(page, timeout=60000)
+        assert sorted(_place_names(frame)) == ["Homs", "Tadmur"]  # Palmyra, by its GeoNames name
+        assert frame.locator(".cm-legend").count() == 1
+        assert frame.locator(".leaflet-draw").count() == 0  # no tools in a preview
+        page.wait_for_timeout(1000)  # the map's own timers have run
+        query = parse_qs(urlsplit(page.url).query)
+        assert "center" not in query and "zoom" not in query
+        assert page.evaluate("window.__cmView === undefined")
+        assert page.locator("img[src=x]").count() == 0  # the headline is text
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
