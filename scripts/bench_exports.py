@@ -3,6 +3,11 @@
 The demo articles are geoparsed into a temporary SQLite store first (not timed); each export is then
 run on the store's whole mention frame with the layers the CLI would load, and the best of N runs is
 printed with the output's size.
+
+With `--db URL` (a filled store, e.g. `python -m geo demo --synthetic 100000 --db ...`) it times instead
+how the dashboard exports: from the in-memory map data (geo.mapdata, read once, not timed) through
+geo.exports.export, which reads only the article texts a format quotes — and, with `--old`, the way
+the Export page did before: Store.mention_frame() (timed) and the format's function on it.
 """
 
 from __future__ import annotations
@@ -36,10 +41,49 @@ def _best(fn, repeat: int) -> tuple[float, bytes]:
     return best, out
 
 
+def from_map_data(url: str, formats: list[str], repeat: int, old: bool) -> int:
+    """The dashboard's way (map data → export) and, with `old`, the store's full read → export."""
+    from geo import mapdata
+    from geo.exports.source import export, texts_from
+
+    store = Store(url)
+    t = time.perf_counter()
+    data = mapdata.load(store)
+    print(f"{url}: {len(data.mentions):,} mentions of {len(data.articles):,} articles "
+          f"(map data read in {time.perf_counter() - t:.1f} s, once per dashboard process, not counted)")
+    state = MapState()
+    briefing = exports.Briefing(title="Bench", banner="UNCLASSIFIED")
+    print(f"best of {repeat} run(s)\n{'export':<40} {'seconds':>8} {'bytes':>14}")
+    for fmt in formats:
+        renderer = "static" if fmt in ("png", "pdf") else None
+        secs, out = _best(lambda: export(fmt, data.mentions, state, filtered=True, texts=texts_from(store),
+                                         briefing=briefing, renderer=renderer).data, repeat)
+        print(f"{fmt + ' from the map data':<40} {secs:>8.2f} {len(out):>14,}", flush=True)
+    if old:
+        t = time.perf_counter()
+        frame = state.apply(store.mention_frame())
+        read = time.perf_counter() - t
+        print(f"{'Store.mention_frame()':<40} {read:>8.2f}")
+        for fmt in formats:
+            if fmt in exports.DATA_FORMATS:
+                fn = getattr(exports, f"to_{fmt}")
+                job = lambda fn=fn: fn(frame)  # noqa: E731
+            else:
+                job = lambda fmt=fmt: exports.render(frame, state, briefing, fmt, renderer="static").data  # noqa: E731
+            secs, out = _best(job, repeat)
+            print(f"{fmt + ' from the full read (+ read)':<40} {secs + read:>8.2f} {len(out):>14,}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--db", help="time the dashboard's exports on this filled store instead of the demo")
+    ap.add_argument("--formats", default="geojson,csv,png", help="with --db: comma-separated formats")
+    ap.add_argument("--old", action="store_true", help="with --db: also the old way, from Store.mention_frame()")
     args = ap.parse_args(argv)
+    if args.db:
+        return from_map_data(args.db, [f for f in args.formats.split(",") if f], args.repeat, args.old)
 
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
