@@ -17,7 +17,16 @@ import streamlit as st
 from geo.auth import Action
 from geo.exports.source import export, texts_from
 from pages._auth import require
-from pages._shared import current_state, ensure_dashboard, filtered, get_airbases, get_map_data, get_roads, get_store
+from pages._shared import (
+    current_state,
+    ensure_dashboard,
+    filtered,
+    fly_to,
+    get_airbases,
+    get_map_data,
+    get_roads,
+    get_store,
+)
 
 ensure_dashboard()
 
@@ -57,6 +66,17 @@ def take_view_from_map() -> None:
     st.html(_TAKE_VIEW, unsafe_allow_javascript=True)
 
 
+def keep_view_for_the_map(state) -> None:
+    """A view taken from the browser becomes the session's map view too: back on the Map page, the map
+    opens where the analyst left it rather than where Python last placed it."""
+    given = st.session_state.get("cm_view")
+    if state.center is None or given is None:
+        return
+    (lat, lon), zoom = given
+    if abs(lat - state.center[0]) > 1e-4 or abs(lon - state.center[1]) > 1e-4 or (state.zoom or zoom) != zoom:
+        fly_to(state.center, state.zoom or zoom)
+
+
 def _view_caption(state) -> str:
     if state.center is None:
         return "View: fitted to the places (open the map and move it to choose another)."
@@ -68,6 +88,7 @@ def _view_caption(state) -> str:
 st.title("Export")
 take_view_from_map()
 state = current_state()
+keep_view_for_the_map(state)
 store = get_store()
 data = get_map_data(store)
 view = filtered(data, state)

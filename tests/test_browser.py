@@ -362,6 +362,12 @@ def test_export_page_takes_the_view_the_map_was_left_at(dashboard, browser, tmp_
             page.get_by_role("button", name="Download conflict-map.html").click(timeout=60000)
         html = Path(download.value.path()).read_text(encoding="utf-8")
         assert ".setView([33.9, 36.9], 9, {animate: false})" in html
+        # Back on the map, it is where the analyst left it.
+        page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).last.click()
+        frame = _drawn(page)
+        frame.wait_for_function("CM.map.getZoom() === 9", timeout=10000)
+        centre = frame.evaluate("[CM.map.getCenter().lat, CM.map.getCenter().lng]")
+        assert abs(centre[0] - 33.9) < 0.01 and abs(centre[1] - 36.9) < 0.01
     finally:
         context.close()
     assert outside == [], outside[:5]
