@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo.auth import Action
 from geo.exports.source import export, texts_from
+from geo.mapstate import MapState
 from pages._auth import require
 from pages._shared import (
     current_state,
@@ -66,7 +67,7 @@ def take_view_from_map() -> None:
     st.html(_TAKE_VIEW, unsafe_allow_javascript=True)
 
 
-def keep_view_for_the_map(state) -> None:
+def keep_view_for_the_map(state: MapState) -> None:
     """A view taken from the browser becomes the session's map view too: back on the Map page, the map
     opens where the analyst left it rather than where Python last placed it."""
     given = st.session_state.get("cm_view")
@@ -77,7 +78,7 @@ def keep_view_for_the_map(state) -> None:
         fly_to(state.center, state.zoom or zoom)
 
 
-def _view_caption(state) -> str:
+def _view_caption(state: MapState) -> str:
     if state.center is None:
         return "View: fitted to the places (open the map and move it to choose another)."
     lat, lon = state.center

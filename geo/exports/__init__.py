@@ -6,9 +6,8 @@ from geo.exports.data import to_csv, to_geojson, to_gpkg, to_kml
 from geo.exports.html import to_html
 from geo.exports.layout import SIZES, Briefing, LayoutError, banner_colours, build_layout
 from geo.exports.render import Rendered, render
-from geo.exports.source import export, prefiltered
+from geo.exports.source import DATA_FORMATS, export, prefiltered
 
-DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
 FORMATS = ("png", "pdf", "html", *DATA_FORMATS)
 
 __all__ = [
