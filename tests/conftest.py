@@ -42,3 +42,14 @@ def dashboard_store(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("CONFLICTMAP_AUTH_FILE", raising=False)
     return url
+
+
+def load_script(name: str):
+    """A module of scripts/ (evaluation scripts are not a package), loaded by file name."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from geo.events import EventExtractor
+from tests.conftest import load_script
 
 GOLD = Path(__file__).parent / "data" / "events_gold.jsonl"
 
@@ -71,10 +71,7 @@ def test_no_event_without_a_trigger(extract):
 
 def test_precision_and_recall_on_annotated_sentences():
     assert sum(1 for _ in GOLD.open()) >= 60
-    spec = importlib.util.spec_from_file_location("eval_events", Path(__file__).parents[1] / "scripts" / "eval_events.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    scores = mod.evaluate(GOLD)
+    scores = load_script("eval_events").evaluate(GOLD)
     assert scores["type_precision"] >= 0.9 and scores["type_recall"] >= 0.9, scores
     assert scores["location_precision"] >= 0.85 and scores["location_recall"] >= 0.85, scores
 

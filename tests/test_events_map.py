@@ -109,16 +109,21 @@ def test_timeline_stacks_mentions_by_event_type(data):
     assert "2024-01-03: 1 Explosions/Remote violence, 2 no event" in svg  # Afrin (denied); Turkey, Aleppo
 
 
-def test_sidebar_event_filters_narrow_the_map_and_reach_the_url(dashboard_store, geoparser):
+def dashboard_with_texts(url: str, geoparser):
+    """The dashboard (Streamlit's AppTest) over a store holding TEXTS with their places and events."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
-    store = Store(dashboard_store)
+    store = Store(url)
     for title, text in TEXTS:
         mentions = geoparser.parse(text)
         store.add(Article(text=text, title=title), mentions, extract_events(text, mentions))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+    return AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+
+
+def test_sidebar_event_filters_narrow_the_map_and_reach_the_url(dashboard_store, geoparser):
+    at = dashboard_with_texts(dashboard_store, geoparser)
     assert not at.exception
     types = next(m for m in at.sidebar.multiselect if m.label == "Event types")
     assert types.options == ["Explosions/Remote violence", "Protests"]
@@ -162,15 +167,7 @@ def test_event_table_and_counts(data):
 
 
 def test_events_page_shows_events_with_evidence(dashboard_store, geoparser):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    store = Store(dashboard_store)
-    for title, text in TEXTS:
-        mentions = geoparser.parse(text)
-        store.add(Article(text=text, title=title), mentions, extract_events(text, mentions))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+    at = dashboard_with_texts(dashboard_store, geoparser)
     at.switch_page("pages/events.py").run()
     assert not at.exception
     table = at.dataframe[-1].value

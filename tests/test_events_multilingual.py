@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.events import ACLED_TYPES, EVENTS_DIR, EventExtractor, load_event_lexicon
+from tests.conftest import load_script
 
 GOLD = Path(__file__).parent / "data" / "events_gold_multilingual.jsonl"
 LANGS = ("ru", "uk", "ar")
@@ -23,10 +23,7 @@ def extract(geoparser):
 
 @pytest.fixture(scope="module")
 def evaluator():
-    spec = importlib.util.spec_from_file_location("eval_events", Path(__file__).parents[1] / "scripts" / "eval_events.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("eval_events")
 
 
 def test_gold_covers_every_type_negation_modality_and_several_places_per_language():

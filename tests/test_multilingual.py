@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,15 +9,13 @@ import pytest
 
 from geo.gazetteer import norm
 from geo.language import detect_language
+from tests.conftest import load_script
 
 DATA = Path(__file__).parent / "data"
 
 
 def load_eval():
-    spec = importlib.util.spec_from_file_location("eval_ml", Path(__file__).parents[1] / "scripts" / "eval_multilingual.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("eval_multilingual")
 
 
 def test_gold_file_is_current_and_large_enough():
