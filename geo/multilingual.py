@@ -19,6 +19,7 @@ from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.language import detect_language  # noqa: F401 (re-exported for callers)
 from geo.lexicon import Lexicon
 from geo.recognize import Match
+from geo.text import runs as name_runs
 from geo.types import Mention
 
 _CYR_TOKEN = re.compile(r"[А-ЯЁІЇЄҐа-яёіїєґ][А-ЯЁІЇЄҐа-яёіїєґ'’ʼ\-]*")
@@ -192,23 +193,9 @@ class MultilingualRecognizer:
     # ------------------------------------------------------------------------------ Cyrillic
     def _cyrillic(self, text: str) -> list[Match]:
         toks = [_Tok(m.start(), m.end(), m.group()) for m in _CYR_TOKEN.finditer(text)]
-        runs: list[list[int]] = []
-        cur: list[int] = []
-        for i, t in enumerate(toks):
-            joined = cur and text[toks[cur[-1]].end:t.start] == " "
-            if t.text[0].isupper() or (joined and t.text.lower() in _REGION_NOUNS):
-                if joined:
-                    cur.append(i)
-                else:
-                    if cur:
-                        runs.append(cur)
-                    cur = [i]
-            else:
-                if cur:
-                    runs.append(cur)
-                cur = []
-        if cur:
-            runs.append(cur)
+        # Capitalised words, and a lower-case region noun after one ("Донецкой области").
+        runs = name_runs(len(toks), lambda i, linked: toks[i].text[0].isupper() or (
+            linked and toks[i].text.lower() in _REGION_NOUNS), lambda i, j: text[toks[i].end:toks[j].start] == " ")
         forms = {}
         for run in runs:
             for i in run:

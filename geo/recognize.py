@@ -17,6 +17,7 @@ from wordfreq import zipf_frequency
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE
 from geo.lexicon import Lexicon
+from geo.text import runs
 from geo.types import Mention
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
@@ -150,30 +151,9 @@ def _title_case_lines(text: str, tokens: list[Token]) -> set[int]:
 
 def _sequences(text: str, tokens: list[Token]) -> list[list[int]]:
     """Runs of capitalised tokens (with connectors inside) that could hold place names."""
-    seqs: list[list[int]] = []
-    cur: list[int] = []
-    for i, t in enumerate(tokens):
-        joined = bool(cur) and _joined(text, tokens[cur[-1]], t) and not t.sentence_start
-        if t.cap:
-            if joined:
-                cur.append(i)
-            else:
-                if cur:
-                    seqs.append(cur)
-                cur = [i]
-        elif _is_connector(text, tokens, i):
-            if joined:
-                cur.append(i)
-            else:
-                if cur:
-                    seqs.append(cur)
-                cur = [i]  # "al-Bab", "as-Suwayda": the article opens the name
-        else:
-            if cur:
-                seqs.append(cur)
-            cur = []
-    if cur:
-        seqs.append(cur)
+    # A connector ("al-Bab", "as-Suwayda") may also open a name: the article comes first.
+    seqs = runs(len(tokens), lambda i, _: tokens[i].cap or _is_connector(text, tokens, i),
+                lambda i, j: _joined(text, tokens[i], tokens[j]) and not tokens[j].sentence_start)
     # A run may not end with a connector.
     out = []
     for seq in seqs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # A sentence ends at . ! ? or a line break, followed by space and a capital/quote/digit, or at a blank line.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[A-Z0-9\u0400-\u04FF\u0600-\u06FF])|\n\s*\n|\n")
@@ -33,3 +34,28 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
         if s <= start < e or (s <= start and end <= e):
             return s, max(e, end)
     return start, end
+
+
+def runs(n: int, member: Callable[[int, bool], bool], joined: Callable[[int, int], bool]) -> list[list[int]]:
+    """Maximal runs of the items 0..n-1 that belong to a name, each joined to the one before it.
+
+    member(i, joined_to_run) says whether item i can be part of a name (some items only inside one);
+    joined(i, j) whether item j directly follows item i (one space, no sentence break).
+    """
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for i in range(n):
+        linked = bool(cur) and joined(cur[-1], i)
+        if not member(i, linked):
+            if cur:
+                out.append(cur)
+            cur = []
+        elif linked:
+            cur.append(i)
+        else:
+            if cur:
+                out.append(cur)
+            cur = [i]
+    if cur:
+        out.append(cur)
+    return out
