@@ -19,13 +19,12 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from geo.dbcopy import database_copy  # noqa: E402
 from geo.types import content_hash  # noqa: E402
 
 TEMPLATES = [
@@ -83,25 +82,6 @@ def synthetic_articles(n: int, seed: int = 1) -> Iterator[dict]:
                "text": text}
 
 
-@contextmanager
-def empty_postgis(base: str) -> Iterator[str]:
-    """A new database copied from the one at `base` (with postgis), dropped afterwards."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(base)
-    name = f"cm_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE {name} TEMPLATE "{parsed.database}"')
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
-
-
 def run(path: Path, store_url: str, workers: int, chunk_size: int) -> tuple[float, float, object]:
     """(cluster start-up s, ingest s, report) for one batch into an empty store."""
     from distributed import LocalCluster
@@ -144,7 +124,7 @@ def main() -> int:
                     db = Path(tmp) / f"store-{workers}.sqlite"
                     start, took, report = run(path, f"sqlite:///{db}", workers, args.chunk_size)
                 else:
-                    with empty_postgis(base) as url:
+                    with database_copy(base) as url:
                         start, took, report = run(path, url, workers, args.chunk_size)
                 ok = "" if report.added == args.n else f"  (!) {report.summary()}"
                 print(f"{backend:8s} workers={workers}: {report.added:,} articles in {took:6.1f} s = "

@@ -10,13 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from geo.dbcopy import database_copy
 from geo.store import (
     MIGRATIONS_DIR,
     PLACE_COLUMNS,
@@ -49,24 +50,17 @@ def _fresh_postgis_db(base: str) -> Iterator[str]:
     Where databases cannot be created (no CREATEDB right, template busy), the base database itself is
     used, emptied of the store's tables before and after.
     """
-    parsed = make_url(base)
-    name = f"cm_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE {name} TEMPLATE "{parsed.database}"')
-    except Exception:  # noqa: BLE001 - any refusal: fall back to the base database
-        admin.dispose()
-        _drop_store_tables(base)
-        yield base
-        _drop_store_tables(base)
-        return
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(database_copy(base, "cm_test"))
+        except Exception:  # noqa: BLE001 - any refusal: fall back to the base database
+            url = None
+        if url is not None:
+            yield url
+            return
+    _drop_store_tables(base)
+    yield base
+    _drop_store_tables(base)
 
 
 def _drop_store_tables(url: str) -> None:
