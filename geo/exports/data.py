@@ -68,16 +68,19 @@ def with_events(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{name: [e[i] for e in events] for i, name in enumerate(EVENT_FIELDS)})
 
 
+def _column(values: pd.Series) -> list:
+    """A column as plain Python values, every kind of missing as None (column-wise: 100,000 rows in
+    a fraction of a second, where converting cell by cell took seconds)."""
+    return [_value(v) for v in values.to_numpy(dtype=object, na_value=None)]
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
-    """The frame's mentions as dicts with FIELDS, missing values as None."""
-    out = []
-    for row in with_events(frame).reindex(columns=FIELDS).itertuples(index=False):
-        rec = {k: _value(v) for k, v in zip(FIELDS, row)}
-        if rec["lat"] is None or rec["lon"] is None:
-            continue
-        rec["lat"], rec["lon"] = float(rec["lat"]), float(rec["lon"])
-        out.append(rec)
-    return out
+    """The frame's mentions as dicts with FIELDS, missing values as None; rows without coordinates left out."""
+    table = with_events(frame).reindex(columns=FIELDS)
+    table = table[table["lat"].notna().to_numpy(bool) & table["lon"].notna().to_numpy(bool)]
+    table = table.assign(lat=table["lat"].astype(float), lon=table["lon"].astype(float))
+    columns = [_column(table[f]) for f in FIELDS]
+    return [dict(zip(FIELDS, row)) for row in zip(*columns)]
 
 
 def to_geodataframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
