@@ -597,6 +597,22 @@ EVENT_COLOURS: dict[str, str] = {
     "Riots": "#8c564b",
     "Strategic developments": "#1f77b4",
 }
+# ... and by shape, so that the types stay apart for colour-blind readers and in greyscale print.
+EVENT_SHAPES: dict[str, str] = {
+    "Battles": "circle",
+    "Explosions/Remote violence": "triangle",
+    "Violence against civilians": "square",
+    "Protests": "diamond",
+    "Riots": "triangle-down",
+    "Strategic developments": "hexagon",
+}
+_SHAPE_POINTS = {  # unit polygons, as geo.mapjs draws them on the canvas
+    "triangle": [(0, -1.2), (1.05, 0.75), (-1.05, 0.75)],
+    "square": [(-0.88, -0.88), (0.88, -0.88), (0.88, 0.88), (-0.88, 0.88)],
+    "diamond": [(0, -1.25), (1.1, 0), (0, 1.25), (-1.1, 0)],
+    "triangle-down": [(0, 1.2), (1.05, -0.75), (-1.05, -0.75)],
+    "hexagon": [(1, 0), (0.5, 0.87), (-0.5, 0.87), (-1, 0), (-0.5, -0.87), (0.5, -0.87)],
+}
 NO_EVENT_COLOUR = "#8c8c8c"
 CLUSTER_COLOUR = "#d7301f"  # geo.mapcluster's bubbles
 NO_EVENT_BAR = "#d0d0d0"  # the timeline's share of mentions with no event: light, so events stand out
@@ -927,15 +943,38 @@ def choropleth_layer(counts: pd.DataFrame) -> folium.FeatureGroup:
     return group
 
 
+def event_symbol_svg(event_type: str | None, fact: bool = True, size: int = 12) -> str:
+    """The map's symbol for an event type as inline SVG (legend, panel): shape and colour, hollow when
+    the event is not a fact, a small grey dot for a mention without an event."""
+    half = size / 2
+    if event_type not in EVENT_COLOURS:
+        return (f'<svg width="{size}" height="{size}" style="vertical-align:-1px;margin-right:4px">'
+                f'<circle cx="{half}" cy="{half}" r="{size / 4:.1f}" fill="{NO_EVENT_COLOUR}" stroke="#555"/></svg>')
+    colour = EVENT_COLOURS[event_type]
+    fill, stroke, dash = (colour, "#333", "") if fact else ("#fff", colour, ' stroke-dasharray="2 1.5"')
+    r = half - 1.5
+    shape = EVENT_SHAPES.get(event_type, "circle")
+    if shape == "circle":
+        body = f'<circle cx="{half}" cy="{half}" r="{r:.1f}"'
+    else:
+        scale = r / 1.25
+        pts = " ".join(f"{half + x * scale:.1f},{half + y * scale:.1f}" for x, y in _SHAPE_POINTS[shape])
+        body = f'<polygon points="{pts}"'
+    return (f'<svg width="{size}" height="{size}" style="vertical-align:-1px;margin-right:4px">'
+            f'{body} fill="{fill}" stroke="{stroke}" stroke-width="1.3"{dash}/></svg>')
+
+
 def event_style_index() -> tuple[list[dict], dict[tuple[str, bool], int], int]:
     """Canvas styles for event symbols: per type a filled (fact) and a hollow dashed (not a fact) one."""
     styles, index = [], {}
     for etype, colour in EVENT_COLOURS.items():
         index[(etype, True)] = len(styles)
-        styles.append({"radius": 6, "color": "#ffffff", "weight": 1.5, "fillColor": colour, "fillOpacity": 0.95})
+        shape = EVENT_SHAPES.get(etype, "circle")
+        styles.append({"radius": 6, "color": "#ffffff", "weight": 1.5, "fillColor": colour, "fillOpacity": 0.95,
+                       "shape": shape})
         index[(etype, False)] = len(styles)
         styles.append({"radius": 6, "color": colour, "weight": 2, "dashArray": "2 2", "fillColor": "#ffffff",
-                       "fillOpacity": 0.6})
+                       "fillOpacity": 0.6, "shape": shape})
     styles.append({"radius": 3, "color": "#555555", "weight": 1, "fillColor": NO_EVENT_COLOUR, "fillOpacity": 0.8})
     return styles, index, len(styles) - 1
 
@@ -1027,10 +1066,9 @@ def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schema
             rows.append(f'<b class="cm-line cm-dashed" style="border-color:{ROAD_COLOUR}"></b>schematic road<br>')
     if "events" in layers:
         rows.append('<b class="cm-legend-head">Events (around their place)</b><br>')
-        rows += [dot.format(fill=c, stroke="#fff", label=esc(t)) for t, c in EVENT_COLOURS.items()]
-        rows.append('<i style="background:#fff;border:2px dashed #555"></i>not a fact (denied, planned, possible)<br>')
-        rows.append(f'<i style="background:{NO_EVENT_COLOUR};border:1px solid #555;width:6px;height:6px"></i>'
-                    "mention without an event<br>")
+        rows += [f"{event_symbol_svg(t)}{esc(t)}<br>" for t in EVENT_COLOURS]
+        rows.append(f"{event_symbol_svg('Battles', fact=False)}not a fact (denied, planned, possible)<br>")
+        rows.append(f"{event_symbol_svg(None)}mention without an event<br>")
     if "countries" in layers:
         rows.append("".join(f'<i class="cm-sq" style="background:{c}"></i>' for c in CHOROPLETH_COLOURS)
                     + " mentions by country<br>")

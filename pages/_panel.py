@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo import mapdata
 from geo.mapstate import MapState
-from geo.mapview import EVENT_COLOURS, NO_EVENT_COLOUR, esc, highlight, safe_href
+from geo.mapview import esc, event_symbol_svg, highlight, safe_href
 from geo.types import Event
 from pages._shared import (
     ARTICLES_PAGE,
@@ -35,10 +35,6 @@ PANEL_STYLE = """<style>
 .cm-panel mark { background: #ffe066; padding: 0 1px; }
 .cm-panel .cm-meta { color: #666; font-size: .85em; }
 .cm-panel .cm-quote { margin: .15rem 0 .15rem .6rem; font-size: .92em; }
-.cm-glyph { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: .35em;
-  vertical-align: -.05em; border: 1px solid #222; }
-.cm-glyph.cm-hollow { background: #fff !important; border: 2px dashed; }
-.cm-glyph.cm-none { width: .5em; height: .5em; border-color: #555; }
 </style>"""
 
 
@@ -46,12 +42,10 @@ PANEL_STYLE = """<style>
 
 
 def glyph(event: Event | None) -> str:
-    """The map's symbol for an event as inline HTML: colour by type, hollow when it is not a fact."""
+    """The map's symbol for an event (shape and colour by type, hollow when it is not a fact)."""
     if event is None:
-        return f'<span class="cm-glyph cm-none" style="background:{NO_EVENT_COLOUR}"></span>'
-    colour = EVENT_COLOURS.get(event.type, NO_EVENT_COLOUR)
-    hollow = " cm-hollow" if event.modality != "fact" else ""
-    return f'<span class="cm-glyph{hollow}" style="background:{colour};border-color:{colour}"></span>'
+        return event_symbol_svg(None)
+    return event_symbol_svg(event.type, fact=event.modality == "fact")
 
 
 def event_line(event: Event) -> str:

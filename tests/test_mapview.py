@@ -402,3 +402,13 @@ def test_choropleth_breaks_spread_skewed_counts():
 def test_countries_geojson_has_iso_codes():
     codes = {f["properties"]["name"]: f["properties"]["iso2"] for f in mapview.countries_geojson()["features"]}
     assert codes["Syria"] == "SY" and codes["Ukraine"] == "UA" and codes["France"] == "FR"
+
+
+def test_event_symbols_differ_by_shape_as_well_as_colour():
+    styles, index, plain = mapview.event_style_index()
+    shapes = {t: styles[index[(t, True)]]["shape"] for t in mapview.EVENT_COLOURS}
+    assert len(set(shapes.values())) == len(shapes)  # one shape per ACLED type
+    assert styles[index[("Protests", False)]]["shape"] == shapes["Protests"]  # hollow keeps its shape
+    assert "<circle" in mapview.event_symbol_svg("Battles") and "<polygon" in mapview.event_symbol_svg("Protests")
+    assert 'stroke-dasharray' in mapview.event_symbol_svg("Riots", fact=False)
+    assert mapview.NO_EVENT_COLOUR in mapview.event_symbol_svg(None)
