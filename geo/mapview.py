@@ -220,8 +220,10 @@ def popup_html(rows: pd.DataFrame) -> str:
         f"<b>{esc(first['name'])}</b> <small>{esc(first['feature'])}"
         f"{' · ' + esc(first['country']) if isinstance(first['country'], str) else ''}</small>"
     ]
-    articles = list(rows.groupby("article_id", sort=False))
-    for _, mentions in articles[:MAX_ARTICLES_IN_POPUP]:
+    # Group only the articles shown: a place named in 10,000 articles must not build 10,000 groups.
+    ids = rows["article_id"].drop_duplicates()
+    shown = rows[rows["article_id"].isin(ids.iloc[:MAX_ARTICLES_IN_POPUP])]
+    for _, mentions in shown.groupby("article_id", sort=False):
         a = mentions.iloc[0]
         title = esc(a["title"]) or "(untitled)"
         href = safe_href(a["url"])
@@ -230,8 +232,8 @@ def popup_html(rows: pd.DataFrame) -> str:
         sentences = list(dict.fromkeys(zip(mentions["sentence"], mentions["text"])))[:MAX_SENTENCES_PER_ARTICLE]
         quotes = "".join(f"<div style=\"margin:2px 0 0 6px\">{highlight(s, t)}</div>" for s, t in sentences)
         parts.append(f'<hr style="margin:4px 0"><div>{headline}<br><small>{meta}</small>{quotes}</div>')
-    if len(articles) > MAX_ARTICLES_IN_POPUP:
-        parts.append(f"<hr style=\"margin:4px 0\"><small>and {len(articles) - MAX_ARTICLES_IN_POPUP} more articles</small>")
+    if len(ids) > MAX_ARTICLES_IN_POPUP:
+        parts.append(f"<hr style=\"margin:4px 0\"><small>and {len(ids) - MAX_ARTICLES_IN_POPUP} more articles</small>")
     parts.append("</div>")
     return "".join(parts)
 
