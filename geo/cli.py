@@ -278,7 +278,8 @@ def _export_layers(state, fmt: str) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo import exports
+    from geo import exports, mapdata
+    from geo.exports.source import texts_from
     from geo.store import Store
 
     by_suffix = {".json": "geojson", ".htm": "html"}
@@ -288,29 +289,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"give --format ({', '.join(exports.FORMATS)}); cannot tell it from {args.output!r}")
     state = _export_state(args)
     store = Store(config.database_url(args.db))
-    frame = state.apply(store.mention_frame())
+    data_ = mapdata.load(store)  # the dashboard's in-memory read: sentences are cut only where quoted
+    frame = state.apply(data_.mentions, texts=data_.texts)
     if frame.empty:
         print("warning: no mentions match these filters; the export is empty", file=sys.stderr)
-    layers = _export_layers(state, fmt)
-    note = ""
+    briefing = None
     try:
-        if fmt in exports.DATA_FORMATS:
-            data = {"geojson": exports.to_geojson, "csv": exports.to_csv, "kml": exports.to_kml,
-                    "gpkg": exports.to_gpkg}[fmt](frame)
-        elif fmt == "html":
-            data = exports.to_html(frame, state, title=args.title or "", subtitle=args.subtitle or "", **layers)
-        else:
+        if fmt in ("png", "pdf"):
             briefing = exports.Briefing.with_banner_colour(
                 args.banner_colour, title=args.title or "Conflict Map", subtitle=args.subtitle or "",
                 banner=args.banner or "", size=args.size or ("A4" if fmt == "pdf" else "1920x1080"),
             )
-            out = exports.render(frame, state, briefing, fmt, renderer=args.renderer, **layers)
-            data = out.data
-            note = f", {out.renderer} renderer, {briefing.size}"
-            if out.blocked:
-                note += f", {len(out.blocked)} outside request(s) blocked"
+        out = exports.export(fmt, frame, state, filtered=True, texts=texts_from(store), briefing=briefing,
+                             renderer=args.renderer, title=args.title or "", subtitle=args.subtitle or "",
+                             **_export_layers(state, fmt))
     except (exports.BrowserUnavailable, exports.LayoutError) as e:
         raise CliError(str(e)) from None
+    data = out.data
+    note = ""
+    if briefing is not None:
+        note = f", {out.renderer} renderer, {briefing.size}"
+        if out.blocked:
+            note += f", {len(out.blocked)} outside request(s) blocked"
     if args.output == "-":
         sys.stdout.buffer.write(data)
     else:
