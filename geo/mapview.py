@@ -464,7 +464,7 @@ def _airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | Non
     return group
 
 
-def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
+def mention_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
     """Where most mentions are, as [[south, west], [north, east]].
 
     Countries and seas are left out (their centroids lie far from the events), and with enough
@@ -524,7 +524,7 @@ def build_map(
     """
     frame = frame if frame is not None else pd.DataFrame(columns=["name", "lat", "lon", "feature"])
     frame = frame.dropna(subset=["lat", "lon"])
-    bounds = _bounds(frame)
+    bounds = mention_bounds(frame)
     fmap = folium.Map(
         location=focus or _centre(bounds) or DEFAULT_CENTER,
         zoom_start=focus_zoom if focus else DEFAULT_ZOOM,

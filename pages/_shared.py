@@ -31,7 +31,7 @@ from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import IngestError, read_article
 from geo.mapstate import BASEMAPS, LAYERS, STEPS, MapState
-from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS
+from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, mention_bounds, timeline_svg
 from geo.store import Store
 from geo.tiles import find_local_tiles
 from geo.types import Article
@@ -200,6 +200,26 @@ class View:
     frame: pd.DataFrame  # mention rows (geo.mapdata.MENTION_COLUMNS)
     article_ids: pd.Index  # matching articles, newest first (incl. articles without places unless place filters)
     places: pd.DataFrame  # geo.mapdata.places(frame)
+
+    @cached_property
+    def bounds(self) -> list[list[float]] | None:
+        """Where most of the mentions are (geo.mapview.mention_bounds), once per view."""
+        return mention_bounds(self.frame)
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        """Mentions per day (geo.mapdata.timeline), once per view."""
+        return mapdata.timeline(self.frame, "day")
+
+    @cached_property
+    def days_by_type(self) -> pd.DataFrame:
+        """Mentions per day by event type (geo.mapdata.event_timeline), once per view."""
+        return mapdata.event_timeline(self.frame, "day")
+
+    @cached_property
+    def timeline_svg(self) -> str:
+        """The timeline chart without a selected place: the same for every visitor with these filters."""
+        return timeline_svg(self.days, by_type=self.days_by_type)
 
     @cached_property
     def events(self) -> pd.DataFrame:

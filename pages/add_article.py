@@ -58,7 +58,7 @@ def preview_map(frame) -> None:
     mentions, legend), without the tools. The preview's view stays its own: it writes nothing into the
     page URL, where the Map and Export pages keep theirs."""
     places = mapdata.places(frame)
-    view = mapview.fit_view(mapview._bounds(frame), width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
+    view = mapview.fit_view(mapview.mention_bounds(frame), width=PREVIEW_WIDTH, height=PREVIEW_HEIGHT)
     fmap = without_view_sync(mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=PREVIEW_HEIGHT,
                                               tools=False, bundle=plugin_bundle(), view=view))
     features = places["feature"].fillna("other").unique().tolist() if not places.empty else []

@@ -147,7 +147,7 @@ def _search_form() -> None:
 
 def _timeline(view, state: MapState) -> None:
     """Mentions per day under the filters, and in black those of the selected place."""
-    days = mapdata.timeline(view.frame, "day")
+    days = view.days
     if days.empty:
         return
     mine = None
@@ -155,8 +155,9 @@ def _timeline(view, state: MapState) -> None:
         row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
         if row is not None:
             mine = mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
-    by_type = mapdata.event_timeline(view.frame, "day")
-    st.markdown(mapview.timeline_svg(days, highlight=mine, by_type=by_type), unsafe_allow_html=True)
+    by_type = view.days_by_type
+    chart = view.timeline_svg if mine is None else mapview.timeline_svg(days, highlight=mine, by_type=by_type)
+    st.markdown(chart, unsafe_allow_html=True)
     caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
     kinds = [k for k in mapview.EVENT_COLOURS if k in by_type]
     if kinds:
@@ -178,7 +179,7 @@ if data.mentions.empty:
 
 state = _place_search(state, data)
 view = filtered(data, state)
-bounds = mapview._bounds(view.frame)
+bounds = view.bounds
 if "cm_view" not in st.session_state:
     if state.center is not None:
         st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
