@@ -64,6 +64,9 @@ def login_gate() -> User:
 
 
 def _login_screen() -> None:
+    # Declare the navigation (one hidden entry) before stopping: without it Streamlit lists every file
+    # under pages/, helper modules included, beside the login form.
+    st.navigation([st.Page(_login_screen, title="Log in", url_path="login")], position="hidden")
     st.title("Conflict Map")
     st.caption("This dashboard is shared by a team. Sign in to see it.")
 

@@ -81,9 +81,11 @@ def test_browser_anonymous_visitor_sees_only_login(auth_env, tmp_path):
                         raise
                     time.sleep(0.5)
             page.get_by_text("Sign in to see it").wait_for(timeout=30000)
+            page.locator("input[type=password]").wait_for(timeout=30000)  # the form comes a moment later
             body = page.inner_text("body")
             assert "Password" in body
             assert "Articles" not in body and "Mentions" not in body
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no list of the files in pages/
             assert page.locator("iframe").count() == 0  # no map
             browser.close()
     finally:
