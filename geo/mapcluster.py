@@ -10,20 +10,21 @@ zooms to its places; a click on a single place selects it, as on the plain place
 
 from __future__ import annotations
 
-import folium
 from jinja2 import Template
+
+from geo.mapjs import CMElement
 
 CELL_PX = 56  # places closer than this on screen (pixels) are grouped
 
 
-class ClusterLayer(folium.MacroElement):
+class ClusterLayer(CMElement):
     """`data`: {"lat", "lon", "radius", "mentions", "style", "label" (escaped HTML), "name", "key"}."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (parent) {
-            var d = {{ this.data|tojson }}, styles = {{ this.styles|tojson }}, cell = {{ this.cell|tojson }};
+            var d = {{ this.js("data") }}, styles = {{ this.js("styles") }}, cell = {{ this.cell|tojson }};
             var group = L.featureGroup(), CM = window.CM, renderer = CM.renderer;
             function compact(n) { return n < 1000 ? String(n) : n < 1e6 ? Math.round(n / 1000) + "k" : (n / 1e6).toFixed(1) + "M"; }
             function esc(s) { return String(s).replace(/[&<>"']/g, function (c) {

@@ -27,8 +27,9 @@ _JS_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'"
 
 
 def js_literal(value) -> str:
-    """`value` as a JavaScript literal for inside a <script>: exactly what Jinja's tojson writes."""
-    return json.dumps(value, sort_keys=True).translate(_JS_ESCAPES)
+    """`value` as a JavaScript literal for inside a <script>: Jinja's tojson escaping, without the spaces
+    after separators (a tenth of the map's first message at 100,000 events)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).translate(_JS_ESCAPES)
 
 
 class _Script(Element):
@@ -371,19 +372,27 @@ class PointLayer(CMElement):
         var {{ this.get_name() }} = (function (parent) {
             var d = {{ this.js("data") }}, styles = {{ this.js("styles") }}, kind = {{ this.kind|tojson }};
             var group = L.featureGroup(), renderer = window.CM.renderer;
+            // radius and style: one per point, or one number for all; label: one per point, or made here
+            // from the (escaped) name, the key and a common suffix — fewer bytes for 2,000 air bases.
+            function at(v, i) { return Array.isArray(v) ? v[i] : v; }
+            function label(i) {
+                if (d.label) return d.label[i] || "";
+                var key = String(d.key[i] || "").replace(/[^A-Za-z0-9-]/g, "");
+                return d.name[i] + (key ? " (" + key + ")" : "") + (d.suffix || "");
+            }
             for (var i = 0; i < d.lat.length; i++) {
                 var m = L.circleMarker([d.lat[i], d.lon[i]], Object.assign({renderer: renderer,
-                    radius: d.radius[i], bubblingMouseEvents: false}, styles[d.style[i]]));
+                    radius: at(d.radius, i), bubblingMouseEvents: false}, styles[at(d.style, i)]));
                 m.cmIndex = i;
                 group.addLayer(m);
             }
             // One tooltip and one click handler for the whole group, not one per point.
-            group.bindTooltip(function (layer) { return d.label[layer.cmIndex] || ""; }, {direction: "top"});
+            group.bindTooltip(function (layer) { return label(layer.cmIndex); }, {direction: "top"});
             group.on("click", function (e) {
                 var i = (e.propagatedFrom || e.sourceTarget || e.layer).cmIndex;
                 if (i === undefined) return;
                 window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
-                if ({{ this.selectable|tojson }}) window.CM.ring(d.lat[i], d.lon[i], d.radius[i]);
+                if ({{ this.selectable|tojson }}) window.CM.ring(d.lat[i], d.lon[i], at(d.radius, i));
             });
             var registry = {{ this.registry|tojson }};
             window.CM.stats[registry] = d.lat.length;

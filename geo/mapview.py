@@ -814,12 +814,11 @@ def airfields_layer(airbases: gpd.GeoDataFrame, bounds: list[list[float]] | None
         rows = shown[shown["kind"].eq(kind)] if kind == "air base" else shown[~shown["kind"].eq("air base")]
         if rows.empty:
             continue
-        label = [f"{esc(n)}{' (' + esc(i) + ')' if isinstance(i, str) and i else ''} · {esc(k)}"
-                 for n, i, k in zip(rows["name"], rows["ident"], rows["kind"])]
-        data = _columns(rows, lat=rows.geometry.y, lon=rows.geometry.x,
-                        radius=np.full(len(rows), AIRFIELD_STYLE[kind]["radius"]),
-                        style=np.full(len(rows), 0 if kind == "air base" else 1), label=label,
+        # Tooltips ("Name (ICAO) · air base") are put together in the browser from these columns.
+        data = _columns(rows, lat=rows.geometry.y, lon=rows.geometry.x, name=rows["name"].map(esc),
                         key=[str(i) if isinstance(i, str) else "" for i in rows["ident"]])
+        data |= {"radius": AIRFIELD_STYLE[kind]["radius"], "style": 0 if kind == "air base" else 1,
+                 "suffix": f" · {esc(kind)}"}
         mapjs.PointLayer(data, styles, kind="airfield", min_zoom=min_zoom, selectable=True,
                          registry=kind.replace(" ", "_")).add_to(group)
     return group

@@ -344,7 +344,7 @@ def test_layers_render(places, airbases):
     group = mapview.airfields_layer(airbases, [[33.0, 36.0], [35.0, 38.0]])
     layers = [el for el in group._children.values() if el._name == "PointLayer"]
     assert [(el.registry, el.min_zoom) for el in layers] == [("air_base", None), ("airport", mapview.AIRPORT_MIN_ZOOM)]
-    names = [label for el in layers for label in el.data["label"]]
+    names = [label for el in layers for label in el.data["name"]]
     assert any("Tiyas Air Base" in n for n in names) and not any("Far" in n for n in names)  # far airports left out
     counts = pd.DataFrame({"country": ["SY", "UA"], "mentions": [10, 1], "articles": [5, 1]})
     html = _script(mapview.choropleth_layer(counts))
@@ -365,8 +365,8 @@ def test_events_layer_styles_facts_non_facts_and_plain_mentions():
     group = mapview.events_layer(summary)
     html = _script(group)
     styles, index, plain = mapview.event_style_index()
-    assert f'"style": [{index[("Battles", True)]}, {index[("Battles", False)]}, {plain}]' in html
-    assert '"slot": [1, 2, 3]' in html  # stacked at one place: spread on the spiral
+    assert f'"style":[{index[("Battles", True)]},{index[("Battles", False)]},{plain}]' in html
+    assert '"slot":[1,2,3]' in html  # stacked at one place: spread on the spiral
     assert styles[index[("Battles", False)]]["dashArray"]
     labels = _element(group, "SpreadLayer").data["label"]
     assert labels[0] == "<b>Homs</b> · Battles ×3: Armed clash ×3<br>Syrian &lt;army&gt; ×2 · latest 02 Jan 2024"
