@@ -6,29 +6,13 @@ For each corpus, the model is fitted on all the others and the share of right me
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from geo.confidence import fit
-from geo.joins import haversine_km
 from geo.pipeline import Geoparser, default_geoparser
 
-
-def labelled_rows(parser: Geoparser, path: str) -> tuple[list[dict[str, float]], list[bool]]:
-    """Features and right/wrong labels of every mention on a gold corpus (as fit_confidence.py counts them)."""
-    rows, labels = [], []
-    for line in open(path, encoding="utf-8"):
-        d = json.loads(line)
-        gold = [t for t in d["toponyms"] if t.get("lat") is not None]
-        for dec in parser.resolver.decide(d["text"], parser.recognizer.find(d["text"])):
-            m = dec.mention
-            ov = [t for t in gold if min(t["end"], m.end) > max(t["start"], m.start)]
-            if ov and ov[0].get("ignore"):
-                continue
-            rows.append(dec.features)
-            labels.append(bool(ov) and haversine_km(ov[0]["lat"], ov[0]["lon"], m.lat, m.lon) <= 161)
-    return rows, labels
+from fit_confidence import labelled_rows  # the same labels the model is fitted on
 
 
 def main(paths: list[str]) -> None:
