@@ -34,13 +34,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geo.exports.browser import LOCAL_HOSTS, block_outside  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
 QUERIES = ("Kharkiv", "shelling", "Aleppo", "")
 
@@ -92,16 +92,8 @@ class Visit:
         self.ws_bytes = 0  # Streamlit's messages: the page's data, incl. the map's script and layers
         self.outside = outside
 
-        def route(r):
-            parts = urlsplit(r.request.url)
-            if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
         if not self.shared or not getattr(self.context, "_cm_routed", False):
-            self.context.route("**/*", route)
+            block_outside(self.context, outside, hosts=LOCAL_HOSTS)
             self.context._cm_routed = True
         self.page = self.context.new_page()
         cdp = self.context.new_cdp_session(self.page)

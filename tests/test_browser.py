@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.assets import missing_assets
+from geo.exports.browser import LOCAL_HOSTS, block_outside
 from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
@@ -112,15 +112,7 @@ def _offline_page(browser, outside: list[str]):
     """A page whose requests to anything but this machine are blocked and recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
 
-    def route(r):
-        parts = urlsplit(r.request.url)
-        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    block_outside(context, outside, hosts=LOCAL_HOSTS)
     return context, context.new_page()
 
 

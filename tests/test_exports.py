@@ -11,7 +11,6 @@ import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +24,7 @@ from shapely.geometry import LineString, Point
 from geo.config import ROOT
 from geo.exports import Briefing, BrowserUnavailable, LayoutError, banner_colours, build_layout, render
 from geo.exports import data as exdata
+from geo.exports.browser import block_outside
 from geo.exports.layout import (
     SIZES,
     fit_zoom,
@@ -333,14 +333,7 @@ def browser():
 def _offline_page(browser, outside: list[str], dialogs: list[str], **context_kw):
     context = browser.new_context(**context_kw)
 
-    def route(r):
-        if urlsplit(r.request.url).scheme in ("file", "data", "blob", "about"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    block_outside(context, outside)
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     return context, page

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_SCHEMES = frozenset({"file", "data", "blob", "about"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 MAX_PLACE_LABELS = 30
 READY_TIMEOUT_MS = 30_000
 
@@ -44,6 +45,21 @@ class BrowserUnavailable(RuntimeError):
 class BrowserOutput:
     data: bytes
     blocked: tuple[str, ...]  # requests that tried to leave the machine (and were refused)
+
+
+def block_outside(target, blocked: list[str], *, hosts: frozenset[str] = frozenset()) -> None:
+    """Let a Playwright page or context load only local URLs (LOCAL_SCHEMES, and http(s) on `hosts`);
+    every other request is refused and recorded in `blocked`."""
+
+    def route(r) -> None:
+        parts = urlsplit(r.request.url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in hosts:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    target.route("**/*", route)
 
 
 def unavailable_reason(executable: str = CHROMIUM) -> str | None:
@@ -299,20 +315,13 @@ def capture(html: str, layout: Layout, fmt: str, *, executable: str = CHROMIUM, 
     width, height = page_size.css_px
     blocked: list[str] = []
 
-    def route(r) -> None:
-        if urlsplit(r.request.url).scheme in LOCAL_SCHEMES:
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": width, "height": height},
                                           device_scale_factor=page_size.scale, java_script_enabled=True,
                                           offline=False)
-            context.route("**/*", route)
+            block_outside(context, blocked)
             page = context.new_page()
             page.set_content(html, wait_until="load", timeout=timeout_ms)
             page.wait_for_function("window.cmReady === true", timeout=timeout_ms)

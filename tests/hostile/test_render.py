@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from shapely.geometry import LineString, Point
 
+from geo.exports.browser import block_outside
 from geo.exports.data import to_csv, to_geojson, to_kml
 from geo.exports.html import to_html
 from geo.layers.roads import RoadDataError, read_roads
@@ -102,13 +103,7 @@ def _no_execution(page_url: str, tmp_path: Path) -> tuple[int, int]:
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-        def route(r):
-            if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
-                return r.continue_()
-            outside.append(r.request.url)
-            return r.abort()
-
-        page.route("**/*", route)
+        block_outside(page, outside)
         page.goto(page_url)
         page.wait_for_selector("path.leaflet-interactive", timeout=15000)
         markers = page.locator("path.leaflet-interactive")
