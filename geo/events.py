@@ -149,8 +149,6 @@ _ARABIC_GRAMMAR = _Grammar(
 _PASSIVE_PARTICIPLE = re.compile(r"(?:[аяеё]н|[аяеё]ны|[аяеё]на|[аяеё]но|[аяеё]ні)$", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(?:و)?$")
 _POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|may)\b", re.IGNORECASE)
-_TARGET = re.compile(r"\b(?:at|on|against|targeting|targeted|hit|struck)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
-                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)

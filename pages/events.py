@@ -11,12 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import mapdata
+from pages._panel import MODALITY_WORDS
 from pages._shared import current_state, ensure_dashboard, filtered, get_map_data, get_store
 
 SHOWN = 500  # rows with evidence in the table; the counts cover all events
 PRECISION = {1: "exact", 2: "near", 3: "region"}
-MODALITY = {"fact": "happened", "negated": "denied", "intent": "planned", "threat": "threatened",
-            "possibility": "possible"}
 
 ensure_dashboard()
 store = get_store()
@@ -57,7 +56,7 @@ st.dataframe(
         "Sub-event type": shown["event_subtype"].to_numpy(),
         "Actor 1": shown["actor1"].to_numpy(),
         "Actor 2": shown["actor2"].to_numpy(),
-        "Reported as": shown["modality"].map(MODALITY).fillna(shown["modality"]).to_numpy(),
+        "Reported as": shown["modality"].map(MODALITY_WORDS).fillna(shown["modality"]).to_numpy(),
         "Place": shown["name"].to_numpy(),
         "Country": shown["country"].to_numpy(),
         "Precision": shown["precision"].map(PRECISION).to_numpy(),
