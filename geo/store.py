@@ -449,7 +449,7 @@ class Store:
         it: False for an article stored already (or earlier in items). If another writer gets in the way,
         the items are stored one by one with add() instead.
         """
-        full = [_with_events(item) for item in items]
+        full = [_triple(item) for item in items]
         for article, mentions, events in full:
             _check_mentions(article, mentions)
             _check_events(article, events)
@@ -839,7 +839,7 @@ def _place_key(m: ResolvedMention) -> tuple[str, str, float, float]:
 Analysed = tuple[Article, Sequence[ResolvedMention]] | tuple[Article, Sequence[ResolvedMention], Sequence[Event]]
 
 
-def _with_events(item: Analysed) -> tuple[Article, Sequence[ResolvedMention], Sequence[Event]]:
+def _triple(item: Analysed) -> tuple[Article, Sequence[ResolvedMention], Sequence[Event]]:
     return (item[0], item[1], item[2] if len(item) > 2 else ())
 
 
