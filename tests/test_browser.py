@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,6 +117,18 @@ def _offline_page(browser, outside: list[str]):
     return context, context.new_page()
 
 
+@contextmanager
+def offline_page(browser):
+    """A page of a fresh offline context (see _offline_page); on leaving, it must not have asked outside."""
+    outside: list[str] = []
+    context, page = _offline_page(browser, outside)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert outside == [], outside[:5]
+
+
 def _map_frame(page):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -150,9 +163,7 @@ def _click_place(page, frame, name: str) -> None:
 def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
     """Runs first, on a fresh server: Streamlit's legacy pages/ mode must not take over."""
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/articles")
         page.get_by_role("heading", name="Articles").wait_for(timeout=15000)
         nav = page.get_by_test_id("stSidebarNav")
@@ -162,9 +173,6 @@ def test_first_visit_to_a_subpage_gets_the_dashboard_frame(dashboard, browser):
         assert nav.get_by_text("panel").count() == 0
         page.get_by_test_id("stMetric").first.wait_for(timeout=15000)
         assert page.get_by_test_id("stMetric").count() == 4  # the shared sidebar ran (articles, mentions, places, events)
-    finally:
-        context.close()
-    assert outside == [], outside[:5]
 
 
 def test_map_page_draws_places_and_tools_offline(dashboard, browser):
@@ -191,9 +199,7 @@ def test_map_page_draws_places_and_tools_offline(dashboard, browser):
 
 def test_filters_change_what_is_drawn(dashboard, browser):
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/")
         frame = _drawn(page)
         frame.evaluate("window.__before = CM.layers.place, 1")
@@ -204,16 +210,11 @@ def test_filters_change_what_is_drawn(dashboard, browser):
         assert sorted(_place_names(frame)) == ["Homs", "Shayrat"]  # the article that names Shayrat
         page.wait_for_url("**query=shayrat**", timeout=10000)
         page.get_by_text("1 articles · 2 places match").wait_for(timeout=10000)
-    finally:
-        context.close()
-    assert outside == [], outside[:5]
 
 
 def test_a_url_restores_centre_zoom_and_filters(dashboard, browser):
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/?center=34.6000,37.5000&zoom=9&features=city&layers=places|heatmap")
         frame = _drawn(page)
         frame.wait_for_function("CM.map.getZoom() === 9", timeout=10000)
@@ -223,9 +224,6 @@ def test_a_url_restores_centre_zoom_and_filters(dashboard, browser):
         assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1
         assert frame.evaluate("CM.stats.air_base === undefined")  # air bases are not among the layers
         page.get_by_test_id("stSidebar").get_by_text("city", exact=True).wait_for(timeout=10000)
-    finally:
-        context.close()
-    assert outside == [], outside[:5]
 
 
 def test_panning_updates_the_url_without_running_python(dashboard, browser):
@@ -265,9 +263,7 @@ def test_panning_updates_the_url_without_running_python(dashboard, browser):
 
 def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/?center=34.7240,36.7256&zoom=11&layers=places")
         frame = _drawn(page)
         frame.wait_for_function("CM.map.getZoom() === 11", timeout=10000)
@@ -283,25 +279,17 @@ def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
         # The article's <b> is text: no element of the panel holds just "bold".
         assert page.evaluate("[...document.querySelectorAll('.cm-panel *')].filter(e => e.textContent === 'bold').length") == 0
         assert frame.evaluate("!!CM.selectionRing")
-    finally:
-        context.close()
-    assert outside == [], outside[:5]
 
 
 def test_articles_page_links_to_the_map(dashboard, browser):
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/articles")
         page.get_by_text("Homs · city").click()  # both articles name Homs
         page.wait_for_url("**selected=Homs**", timeout=15000)
         page.get_by_role("heading", name="Homs").wait_for(timeout=15000)
         frame = _drawn(page)
         frame.wait_for_function("CM.map.getZoom() === 8", timeout=10000)
-    finally:
-        context.close()
-    assert outside == [], outside[:5]
 
 
 def test_copy_link_copies_the_whole_view(dashboard, browser):
@@ -369,9 +357,7 @@ def test_add_article_preview_is_the_map_pages_map(dashboard, browser):
     """The preview draws the found places as the Map page does (canvas layer, escaped tooltips), and
     leaves the page URL alone: the Map and Export pages keep their view there."""
     base, _ = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(base + "/add_article")
         page.get_by_label("Article text").fill("Shelling hit Homs at dawn, and a convoy reached Palmyra by noon.")
         page.get_by_label("Headline (optional)").fill("<img src=x onerror=alert(1)> Convoy")
@@ -385,6 +371,3 @@ def test_add_article_preview_is_the_map_pages_map(dashboard, browser):
         assert "center" not in query and "zoom" not in query
         assert page.evaluate("window.__cmView === undefined")
         assert page.locator("img[src=x]").count() == 0  # the headline is text
-    finally:
-        context.close()
-    assert outside == [], outside[:5]

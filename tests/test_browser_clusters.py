@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.test_browser import _map_frame, _offline_page, browser, dashboard  # noqa: F401 (fixtures)
+from tests.test_browser import _map_frame, browser, dashboard, offline_page  # noqa: F401 (fixtures)
 
 
 def _wait(frame, expression: str, timeout: float = 30.0):
@@ -21,9 +21,7 @@ def _wait(frame, expression: str, timeout: float = 30.0):
 
 def test_clusters_group_crowded_places_and_split_when_zoomed_in(dashboard, browser):  # noqa: F811
     base, places = dashboard
-    outside: list[str] = []
-    context, page = _offline_page(browser, outside)
-    try:
+    with offline_page(browser) as page:
         page.goto(f"{base}/?layers=clusters&center=34.6,37.5&zoom=5")
         frame = _map_frame(page)
         _wait(frame, "CM.layers.cluster && CM.map._loaded")
@@ -38,6 +36,3 @@ def test_clusters_group_crowded_places_and_split_when_zoomed_in(dashboard, brows
         _wait(frame, "CM.map.getZoom() === 10 && CM.stats.clusters === 0")
         assert frame.evaluate("document.querySelectorAll('.cm-cluster').length") == 0
         assert frame.evaluate("CM.stats.place") == places
-        assert outside == []
-    finally:
-        context.close()
