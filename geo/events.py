@@ -544,11 +544,11 @@ class EventExtractor:
                 a.start <= ev.trigger_start < a.end for a in sent_actors)]
             if weak and len(found) > len(weak):
                 found = [ev for ev in found if ev not in weak]
-            if g is not _ENGLISH:
-                # "обстріляли Херсон з артилерії", "захопили Авдіївку після боїв": the placeless trigger of the
-                # same type is the same event, told twice.
-                placed = {ev.type for ev in found if ev.place_mention_start is not None}
-                found = [ev for ev in found if ev.place_mention_start is not None or ev.type not in placed]
+            # "обстріляли Херсон з артилерії", "captured Avdiivka after months of fighting", "pounded Stepanakert on
+            # the first day of the offensive": beside an event with a place, a placeless trigger is the same
+            # event told twice or its background.
+            if any(ev.place_mention_start is not None for ev in found):
+                found = [ev for ev in found if ev.place_mention_start is not None]
             if g is not _ENGLISH:
                 found += self._coordinated(text, found, sent_places, g)
             events.extend(self._one_per_place(found))

@@ -47,6 +47,8 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 _FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
 _NAMED_AFTER = re.compile(r"^[\s\-]+(?:\w*virus|\w*viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b",
                           re.IGNORECASE)
+# "Fano militia", "Janjaweed militiamen": a single name before these words is the group's, not a town's.
+_GROUP_AFTER = re.compile(r"^\s+(?:militia|militias|militiamen)\b", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|noted|wrote|argued|warned|asked|replied)\b")
 # "said Mather", "Mather, 22,": a speaker or an age makes a single name a person.
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|explained|noted|wrote|asked|replied)\s+$")
@@ -374,6 +376,8 @@ class Recognizer:
         # Common words: need to be a big or strong place to count where capitals are unreliable.
         strong = any(h.candidate.feature in _FEATURE_STRONG and h.kind <= 1 for h in hits)
         biggest = max(h.candidate.population for h in hits)
+        if single and not strong and _GROUP_AFTER.search(after_text):
+            return []
         if single and _SPEECH_AFTER.search(after_text) and not strong and biggest < 100_000:
             return []  # "Dunn said": a person
         if single and not strong and biggest < 100_000 and (_AGE_AFTER.search(after_text) or words[0] in lex.titles

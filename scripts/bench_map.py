@@ -33,16 +33,27 @@ import sys
 import tempfile
 import time
 import urllib.request
+from urllib.parse import urlsplit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.exports.browser import LOCAL_HOSTS, block_outside  # noqa: E402
+from geo.exports.browser import LOCAL_HOSTS, LOCAL_SCHEMES, block_outside  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
 QUERIES = ("Kharkiv", "shelling", "Aleppo", "")
+
+
+def _local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+
+# --cut resolver: Chromium itself cannot resolve any name but this machine's, so nothing leaves it and no
+# request waits on a Playwright route handler in Python (which adds its own latency to every request).
+RESOLVER_RULES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 
 
 def _free_port() -> int:
@@ -85,14 +96,15 @@ def start(url: str, log: Path) -> tuple[subprocess.Popen, str]:
 class Visit:
     """One fresh browser tab on the Map page, counting bytes and outside requests."""
 
-    def __init__(self, browser, base: str, outside: list[str], context=None):
+    def __init__(self, browser, base: str, outside: list[str], context=None, route: bool = True):
+        self.route = route
         self.shared = context is not None  # a returning analyst: the browser's HTTP cache is warm
         self.context = context or browser.new_context(viewport={"width": 1600, "height": 1000})
         self.bytes = 0
         self.ws_bytes = 0  # Streamlit's messages: the page's data, incl. the map's script and layers
         self.outside = outside
 
-        if not self.shared or not getattr(self.context, "_cm_routed", False):
+        if route and (not self.shared or not getattr(self.context, "_cm_routed", False)):
             block_outside(self.context, outside, hosts=LOCAL_HOSTS)
             self.context._cm_routed = True
         self.page = self.context.new_page()
@@ -111,6 +123,8 @@ class Visit:
         if self.clock is None and e.get("wallTime"):
             self.clock = (e["wallTime"], e["timestamp"])
         self.urls[e["requestId"]] = e["request"]["url"]
+        if not self.route and not _local(e["request"]["url"]):
+            self.outside.append(e["request"]["url"])  # refused by the browser's resolver rules; counted here
 
     def _epoch(self, t: float) -> float:
         return t - self.clock[1] + self.clock[0] if self.clock else float("nan")
@@ -213,18 +227,19 @@ class Visit:
             self.context.close()
 
 
-def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm: bool = False) -> dict:
+def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm: bool = False,
+          route: bool = True) -> dict:
     url = db or f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
     fill_s = fill(url, n) if db is None else 0.0
     proc, base = start(url, workdir / f"bench_{n}.log")
     outside: list[str] = []
     try:
-        first = Visit(browser, base, outside)
+        first = Visit(browser, base, outside, route=route)
         cold = first.paint()
         first.close()
         paints, sizes, data, marks = [], [], [], []
         for _ in range(runs):
-            v = Visit(browser, base, outside)
+            v = Visit(browser, base, outside, route=route)
             paints.append(v.paint())
             marks.append(v.painted_mark())
             v.page.wait_for_timeout(1500)  # the rest of the page (timeline, tables) arrives too
@@ -236,7 +251,7 @@ def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm
             context = browser.new_context(viewport={"width": 1600, "height": 1000})
             try:
                 for i in range(runs + 1):
-                    v = Visit(browser, base, outside, context)
+                    v = Visit(browser, base, outside, context, route=route)
                     t = v.paint()
                     if i:  # the first visit fills the cache
                         warm_paints.append(t)
@@ -244,7 +259,7 @@ def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm
                     v.close()
             finally:
                 context.close()
-        v = Visit(browser, base, outside)
+        v = Visit(browser, base, outside, route=route)
         v.paint()
         timeline = v.breakdown()
         v.page.wait_for_timeout(1000)
@@ -270,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="print where one visit's time to paint went")
     ap.add_argument("--warm", action="store_true",
                     help="also time new tabs of one browser (warm HTTP cache, as for a returning analyst)")
+    ap.add_argument("--cut", choices=("route", "resolver"), default="route",
+                    help="how outside requests are cut: a Playwright route (every request passes through Python) "
+                         "or Chromium's resolver rules (counted from the DevTools protocol)")
     ap.add_argument("--db", help="use this filled store (one size: its own) instead of filling temporary ones")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -283,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+                  "--disable-sync", "--no-first-run"] + ([RESOLVER_RULES] if args.cut == "resolver" else []),
         )
         try:
             if args.db:
@@ -291,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:
-                row = bench(n, args.runs, workdir, browser, args.db, args.warm)
+                row = bench(n, args.runs, workdir, browser, args.db, args.warm, route=args.cut == "route")
                 rows.append(row)
                 if args.breakdown:
                     for what, at, detail in row["timeline"]:
@@ -316,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
               f"| {r['filter']:.2f} / {r['filter_max']:.2f} s "
               f"| {r['cold']:.2f} s | {r['outside']} |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\n{os.cpu_count()} CPUs, load average {load:.2f} at the end; runs per size: {args.runs}")
+    print(f"\n{os.cpu_count()} CPUs, load average {load:.2f} at the end; runs per size: {args.runs}; "
+          f"outside requests cut by {args.cut}")
     if tmp:
         tmp.cleanup()
     return 1 if any(r["outside"] for r in rows) else 0
