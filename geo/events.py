@@ -455,6 +455,7 @@ def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[Re
             if trig_end > 0 and g.direct_object.match(text[trig_end:p.start]):
                 return p, 3 if p.feature in ("region", "country", "continent") else 1  # "Shelling hit Homs"
     for group in (after, before):
+        origin = None
         for p in group:
             lo, hi = sorted((trig_start, p.start))
             if text.count("(", lo, hi) > text.count(")", lo, hi):
@@ -465,10 +466,17 @@ def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[Re
                 precision = 2 if m.group("near") else 1
                 if p.feature in ("region", "country", "continent", "sea", "river"):
                     precision = 3
+                if g is _ENGLISH and m.group(0).lower().startswith("from") and origin is None:
+                    # "a rocket fired from southern Lebanon slammed into a house in Kiryat Shmona": where it
+                    # came from, unless no place says where it landed
+                    origin = (p, precision)
+                    continue
                 return p, precision
             if not g.object_first and after and p is after[0] and trig_end > 0 and p.start >= trig_end \
                     and g.direct_object.match(text[trig_end:p.start]):
                 return p, 3 if p.feature in ("region", "country", "continent") else 1  # "обстреляли Херсон"
+        if origin is not None:
+            return origin
     if not g.object_first:
         for p in after[:1]:
             if p.start < trig_end:  # "атакували Херсон дронами": the object inside a trigger that spans it
@@ -516,7 +524,11 @@ class EventExtractor:
                         continue
                     hits.append((m, trig))
             chosen: dict[tuple, Event] = {}
+            taken: list[tuple[int, int]] = []
             for m, trig in sorted(hits, key=lambda h: (h[1].rank, h[0].start())):
+                if g is _ENGLISH and any(a <= m.start() < b for a, b in taken):
+                    continue  # "defused a car bomb": the bomb is part of a more specific trigger's event
+                taken.append(m.span())
                 place, precision = _location(text, (s, e), m.start(), sent_places, m.end(), g)
                 if place is None and g is _CYRILLIC_GRAMMAR and _PASSIVE_PARTICIPLE.search(text, m.start(), m.end()):
                     # "Херсон обстріляно", "Пальмира освобождена": the passive subject is the place.

@@ -26,6 +26,13 @@ def test_offsets_index_the_text(rec):
 
 def test_multiword_and_hyphenated_names(rec):
     assert spans(rec, "Convoys left Deir ez-Zor for Abu Kamal.")[0] == "Deir ez-Zor"
+    # French joined names ("au", "sous", "en") are one name, not three words
+    assert spans(rec, "A crowd in Port-au-Prince lynched two men.") == ["Port-au-Prince"]
+
+
+def test_a_name_before_militia_is_the_group(rec):
+    assert spans(rec, "Federal forces clashed with Fano militia near Gondar.") == ["Gondar"]
+    assert spans(rec, "Fano is a port on the Adriatic.") == ["Fano"]
 
 
 def test_possessive_is_not_part_of_the_name(rec):
