@@ -15,10 +15,15 @@ opens the Map page with every request outside localhost blocked and counted. Mea
 With --breakdown, one visit's time line: Streamlit's own page and scripts, the WebSocket messages (the
 script's output, incl. the map), the map frame's scripts and the map's own marks (geo.mapjs).
 
+Outside requests are cut by Chromium's own resolver rules (every name but this machine's fails to resolve)
+and counted from the DevTools protocol. --cut route uses a Playwright route instead, as the browser tests do:
+every request then waits on a handler in Python and the HTTP cache is off, which adds ~0.1 s to a visit.
+
 "paint" is a first visit: every tab gets a fresh browser profile, so Streamlit's 2.7 MB of scripts are
 fetched and compiled each time. --warm adds new tabs of one browser (what a returning analyst gets).
 
 Usage: .venv/bin/python scripts/bench_map.py [--sizes 1000,10000,100000] [--runs 5] [--keep DIR] [--breakdown] [--warm]
+       [--cut resolver|route]
        [--db URL (a filled store instead)]
 """
 
@@ -285,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="print where one visit's time to paint went")
     ap.add_argument("--warm", action="store_true",
                     help="also time new tabs of one browser (warm HTTP cache, as for a returning analyst)")
-    ap.add_argument("--cut", choices=("route", "resolver"), default="route",
+    ap.add_argument("--cut", choices=("route", "resolver"), default="resolver",
                     help="how outside requests are cut: a Playwright route (every request passes through Python) "
                          "or Chromium's resolver rules (counted from the DevTools protocol)")
     ap.add_argument("--db", help="use this filled store (one size: its own) instead of filling temporary ones")
