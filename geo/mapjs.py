@@ -94,6 +94,19 @@ class Helpers(CMElement):
                     fill: false, interactive: false, pane: "cm-selection"}).addTo(map);
             };
             CM.clearRing = function () { if (CM.selectionRing) { CM.selectionRing.remove(); CM.selectionRing = null; } };
+            // Work that can wait until the data layers have been painted (the tools): queued, and run once
+            // a layer has been seen (PointLayer calls CM.runAfterPaint) or after a second without layers.
+            // CM.toolsReady says when it has run.
+            CM.runAfterPaint = function () {
+                var queue = CM._afterPaint || []; CM._afterPaint = [];
+                queue.forEach(function (f) { try { f(); } catch (e) { console.error(e); } });
+                CM.toolsReady = true;
+            };
+            CM.afterPaint = function (fn) {
+                if (CM.toolsReady) { fn(); return; }
+                (CM._afterPaint = CM._afterPaint || []).push(fn);
+                if (CM._afterPaint.length === 1) setTimeout(CM.runAfterPaint, 1000);
+            };
             // A control that comes and goes with the feature group it is in.
             CM.ControlLayer = L.Layer.extend({
                 initialize: function (control) { this._control = control; },
@@ -305,6 +318,26 @@ def without_view_sync(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
+class DeferStart(CMElement):
+    """Opens a block of sibling elements whose scripts run after the map's first paint (CM.afterPaint);
+    DeferEnd closes it. Both folium and streamlit-folium write the scripts of a map's children in order,
+    so the block's scripts land inside one function."""
+
+    _template = Template("{% macro script(this, kwargs) %}window.CM.afterPaint(function () {{ '{' }}{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CMDeferStart"
+
+
+class DeferEnd(CMElement):
+    _template = Template("{% macro script(this, kwargs) %}});{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CMDeferEnd"
+
+
 class CopyLinkControl(CMElement):
     """A map button that copies the dashboard's URL (the whole view) to the clipboard."""
 
@@ -404,6 +437,8 @@ class PointLayer(CMElement):
                     setTimeout(function () { performance.mark("cm-painted-" + registry); }, 0);
                 });
             }
+            // After the frame that shows the layer, and after the marks above.
+            requestAnimationFrame(function () { setTimeout(function () { setTimeout(window.CM.runAfterPaint, 0); }, 0); });
             window.CM.layers = window.CM.layers || {};
             window.CM.layers[registry] = {group: group, data: d};
             var minZoom = {{ this.min_zoom|tojson }};

@@ -731,7 +731,8 @@ def base_map(
     mapjs.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
     HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
     Attribution(ATTRIBUTION).add_to(fmap)
-    if tools:
+    if tools:  # drawn after the first paint: the places come first
+        mapjs.DeferStart().add_to(fmap)
         mapjs.CopyLinkControl().add_to(fmap)
         Fullscreen(position="topleft", title="Full screen", title_cancel="Leave full screen").add_to(fmap)
         MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles",
@@ -743,6 +744,7 @@ def base_map(
         MousePosition(position="bottomright", separator=" · ", num_digits=4, prefix="",
                       empty_string="").add_to(fmap)
         mapjs.OfflineMiniMap().add_to(fmap)
+        mapjs.DeferEnd().add_to(fmap)
     mapjs.ViewSync().add_to(fmap)
     mapjs.Requires([HEAT_JS]).add_to(fmap)
     if asset_base:

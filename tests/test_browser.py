@@ -186,6 +186,7 @@ def test_map_page_draws_places_and_tools_offline(dashboard, browser):
         assert frame.evaluate("CM.stats.place") == places
         assert frame.locator(".leaflet-control-attribution").inner_text().count("GeoNames") == 1
         assert frame.locator(".cm-country-label").count() > 100  # the offline basemap's own labels
+        frame.wait_for_function("CM.toolsReady === true", timeout=5000)  # the tools come after the first paint
         for tool in (".leaflet-draw", ".leaflet-control-measure", ".leaflet-control-minimap",
                      ".leaflet-control-mouseposition", ".leaflet-control-zoom-fullscreen", ".cm-copy-link",
                      ".cm-export", ".cm-legend"):

@@ -295,6 +295,14 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
     for piece in ("L.Control.Draw", "L.Control.Measure", "MiniMap", "MousePosition", "FullScreen", "cm-copy-link",
                   "history.replaceState", "setComponentValue"):
         assert piece in html, piece
+    # The tools wait for the first paint of the data: their scripts sit in one CM.afterPaint block, in both
+    # folium's rendering and streamlit-folium's.
+    for script in (html, _get_map_string(a)):
+        start = script.index("window.CM.afterPaint(function () {")
+        end = script.index("});", script.index("L.Control.MiniMap(outline"))
+        for piece in ("new L.Control.Draw", "new L.Control.Measure", "new L.Control.MousePosition"):
+            assert start < script.index(piece) < end, piece
+        assert script.index("history.replaceState") > end  # the view sync is not deferred
     labels = next(el for el in a._children.values() if el._name == "ZoomLabels").data["name"]
     assert labels == ["Aleppo", "&lt;b&gt;Homs&lt;/b&gt;"]  # names reach innerHTML escaped
     assert "<b>Homs</b>" not in html
