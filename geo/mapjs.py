@@ -438,7 +438,9 @@ class PointLayer(CMElement):
                 });
             }
             // After the frame that shows the layer, and after the marks above.
-            requestAnimationFrame(function () { setTimeout(function () { setTimeout(window.CM.runAfterPaint, 0); }, 0); });
+            if (window.CM.runAfterPaint) {
+                requestAnimationFrame(function () { setTimeout(function () { setTimeout(window.CM.runAfterPaint, 0); }, 0); });
+            }
             window.CM.layers = window.CM.layers || {};
             window.CM.layers[registry] = {group: group, data: d};
             var minZoom = {{ this.min_zoom|tojson }};
