@@ -47,6 +47,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 _FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
 _NAMED_AFTER = re.compile(r"^[\s\-]+(?:\w*virus|\w*viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b",
                           re.IGNORECASE)
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,3}")
 # "Fano militia", "Janjaweed militiamen": a single name before these words is the group's, not a town's.
 _GROUP_AFTER = re.compile(r"^\s+(?:militia|militias|militiamen)\b", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|explained|noted|wrote|argued|warned|asked|replied)\b")
@@ -334,8 +335,10 @@ class Recognizer:
         # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country, an airfield code or,
         # from three letters on, a region's usual abbreviation (NSW, QLD; two-letter state codes collide).
         if surface.isupper() and len(surface.replace(" ", "")) <= 5:
+            # Dotted initials ("B.C.", "N.Y.") are written abbreviations, not an organisation's acronym.
+            dotted = bool(_DOTTED.fullmatch(surface + ("." if text[tokens[b].end:tokens[b].end + 1] == "." else "")))
             hits = [h for h in hits if (h.candidate.feature in ("country", "air base") and h.kind <= 2)
-                    or (h.candidate.feature == "region" and len(surface) >= 3 and surface.isalpha())]
+                    or (h.candidate.feature == "region" and (dotted or len(surface) >= 3 and surface.isalpha()))]
             if not hits:
                 return []
         if len(surface) <= 2 and not surface.isupper():

@@ -30,6 +30,11 @@ def where(geoparser, text, surface):
         ("Tourists returned to Paris after the strikes in France.", "Paris", "FR", 48.85, 2.35),
         ("Daesh fighters attacked the Tiyas air base east of Homs.", "Tiyas", "SY", 34.52, 37.63),
         ("Two squadrons are stationed at T4 in central Syria.", "T4", "SY", 34.52, 37.63),
+        # "D.C." names the district that holds the city; "Washington" alone is more often the state's name
+        ("The senator flew back to Washington, D.C., on Monday.", "Washington", "US", 38.9, -77.04),
+        ("Wildfires spread across eastern Washington and Oregon.", "Washington", "US", 47.5, -120.5),
+        # dotted initials are the province's usual abbreviation
+        ("In B.C., up to 20 centimetres of snow is expected.", "B.C.", "CA", 53.7, -124.0),
     ],
 )
 def test_context_picks_the_sense(geoparser, text, surface, country, lat, lon):
