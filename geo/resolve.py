@@ -43,6 +43,8 @@ class Weights:
     region_context = 1.5  # same first-level region (state, province) as the article's other places
     distance_scale_km = 1000.0
     distance_cap = 3.0
+    context_full = 2.0  # total vote weight at which the article's context counts in full
+    region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -68,6 +70,7 @@ class Context:
     countries: dict[str, float]  # weight of each country, the strongest 1
     regions: dict[tuple[str, str], float]  # the same for (country, admin1)
     centre: tuple[float, float] | None
+    weight: float = 0.0  # total weight of the votes: how much the article says
 
 
 def _normalised(weights: dict) -> dict:
@@ -88,7 +91,7 @@ def _context(votes: list[Vote]) -> Context:
         return Context(_normalised(countries), _normalised(regions), None)
     tw = sum(v.p for v in votes)
     centre = (sum(v.lat * v.p for v in votes) / tw, sum(v.lon * v.p for v in votes) / tw)
-    return Context(_normalised(countries), _normalised(regions), centre)
+    return Context(_normalised(countries), _normalised(regions), centre, sum(v.weight for v in votes))
 
 
 def _region_of(c: Candidate) -> tuple[str, str] | None:
@@ -194,16 +197,19 @@ class Resolver:
             if name not in context_cache:
                 context_cache[name] = _context([v for n, vs in votes.items() if n != name for v in vs])
             ctx = context_cache[name]
+            # One other place is little evidence ("officials in Washington ... sanctions against Moscow" is
+            # no reason for Moscow, Idaho); the context counts in full from a country or a few clear places.
+            strength = min(1.0, ctx.weight / w.context_full)
             adj = {}
             for key, (cand, s) in scores.items():
-                s2 = s + w.country_context * ctx.countries.get(cand.country or "", 0.0)
+                bonus = w.country_context * ctx.countries.get(cand.country or "", 0.0)
                 region = _region_of(cand)
                 if region and cand.feature != "region":
-                    s2 += w.region_context * ctx.regions.get(region, 0.0)
+                    bonus += w.region_context * ctx.regions.get(region, 0.0)
                 if ctx.centre is not None and cand.feature not in ("country", "continent"):
                     d = _haversine_km(ctx.centre[0], ctx.centre[1], cand.lat, cand.lon)
-                    s2 -= min(d / w.distance_scale_km, w.distance_cap)
-                adj[key] = (cand, s2)
+                    bonus -= min(d / w.distance_scale_km, w.distance_cap)
+                adj[key] = (cand, s + strength * bonus)
             contextual.append(adj)
         # One sense per name and article; an explicit qualifier anywhere ("London, Ky.") decides it.
         by_name: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -285,10 +291,14 @@ class Resolver:
             key = norm(relative.group(1))
             anchors = sorted((h.candidate for h in self.gazetteer.lookup([key]).get(key, [])
                               if h.kind <= 1), key=lambda x: -x.population)[:3]
+        cities = [h.candidate for h in m.hits if h.candidate.feature == "city"]
         scores: dict[int, tuple[Candidate, float]] = {}
         for hit in m.hits:
             c = hit.candidate
             s = _prior(hit, w)
+            if c.feature == "region" and any(x.country == c.country and _haversine_km(c.lat, c.lon, x.lat, x.lon) < 30
+                                             for x in cities):
+                s += w.region_is_the_city
             if c.feature in _AIRFIELDS:
                 s += w.airfield_context if airfield_ctx else w.airfield_without_context
             if qual_key:

@@ -33,6 +33,9 @@ def where(geoparser, text, surface):
         # "D.C." names the district that holds the city; "Washington" alone is more often the state's name
         ("The senator flew back to Washington, D.C., on Monday.", "Washington", "US", 38.9, -77.04),
         ("Wildfires spread across eastern Washington and Oregon.", "Washington", "US", 47.5, -120.5),
+        # one other place ("Washington") is too little context to send Moscow to Idaho
+        ("Officials in Washington said the sanctions against Moscow would continue.", "Moscow", "RU", 55.75, 37.62),
+        ("Students at the university in Moscow, Idaho, returned for the new term.", "Moscow", "US", 46.73, -117.0),
         # dotted initials are the province's usual abbreviation
         ("In B.C., up to 20 centimetres of snow is expected.", "B.C.", "CA", 53.7, -124.0),
     ],
@@ -112,3 +115,10 @@ def test_a_list_of_countries_is_no_qualifier(geoparser):
     text = "Health officials in other countries such as Mexico, China, Japan and Brazil also reported cases."
     m = where(geoparser, text, "China")
     assert (m.country, m.feature) == ("CN", "country")
+
+
+@pytest.mark.parametrize("text, surface", [("Russian missiles struck Kyiv overnight.", "Kyiv"),
+                                           ("Protesters gathered in Berlin on Saturday.", "Berlin")])
+def test_a_region_lying_on_its_city_means_the_city(geoparser, text, surface):
+    """Kyiv City and Berlin are first-level regions too; the mention is the city (an event there is exact)."""
+    assert where(geoparser, text, surface).feature == "city"
