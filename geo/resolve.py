@@ -25,6 +25,7 @@ _RELATIVE = re.compile(r"^,?\s+(?:\d+\s*(?:km|kilometres|kilometers|miles|mi)\s+
                        r"north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)\s+of|"
                        r"near|outside|just outside)\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,2})")
 _AIRFIELDS = frozenset({"air base", "airport"})
+SAME_PLACE_KM = 161.0  # candidates this close give the same point on a map (and in the usual accuracy measure)
 
 
 @dataclass(frozen=True)
@@ -324,9 +325,13 @@ class Resolver:
 
     @staticmethod
     def _pick(scores: dict[int, tuple[Candidate, float]]) -> tuple[Candidate, float]:
-        """The best candidate and its softmax probability among the candidates."""
+        """The best candidate and the probability that the place is there: the softmax mass of the
+        candidates within 161 km of it (Kyiv the city and Kyiv City the region are one answer on a map)."""
         items = list(scores.values())
         top = max(s for _, s in items)
         z = sum(math.exp(s - top) for _, s in items)
         best = max(items, key=lambda cs: (cs[1], cs[0].population))
-        return best[0], 1.0 / z
+        c = best[0]
+        near = sum(math.exp(s - top) for x, s in items
+                   if x is c or _haversine_km(c.lat, c.lon, x.lat, x.lon) <= SAME_PLACE_KM)
+        return c, near / z
