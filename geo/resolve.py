@@ -44,7 +44,8 @@ class Weights:
     region_context = 1.5  # same first-level region (state, province) as the article's other places
     distance_scale_km = 1000.0
     distance_cap = 3.0
-    context_full = 2.0  # total vote weight at which the article's context counts in full
+    context_full = 3.0  # total vote weight at which the article's context counts in full
+    fame = 0.3  # per tenfold more names the place is known by (Geneva in Switzerland: 53; in New York: 17)
     region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
 
 
@@ -109,7 +110,8 @@ def _prominence(c: Candidate) -> float:
 
 def _prior(hit: NameHit, w: Weights) -> float:
     c = hit.candidate
-    s = math.log10(c.population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0)
+    s = math.log10(c.population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0) \
+        + (w.fame * math.log10(c.names + 1) if c.feature == "city" else 0.0)
     if c.feature == "region" and hit.kind >= 2:
         s -= 2.0  # "Homs" alone means the city, not the governorate
     return s
@@ -198,19 +200,21 @@ class Resolver:
             if name not in context_cache:
                 context_cache[name] = _context([v for n, vs in votes.items() if n != name for v in vs])
             ctx = context_cache[name]
-            # One other place is little evidence ("officials in Washington ... sanctions against Moscow" is
-            # no reason for Moscow, Idaho); the context counts in full from a country or a few clear places.
+            # One other place is little evidence for a country ("officials in Washington ... sanctions against
+            # Moscow" is no reason for Moscow, Idaho): the country and the distance count in full only from a
+            # country or a few clear places. A shared first-level region is specific enough as it is.
             strength = min(1.0, ctx.weight / w.context_full)
             adj = {}
             for key, (cand, s) in scores.items():
                 bonus = w.country_context * ctx.countries.get(cand.country or "", 0.0)
-                region = _region_of(cand)
-                if region and cand.feature != "region":
-                    bonus += w.region_context * ctx.regions.get(region, 0.0)
                 if ctx.centre is not None and cand.feature not in ("country", "continent"):
                     d = _haversine_km(ctx.centre[0], ctx.centre[1], cand.lat, cand.lon)
                     bonus -= min(d / w.distance_scale_km, w.distance_cap)
-                adj[key] = (cand, s + strength * bonus)
+                s2 = s + strength * bonus
+                region = _region_of(cand)
+                if region and cand.feature != "region":
+                    s2 += w.region_context * ctx.regions.get(region, 0.0)
+                adj[key] = (cand, s2)
             contextual.append(adj)
         # One sense per name and article; an explicit qualifier anywhere ("London, Ky.") decides it.
         by_name: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))

@@ -62,6 +62,7 @@ class Candidate:
     admin1: str | None = None
     source: str = "geonames"  # where the entry comes from: geonames, ourairports, curated, ...
     key: int = -1  # row in the gazetteer index, stable within one index build
+    names: int = 0  # distinct names in the gazetteer (many languages know a famous place)
 
 
 @dataclass(frozen=True)

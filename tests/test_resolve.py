@@ -36,6 +36,10 @@ def where(geoparser, text, surface):
         # one other place ("Washington") is too little context to send Moscow to Idaho
         ("Officials in Washington said the sanctions against Moscow would continue.", "Moscow", "RU", 55.75, 37.62),
         ("Students at the university in Moscow, Idaho, returned for the new term.", "Moscow", "US", 46.73, -117.0),
+        # two other places are not enough to send Paris to a Ukrainian village once called Paris, or
+        # Geneva to New York: the better-known place (more names in more languages) keeps the benefit
+        ("Officials in London and Paris condemned the strike on Odesa.", "Paris", "FR", 48.85, 2.35),
+        ("Talks in Geneva and Vienna failed; Tehran warned Washington.", "Geneva", "CH", 46.2, 6.15),
         # dotted initials are the province's usual abbreviation
         ("In B.C., up to 20 centimetres of snow is expected.", "B.C.", "CA", 53.7, -124.0),
     ],

@@ -18,7 +18,7 @@ from geo.gazetteer.sources import GazetteerRecord
 from geo.types import Candidate
 
 INDEX_FILE = "gazetteer.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: entries.names
 
 # How a name relates to its place; lower is more authoritative.
 NAME, ALTERNATE, VARIANT = 0, 1, 2
@@ -28,7 +28,8 @@ CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE entries (
     key INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     feature TEXT NOT NULL, country TEXT, admin1 TEXT, population INTEGER NOT NULL,
-    geonameid INTEGER, source TEXT NOT NULL, code TEXT
+    geonameid INTEGER, source TEXT NOT NULL, code TEXT,
+    names INTEGER NOT NULL DEFAULT 0  -- how many distinct names the place is known by (a sign of how well known)
 );
 CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE extents (key INTEGER PRIMARY KEY, radius_km REAL NOT NULL, spread_km REAL NOT NULL);
@@ -79,16 +80,17 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path) -> Path:
     con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
     entries, names, extents = [], [], []
     for key, rec in enumerate(records):
+        rows = _name_rows(key, rec)
         entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
-                        rec.population, rec.geonameid, rec.source, rec.code))
-        names.extend(_name_rows(key, rec))
+                        rec.population, rec.geonameid, rec.source, rec.code, len(rows)))
+        names.extend(rows)
         if rec.radius_km or rec.spread_km:
             extents.append((key, rec.radius_km, rec.spread_km))
         if len(entries) >= 50_000:
-            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
+            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
             con.executemany("INSERT INTO names VALUES (?,?,?)", names)
             entries, names = [], []
-    con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
+    con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
     con.executemany("INSERT INTO names VALUES (?,?,?)", names)
     con.executemany("INSERT INTO extents VALUES (?,?,?)", extents)
     con.execute("CREATE INDEX names_norm ON names(norm)")
@@ -116,9 +118,10 @@ class Gazetteer:
 
     @staticmethod
     def _candidate(row: Sequence) -> Candidate:
-        key, name, lat, lon, feature, country, admin1, population, geonameid, source, _code = row
+        key, name, lat, lon, feature, country, admin1, population, geonameid, source = row[:10]
         return Candidate(name=name, lat=lat, lon=lon, feature=feature, country=country, geonameid=geonameid,
-                         population=population, admin1=admin1, source=source, key=key)
+                         population=population, admin1=admin1, source=source, key=key,
+                         names=row[11] if len(row) > 11 else 0)
 
     def lookup(self, keys: Iterable[str]) -> dict[str, list[NameHit]]:
         """Hits for each normalised key that names at least one place (keys from `norm`)."""
