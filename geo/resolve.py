@@ -333,9 +333,10 @@ class Resolver:
         candidates within 161 km of it (Kyiv the city and Kyiv City the region are one answer on a map)."""
         items = list(scores.values())
         top = max(s for _, s in items)
-        z = sum(math.exp(s - top) for _, s in items)
         best = max(items, key=lambda cs: (cs[1], cs[0].population))
         c = best[0]
-        near = sum(math.exp(s - top) for x, s in items
-                   if x is c or _haversine_km(c.lat, c.lon, x.lat, x.lon) <= SAME_PLACE_KM)
-        return c, near / z
+        weights = [(x, math.exp(s - top)) for x, s in items]
+        # Candidates with a negligible share are not worth the distance.
+        near = sum(e for x, e in weights
+                   if x is c or e > 1e-4 and _haversine_km(c.lat, c.lon, x.lat, x.lon) <= SAME_PLACE_KM)
+        return c, near / sum(e for _, e in weights)
