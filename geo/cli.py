@@ -146,7 +146,7 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     import time
 
     from geo.gazetteer import build_index
-    from geo.gazetteer.sources import default_records
+    from geo.gazetteer.sources import default_records, demonym_countries
 
     from geo.gazetteer.geonames_dump import DumpError, download_dump, records_with_dumps
 
@@ -163,7 +163,7 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
             raise CliError(f"{d}: no such file")
     t = time.perf_counter()
     try:
-        path = build_index(records_with_dumps(default_records(), dumps), out)
+        path = build_index(records_with_dumps(default_records(), dumps), out, demonyms=demonym_countries())
     except DumpError as e:
         raise CliError(str(e)) from None
     print(f"gazetteer index written to {path} in {time.perf_counter() - t:.1f} s", file=sys.stderr)

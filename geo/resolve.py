@@ -45,6 +45,7 @@ class Weights:
     distance_scale_km = 1000.0
     distance_cap = 3.0
     context_full = 3.0  # total vote weight at which the article's context counts in full
+    demonym_vote = 0.25  # "Syrian state media": weak evidence of the article's country, per mention (up to 3)
     fame = 0.3  # per tenfold more names the place is known by (Geneva in Switzerland: 53; in New York: 17)
     region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
 
@@ -92,6 +93,8 @@ def _context(votes: list[Vote]) -> Context:
     if not votes:
         return Context(_normalised(countries), _normalised(regions), None)
     tw = sum(v.p for v in votes)
+    if not tw:  # only demonyms: a country, no position
+        return Context(_normalised(countries), _normalised(regions), None, sum(v.weight for v in votes))
     centre = (sum(v.lat * v.p for v in votes) / tw, sum(v.lon * v.p for v in votes) / tw)
     return Context(_normalised(countries), _normalised(regions), centre, sum(v.weight for v in votes))
 
@@ -167,10 +170,26 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
     }
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_DEMONYMS = "\x00demonyms"  # the votes of demonyms, filed under a name no mention has
+
+
 class Resolver:
     def __init__(self, gazetteer: Gazetteer, weights: Weights | None = None):
         self.gazetteer = gazetteer
         self.w = weights or Weights()
+        self._demonyms = gazetteer.demonyms()
+
+    def _demonym_votes(self, text: str) -> list[Vote]:
+        """What "Syrian", "Russians" say of the article's country: a little, whoever the actor is."""
+        if not self._demonyms:
+            return []
+        counts: dict[str, int] = defaultdict(int)
+        for word in _CAPITALISED.findall(text):
+            country = self._demonyms.get(word) or (word.endswith("s") and self._demonyms.get(word[:-1]))
+            if country:
+                counts[country] += 1
+        return [Vote(c, None, self.w.demonym_vote * min(n, 3), 0.0, 0.0, 0.0) for c, n in counts.items()]
 
     def resolve(self, text: str, matches: list[Match]) -> list[ResolvedMention]:
         return [d.mention for d in self.decide(text, matches)]
@@ -193,6 +212,9 @@ class Resolver:
             weight = 2.0 if best.feature == "country" else p * _prominence(best)
             votes[name].append(Vote(best.country, _region_of(best), weight, best.lat, best.lon, p))
 
+        demonyms = self._demonym_votes(text)
+        if demonyms:
+            votes[_DEMONYMS] = demonyms
         # Pass 2: each name is judged by the *other* names' votes, so a place cannot confirm itself.
         context_cache: dict[str, Context] = {}
         contextual = []

@@ -166,3 +166,11 @@ def test_us_counties_are_in_the_index_with_their_state(geoparser):
     counties = [c for c in geoparser.gazetteer.candidates("Black Hawk County") if c.feature == "county"]
     assert [(c.country, c.admin1) for c in counties] == [("US", "IA")]
     assert 42.0 < counties[0].lat < 43.0 and -93.0 < counties[0].lon < -92.0
+
+
+def test_index_keeps_demonyms_and_name_counts(tmp_path):
+    build_index([GazetteerRecord("Geneva", 46.2, 6.15, "city", "CH", alternates=("Genf", "Genève", "Ginevra"))],
+                tmp_path, demonyms={"Swiss": "CH"})
+    g = Gazetteer(tmp_path)
+    assert g.demonyms() == {"Swiss": "CH"}
+    assert g.candidates("Genf")[0].names == 4  # its own name and three others

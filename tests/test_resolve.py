@@ -126,3 +126,13 @@ def test_a_list_of_countries_is_no_qualifier(geoparser):
 def test_a_region_lying_on_its_city_means_the_city(geoparser, text, surface):
     """Kyiv City and Berlin are first-level regions too; the mention is the city (an event there is exact)."""
     assert where(geoparser, text, surface).feature == "city"
+
+
+def test_a_demonym_is_weak_evidence_of_the_articles_country(geoparser):
+    """"Syrian state media" says a little about where Palmyra is; actors abroad do not move places."""
+    with_demonym = where(geoparser, "Government troops retook Palmyra from Daesh, Syrian state media said.", "Palmyra")
+    without = where(geoparser, "Government troops retook Palmyra from Daesh, state media said.", "Palmyra")
+    assert with_demonym.country == without.country == "SY"
+    assert with_demonym.score > without.score + 0.1
+    assert where(geoparser, "American officials in Paris said the talks would resume.", "Paris").country == "FR"
+    assert where(geoparser, "Canadian soldiers in Riga joined the exercise.", "Riga").country == "LV"

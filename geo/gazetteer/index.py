@@ -18,7 +18,7 @@ from geo.gazetteer.sources import GazetteerRecord
 from geo.types import Candidate
 
 INDEX_FILE = "gazetteer.sqlite"
-SCHEMA_VERSION = "2"  # 2: entries.names
+SCHEMA_VERSION = "3"  # 2: entries.names; 3: demonyms
 
 # How a name relates to its place; lower is more authoritative.
 NAME, ALTERNATE, VARIANT = 0, 1, 2
@@ -33,6 +33,7 @@ CREATE TABLE entries (
 );
 CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE extents (key INTEGER PRIMARY KEY, radius_km REAL NOT NULL, spread_km REAL NOT NULL);
+CREATE TABLE demonyms (word TEXT PRIMARY KEY, country TEXT NOT NULL);
 """
 
 
@@ -70,8 +71,8 @@ def _name_rows(key: int, rec: GazetteerRecord) -> set[tuple[str, int, int]]:
     return {(k, key, kind) for k, kind in rows.items()}
 
 
-def build_index(records: Iterable[GazetteerRecord], out_dir: Path) -> Path:
-    """Write the index atomically: a half-built file never replaces a good one."""
+def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dict[str, str] | None = None) -> Path:
+    """Write the index atomically: a half-built file never replaces a good one. `demonyms`: "Syrian" → SY."""
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / INDEX_FILE
     tmp = out_dir / f".{INDEX_FILE}.{os.getpid()}.tmp"
@@ -93,6 +94,7 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path) -> Path:
     con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
     con.executemany("INSERT INTO names VALUES (?,?,?)", names)
     con.executemany("INSERT INTO extents VALUES (?,?,?)", extents)
+    con.executemany("INSERT INTO demonyms VALUES (?,?)", sorted((demonyms or {}).items()))
     con.execute("CREATE INDEX names_norm ON names(norm)")
     con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
     con.commit()
@@ -115,6 +117,7 @@ class Gazetteer:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._cache: dict[str, list[NameHit]] = {}
         self._extents: dict[int, tuple[float, float]] | None = None
+        self._demonyms: dict[str, str] | None = None
 
     @staticmethod
     def _candidate(row: Sequence) -> Candidate:
@@ -157,6 +160,15 @@ class Gazetteer:
                 rows = []
             self._extents = {k: (r, s) for k, r, s in rows}
         return self._extents.get(key, (0.0, 0.0))
+
+    def demonyms(self) -> dict[str, str]:
+        """Demonym → country ("Syrian" → SY); empty for an index built before they were recorded."""
+        if self._demonyms is None:
+            try:
+                self._demonyms = dict(self._con.execute("SELECT word, country FROM demonyms").fetchall())
+            except sqlite3.OperationalError:
+                self._demonyms = {}
+        return self._demonyms
 
     def candidates(self, name: str) -> list[Candidate]:
         """Every place known by this name, most populous first."""

