@@ -28,7 +28,7 @@ _CONNECTORS = frozenset(
     "of der den van von bin ibn bint".split()
 )
 # Connectors that join a name only inside hyphens ("Rostov-on-Don", "Frankfurt am Main" aside).
-_HYPHEN_CONNECTORS = frozenset("on upon sur sous au aux am im en y e".split())
+_HYPHEN_CONNECTORS = frozenset("on upon sur sous au aux am im en y e i".split())
 # Capitalised words that end a name rather than continue it ("Raqqa on Sunday").
 _CALENDAR = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July "

@@ -46,6 +46,7 @@ class Weights:
     distance_cap = 3.0
     context_full = 3.0  # total vote weight at which the article's context counts in full
     demonym_vote = 0.25  # "Syrian state media": weak evidence of the article's country, per mention (up to 3)
+    unknown_town_population = 1000  # about the tenth percentile of the towns whose population is known
     fame = 0.3  # per tenfold more names the place is known by (Geneva in Switzerland: 53; in New York: 17)
     region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
 
@@ -107,13 +108,16 @@ def _prominence(c: Candidate) -> float:
     """How much a place, once resolved, says about the article's country: a city of a million
     says more than a village that happened to be the only candidate for its name."""
     if c.feature in ("city",):
-        return min(1.0, math.log10(c.population + 10) / 6.0) ** 2
+        return min(1.0, math.log10((c.population or Weights.unknown_town_population) + 10) / 6.0) ** 2
     return 1.0
 
 
 def _prior(hit: NameHit, w: Weights) -> float:
     c = hit.candidate
-    s = math.log10(c.population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0) \
+    # GeoNames gives no population for most towns of Syria, Yemen or Afghanistan (181 of 308 Syrian towns
+    # here): unknown is not zero, so such a town counts as a small one.
+    population = c.population or (w.unknown_town_population if c.feature == "city" else 0)
+    s = math.log10(population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0) \
         + (w.fame * math.log10(c.names + 1) if c.feature == "city" else 0.0)
     if c.feature == "region" and hit.kind >= 2:
         s -= 2.0  # "Homs" alone means the city, not the governorate
@@ -141,11 +145,12 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
     from geo.recognize import _zipf
 
     surface = m.mention.text
+    population = best.population or (Weights.unknown_town_population if best.feature == "city" else 0)
     before = text[max(0, m.mention.start - 200):m.mention.start].rstrip()
     group = _FEATURE_GROUPS.get(best.feature, "other")
     return {
         "p_resolve": p,
-        "log_population": math.log10(best.population + 10) / 7.0,
+        "log_population": math.log10(population + 10) / 7.0,
         "is_country": float(group == "country"),
         "is_region": float(group == "region"),
         "is_city": float(group == "city"),

@@ -40,6 +40,12 @@ def where(geoparser, text, surface):
         # Geneva to New York: the better-known place (more names in more languages) keeps the benefit
         ("Officials in London and Paris condemned the strike on Odesa.", "Paris", "FR", 48.85, 2.35),
         ("Talks in Geneva and Vienna failed; Tehran warned Washington.", "Geneva", "CH", 46.2, 6.15),
+        # GeoNames has no population for most Syrian towns: unknown is not zero (Ras al-Ain, Syria vs
+        # Ras El Ain, Morocco, 3,946 people); "Mazar-i-Sharif" is one name
+        ("Clashes erupted in Tal Abyad and Ras al-Ain as Turkish forces pushed south.", "Ras al-Ain", "SY",
+         36.85, 40.07),
+        ("Taliban fighters took Kunduz and Mazar-i-Sharif before entering Kabul.", "Mazar-i-Sharif", "AF",
+         36.71, 67.11),
         # dotted initials are the province's usual abbreviation
         ("In B.C., up to 20 centimetres of snow is expected.", "B.C.", "CA", 53.7, -124.0),
     ],
