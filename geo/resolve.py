@@ -104,20 +104,23 @@ def _region_of(c: Candidate) -> tuple[str, str] | None:
     return (c.country, c.admin1) if c.country and c.admin1 and c.feature not in ("country", "continent") else None
 
 
+def _population(c: Candidate) -> int:
+    """GeoNames gives no population for most towns of Syria, Yemen or Afghanistan (181 of 308 Syrian towns
+    here): unknown is not zero, so such a town counts as a small one."""
+    return c.population or (Weights.unknown_town_population if c.feature == "city" else 0)
+
+
 def _prominence(c: Candidate) -> float:
     """How much a place, once resolved, says about the article's country: a city of a million
     says more than a village that happened to be the only candidate for its name."""
     if c.feature in ("city",):
-        return min(1.0, math.log10((c.population or Weights.unknown_town_population) + 10) / 6.0) ** 2
+        return min(1.0, math.log10(_population(c) + 10) / 6.0) ** 2
     return 1.0
 
 
 def _prior(hit: NameHit, w: Weights) -> float:
     c = hit.candidate
-    # GeoNames gives no population for most towns of Syria, Yemen or Afghanistan (181 of 308 Syrian towns
-    # here): unknown is not zero, so such a town counts as a small one.
-    population = c.population or (w.unknown_town_population if c.feature == "city" else 0)
-    s = math.log10(population + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0) \
+    s = math.log10(_population(c) + 10) + w.feature.get(c.feature, 1.0) + w.kind.get(hit.kind, -2.0) \
         + (w.fame * math.log10(c.names + 1) if c.feature == "city" else 0.0)
     if c.feature == "region" and hit.kind >= 2:
         s -= 2.0  # "Homs" alone means the city, not the governorate
@@ -145,12 +148,11 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
     from geo.recognize import _zipf
 
     surface = m.mention.text
-    population = best.population or (Weights.unknown_town_population if best.feature == "city" else 0)
     before = text[max(0, m.mention.start - 200):m.mention.start].rstrip()
     group = _FEATURE_GROUPS.get(best.feature, "other")
     return {
         "p_resolve": p,
-        "log_population": math.log10(population + 10) / 7.0,
+        "log_population": math.log10(_population(best) + 10) / 7.0,
         "is_country": float(group == "country"),
         "is_region": float(group == "region"),
         "is_city": float(group == "city"),
