@@ -156,3 +156,9 @@ def test_generic_parts_of_a_town_are_not_a_far_away_place(geoparser):
     found = [(m.text, m.country) for m in geoparser.parse(
         "Iraqi commanders said they hoped to reach the Old City and its Grand Mosque in Mosul within weeks.")]
     assert found == [("Mosul", "IQ")]
+
+
+def test_wire_spellings_of_syrian_towns(rec):
+    """Curated aliases (data/gazetteer/place_aliases.csv) for spellings GeoNames lacks."""
+    text = "Fighting was reported in Deir Ezzor, Efrin and Maarat al-Numan on Monday."
+    assert spans(rec, text) == ["Deir Ezzor", "Efrin", "Maarat al-Numan"]
