@@ -38,22 +38,16 @@ import sys
 import tempfile
 import time
 import urllib.request
-from urllib.parse import urlsplit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.exports.browser import LOCAL_HOSTS, LOCAL_SCHEMES, block_outside  # noqa: E402
+from geo.exports.browser import LOCAL_HOSTS, block_outside, is_local  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
 QUERIES = ("Kharkiv", "shelling", "Aleppo", "")
-
-
-def _local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
 
 
 # --cut resolver: Chromium itself cannot resolve any name but this machine's, so nothing leaves it and no
@@ -128,7 +122,7 @@ class Visit:
         if self.clock is None and e.get("wallTime"):
             self.clock = (e["wallTime"], e["timestamp"])
         self.urls[e["requestId"]] = e["request"]["url"]
-        if not self.route and not _local(e["request"]["url"]):
+        if not self.route and not is_local(e["request"]["url"], LOCAL_HOSTS):
             self.outside.append(e["request"]["url"])  # refused by the browser's resolver rules; counted here
 
     def _epoch(self, t: float) -> float:

@@ -47,13 +47,18 @@ class BrowserOutput:
     blocked: tuple[str, ...]  # requests that tried to leave the machine (and were refused)
 
 
+def is_local(url: str, hosts: frozenset[str] = frozenset()) -> bool:
+    """Whether a URL stays on this machine: a LOCAL_SCHEMES URL, or one on `hosts`."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname in hosts
+
+
 def block_outside(target, blocked: list[str], *, hosts: frozenset[str] = frozenset()) -> None:
     """Let a Playwright page or context load only local URLs (LOCAL_SCHEMES, and http(s) on `hosts`);
     every other request is refused and recorded in `blocked`."""
 
     def route(r) -> None:
-        parts = urlsplit(r.request.url)
-        if parts.scheme in LOCAL_SCHEMES or parts.hostname in hosts:
+        if is_local(r.request.url, hosts):
             r.continue_()
         else:
             blocked.append(r.request.url)
