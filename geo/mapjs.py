@@ -5,8 +5,8 @@ of points costs one JSON array per column, not one DOM node per point. Every str
 `innerHTML` (labels, tooltips) is escaped by the caller with geo.mapview.esc.
 
 Elements that live in the map's base script (helpers, panes, basemap, view sync, minimap) are made
-once per page; the data layers are folium FeatureGroups that streamlit-folium swaps in place on a
-rerun (`feature_group_to_add`), so a filter change never reloads the map or loses its view.
+once per page; the data layers are folium FeatureGroups that the dashboard's map frame swaps in place
+on a rerun (geo.mapframe), so a filter change never reloads the map or loses its view.
 """
 
 from __future__ import annotations
@@ -47,9 +47,8 @@ class CMElement(folium.MacroElement):
     """Base of the elements here: data goes out as JSON encoded once, and rendering compiles nothing.
 
     branca's render() wraps each element's finished script in a new Jinja template — i.e. compiles
-    the script text, country outlines and 100,000-event column arrays included — and streamlit-folium
-    renders the map two or three times per run. `js(name)` encodes an attribute once per value, and
-    `render` adds the script as plain text. Measured at 100,000 events: ~a quarter of st_folium's time.
+    the script text, country outlines and 100,000-event column arrays included. `js(name)` encodes an
+    attribute once per value, and `render` adds the script as plain text (scripts/bench_map_render.py).
     """
 
     def js(self, name: str) -> str:
@@ -86,7 +85,11 @@ class Helpers(CMElement):
             CM.renderer = map.getRenderer({options: {}});
             CM.stats = CM.stats || {};
             // What was clicked last, for the dashboard (see ViewSync): kind and identifiers only.
-            CM.clicked = function (info) { window.__cmClicked = Object.assign({t: Date.now()}, info); };
+            // The dashboard's map frame (pages/mapframe) sends it at once through CM.report.
+            CM.clicked = function (info) {
+                window.__cmClicked = Object.assign({t: Date.now()}, info);
+                if (CM.report) CM.report();
+            };
             // The selection ring, drawn at once on a click (the dashboard redraws it with the next data).
             CM.ring = function (lat, lon, radius) {
                 if (CM.selectionRing) CM.selectionRing.remove();
@@ -262,8 +265,8 @@ class ViewSync(CMElement):
     Panning runs no Python: the map writes the view into the dashboard's URL itself (the component
     frame is same-origin), and writes it again if a rerun replaced the URL. It also leaves the view in
     the dashboard's window (`__cmView`): Streamlit drops the URL's parameters on a page switch, and the
-    Export page takes the view from there. When streamlit-folium does
-    report something (a click), the view and the clicked object ride along as `cm_view`/`cm_clicked`.
+    Export page takes the view from there. When the frame reports
+    something (a click), the view and the clicked object ride along as `cm_view`/`cm_clicked`.
     """
 
     _template = Template(
@@ -320,7 +323,7 @@ def without_view_sync(fmap: folium.Map) -> folium.Map:
 
 class DeferStart(CMElement):
     """Opens a block of sibling elements whose scripts run after the map's first paint (CM.afterPaint);
-    DeferEnd closes it. Both folium and streamlit-folium write the scripts of a map's children in order,
+    DeferEnd closes it. folium (and so geo.mapframe) writes the scripts of a map's children in order,
     so the block's scripts land inside one function."""
 
     _template = Template("{% macro script(this, kwargs) %}window.CM.afterPaint(function () {{ '{' }}{% endmacro %}")
@@ -380,8 +383,8 @@ class CopyLinkControl(CMElement):
 
 
 class Requires(JSCSSMixin, CMElement):
-    """Loads plugin scripts up front: streamlit-folium loads scripts only with the first map, and a
-    layer switched on later (the heatmap) would otherwise find its plugin missing."""
+    """Loads plugin scripts with the map, so that a layer switched on later (the heatmap) finds its
+    plugin there at once."""
 
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
 

@@ -321,7 +321,7 @@ class CountryLabels(folium.MacroElement):
     """Country names as non-interactive text markers: the only labels an offline basemap has.
 
     DivIcons centred by CSS rather than permanent tooltips: Leaflet places a tooltip by measuring it,
-    and inside st_folium the stylesheets arrive after the map is drawn, so the measurement is wrong.
+    and inside a dashboard frame the stylesheets can arrive after the map is drawn, so the measurement is wrong.
     """
 
     _template = Template(
@@ -386,7 +386,7 @@ class OpenPopup(folium.MacroElement):
     """Opens one marker's popup once the map is built and its stylesheets have loaded.
 
     A marker not yet on the map cannot open a popup, and Leaflet centres a popup by measuring it:
-    inside st_folium the stylesheets are still loading when the map script runs.
+    inside a dashboard frame the stylesheets can still be loading when the map script runs.
     """
 
     _template = Template(
@@ -560,9 +560,9 @@ def build_map(
 
 # ---------------------------------------------------------------------------------------- the dashboard map
 #
-# The Map page's map is split in two, because streamlit-folium can swap feature groups inside a map
-# without reloading it (`feature_group_to_add`): `base_map` is the part that never changes (offline
-# basemap, tools, view sync) and `data_layers` are the feature groups a filter change replaces.
+# The Map page's map is split in two, because its frame (geo.mapframe, pages/_mapframe.py) swaps feature
+# groups inside a map without reloading it: `base_map` is the part that never changes (offline basemap,
+# tools, view sync) and the *_layer feature groups are what a filter change replaces.
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 860, 620  # the map's usual size, for fitting a view before the browser has one
 PLACE_MIN_RADIUS, PLACE_MAX_RADIUS = 4.5, 20.0
@@ -707,10 +707,10 @@ def base_map(
 ) -> folium.Map:
     """The unchanging part of the dashboard map: offline basemap with labels, tools and view sync.
 
-    Its script must not depend on data or filters (streamlit-folium keys the map on it); the view is
-    set through st_folium's center/zoom, the data through the *_layer feature groups. `bundle`: load
+    Its script must not depend on data or filters (the frame keeps its map while it stays the same); the
+    view is set through the frame's center/zoom, the data through the *_layer feature groups. `bundle`: load
     the plugins from geo.assets.PLUGIN_BUNDLE (one file) when it is installed. `view` ((lat, lon), zoom):
-    where the map opens — give the view st_folium will set, so that it opens there without a zoom
+    where the map opens — give the view the frame will be given, so that it opens there without a zoom
     animation (one in flight would undo a pan made before it ends).
     """
     from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition

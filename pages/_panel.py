@@ -59,9 +59,9 @@ def event_line(event: Event) -> str:
 
 
 def state_after_click(value, state: MapState, places: pd.DataFrame, airbases, memory) -> MapState:
-    """The state after a click on the map, as st_folium reported it (see geo.mapjs.ViewSync).
+    """The state after a click on the map, as its frame reported it (see geo.mapjs.ViewSync).
 
-    A click is handled once (`memory` keeps the last click's time: st_folium keeps returning the last
+    A click is handled once (`memory` keeps the last click's time: the frame keeps returning the last
     value on later reruns); it selects a place of the store or an airfield of the layer, and brings the
     map's current view along so the URL has it.
     """

@@ -315,10 +315,10 @@ def set_state(state: MapState) -> None:
 
 
 def fly_to(center: tuple[float, float], zoom: int) -> None:
-    """Move the map (the view given to st_folium changes only on purpose, never on a rerun)."""
+    """Move the map (the view given to its frame changes only on purpose, never on a rerun)."""
     nonce = st.session_state.get("cm_view_nonce", 0) + 1
     st.session_state["cm_view_nonce"] = nonce
-    # st_folium only moves the map when the centre differs from the last one it was given.
+    # The frame only moves the map when the centre differs from the last one it was given.
     jitter = 1e-7 * (nonce % 2)
     st.session_state["cm_view"] = ((center[0] + jitter, center[1]), int(zoom))
 

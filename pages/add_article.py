@@ -9,9 +9,8 @@ from __future__ import annotations
 import dataclasses
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import mapdata, mapview
+from geo import mapdata, mapframe, mapview
 from geo.assets import bundle_scripts, localize
 from geo.auth import Action
 from geo.events import extract_events
@@ -21,6 +20,7 @@ from geo.mapjs import without_view_sync
 from geo.mapview import esc, mark_spans, mentions_frame, places_frame
 from geo.types import Article
 from pages._auth import current_user, require
+from pages._mapframe import map_frame
 from pages._shared import (
     ARTICLES_PAGE,
     asset_base,
@@ -67,8 +67,8 @@ def preview_map(frame) -> None:
         localize(layer, asset_base())
         if plugin_bundle():
             bundle_scripts(layer, asset_base())
-    st_folium(fmap, feature_group_to_add=layers, center=view[0], zoom=view[1], height=PREVIEW_HEIGHT,
-              use_container_width=True, returned_objects=[], key="preview_map")
+    map_frame(mapframe.base(fmap), layers, center=view[0], zoom=view[1], height=PREVIEW_HEIGHT, key="preview_map",
+              report=False)
 
 
 def _find_places(article: Article) -> None:

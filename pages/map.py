@@ -1,7 +1,7 @@
 """Map page: the places the filtered articles name, with a panel of context beside the map.
 
 Everything shown follows the shared sidebar's MapState, which lives in the URL. The map is one
-streamlit-folium component whose base (offline basemap, tools) never changes; the data layers are
+map frame (pages/_mapframe.py) whose base (offline basemap, tools) never changes; the data layers are
 feature groups swapped in place, so filters change what is drawn without reloading the map, and
 panning or zooming runs no Python at all. A click on a place or an air base comes back as
 `cm_clicked` (see geo.mapjs.ViewSync) and selects it.
@@ -10,11 +10,11 @@ panning or zooming runs no Python at all. A click on a place or an air base come
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import mapdata, mapview
+from geo import mapdata, mapframe, mapview
 from geo.assets import bundle_scripts, localize
 from geo.mapstate import MapState
+from pages._mapframe import map_frame
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
 from pages._shared import (
     ADD_PAGE,
@@ -38,13 +38,16 @@ from pages._shared import (
 MAP_HEIGHT = 620
 
 
-def base_map():
-    """The map's unchanging part (rebuilt each run, but to the same script, so the map never reloads).
-
-    It opens at the session's first view; later moves go through st_folium's center/zoom (fly_to).
-    """
-    return mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT, bundle=plugin_bundle(),
-                            view=st.session_state.get("cm_base_view"))
+def base_map() -> mapframe.Base:
+    """The map's unchanging part, made once per session (it opens at the session's first view; later
+    moves go through the frame's center/zoom, see fly_to)."""
+    view = st.session_state.get("cm_base_view")
+    made = st.session_state.get("cm_base_map")
+    if made is None or made[0] != view:
+        fmap = mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT,
+                                bundle=plugin_bundle(), view=view)
+        made = st.session_state["cm_base_map"] = (view, mapframe.base(fmap))
+    return made[1]
 
 
 def _layers(state: MapState, view, bounds) -> list:
@@ -191,17 +194,8 @@ article_banner(state, data)
 map_col, panel_col = st.columns([5, 3], gap="medium")
 with map_col:
     center, zoom = st.session_state["cm_view"]
-    value = st_folium(
-        base_map(),
-        feature_group_to_add=_layers(state, view, bounds),
-        center=center,
-        zoom=zoom,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        # Only clicks come back; panning and zooming stay in the browser (no rerun).
-        returned_objects=["last_object_clicked"],
-        key="place_map",
-    )
+    value = map_frame(base_map(), _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT,
+                      key="place_map")
     state = state_after_click(value, state, all_places(data), get_airbases(), st.session_state)
     _timeline(view, state)
 set_state(state)

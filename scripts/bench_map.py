@@ -47,6 +47,7 @@ from geo.exports.browser import LOCAL_HOSTS, block_outside, is_local  # noqa: E4
 
 CHROMIUM = "/usr/bin/chromium"
 DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
+MAP_FRAME = "_mapframe.map"  # the map component's frame (pages/_mapframe.py)
 QUERIES = ("Kharkiv", "shelling", "Aleppo", "")
 
 
@@ -201,7 +202,7 @@ class Visit:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             for frame in self.page.frames:
-                if "st_folium" in frame.url:
+                if MAP_FRAME in frame.url:
                     return frame
             self.page.wait_for_timeout(20)
         raise RuntimeError("no map frame")

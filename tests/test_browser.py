@@ -25,6 +25,7 @@ from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+MAP_FRAME = "_mapframe.map"  # the map component's frame URL (pages/_mapframe.py)
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
@@ -133,7 +134,7 @@ def _map_frame(page):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for frame in page.frames:
-            if "streamlit_folium" in frame.url or "st_folium" in frame.url:
+            if MAP_FRAME in frame.url:
                 return frame
         page.wait_for_timeout(100)
     pytest.fail("the map component iframe never appeared")
@@ -156,7 +157,7 @@ def _click_place(page, frame, name: str) -> None:
         """(name) => { const d = CM.layers.place.data;
             const i = d.label.findIndex(l => l.indexOf('<b>' + name + '</b>') === 0);
             const p = CM.map.latLngToContainerPoint([d.lat[i], d.lon[i]]); return [p.x, p.y]; }""", name)
-    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    box = page.locator("iframe[title='pages._mapframe.map']").bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
@@ -203,12 +204,13 @@ def test_filters_change_what_is_drawn(dashboard, browser):
     with offline_page(browser) as page:
         page.goto(base + "/")
         frame = _drawn(page)
-        frame.evaluate("window.__before = CM.layers.place, 1")
+        frame.evaluate("window.__before = CM.layers.place, window.__map = CM.map, 1")
         search = page.get_by_placeholder("Words in the articles or place names")
         search.fill("shayrat")
         search.press("Enter")
         frame.wait_for_function("CM.layers.place !== window.__before", timeout=15000)
         assert sorted(_place_names(frame)) == ["Homs", "Shayrat"]  # the article that names Shayrat
+        assert frame.evaluate("window.__map === CM.map")  # the layers were swapped; the map was not reloaded
         page.wait_for_url("**query=shayrat**", timeout=10000)
         page.get_by_text("1 articles · 2 places match").wait_for(timeout=10000)
 

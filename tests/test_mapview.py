@@ -281,12 +281,13 @@ def places(frame) -> pd.DataFrame:
 
 
 def test_base_map_is_offline_and_the_same_every_time(countries):
-    from streamlit_folium import _get_map_string, generate_js_hash
+    from geo import mapframe
 
     cities = pd.DataFrame({"name": ["Aleppo", "<b>Homs</b>"], "lat": [36.2, 34.7], "lon": [37.2, 36.7],
                            "population": [1_600_000, 800_000], "country": ["SY", "SY"]})
     a, b = (mapview.base_map(countries=countries, cities=cities) for _ in range(2))
-    assert generate_js_hash(_get_map_string(a)) == generate_js_hash(_get_map_string(b))  # st_folium's key
+    frame_base = mapframe.base(b)
+    assert frame_base == mapframe.base(mapview.base_map(countries=countries, cities=cities))  # the frame keeps its map
     parser = _Links()
     html = _render(a)
     parser.feed(html)
@@ -296,8 +297,8 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
                   "history.replaceState", "setComponentValue"):
         assert piece in html, piece
     # The tools wait for the first paint of the data: their scripts sit in one CM.afterPaint block, in both
-    # folium's rendering and streamlit-folium's.
-    for script in (html, _get_map_string(a)):
+    # folium's rendering and the dashboard frame's (geo.mapframe).
+    for script in (html, frame_base.script):
         start = script.index("window.CM.afterPaint(function () {")
         end = script.index("});", script.index("L.Control.MiniMap(outline"))
         for piece in ("new L.Control.Draw", "new L.Control.Measure", "new L.Control.MousePosition"):

@@ -1,0 +1,49 @@
+"""The dashboard's map as a Streamlit component of our own (frontend: pages/mapframe/index.html).
+
+streamlit-folium's frame loads a 225 kB React bundle before it even asks for Leaflet, then loads
+the map's scripts one after another; this frame is one small HTML page that fetches Leaflet and the
+plugins in parallel as soon as Streamlit hands it the map (see scripts/bench_map.py for the effect
+on first paint). The map itself is still made with folium; geo.mapframe cuts it into the part built
+once and the layers swapped on each rerun, so panning and zooming never run Python and a filter
+change never reloads the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import folium
+import streamlit.components.v1 as components
+
+from geo import mapframe
+
+_component = components.declare_component("map", path=str(Path(__file__).with_name("mapframe")))
+
+
+def map_frame(
+    base: mapframe.Base,
+    layers: list[folium.FeatureGroup],
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    height: int,
+    key: str,
+    report: bool = True,
+) -> dict | None:
+    """Draw the map; returns what its scripts last reported (geo.mapjs.ViewSync: `cm_view`, `cm_clicked`).
+
+    The frame keeps its map while `base` stays the same (its digest is part of the key) and moves it
+    only when `center`/`zoom` differ from the last ones given. `report=False`: clicks send nothing back
+    (a preview), so they cause no rerun.
+    """
+    return _component(
+        base=asdict(base),
+        layers=asdict(mapframe.layers(layers, base.map_name)),
+        center=[float(center[0]), float(center[1])],
+        zoom=int(zoom),
+        height=int(height),
+        report=report,
+        key=f"{key}-{base.digest}",
+        default=None,
+    )
