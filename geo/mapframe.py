@@ -20,6 +20,7 @@ from branca.element import CssLink, Element, JavascriptLink
 from geo.assets import iter_elements
 
 MAP_ID = "cm"  # the map's variable is map_cm in every frame
+LEAFLET = "leaflet"  # the name folium gives Leaflet's script among a map's default_js
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class Base:
 
     map_name: str  # the map's JavaScript variable (and its element's id)
     css: list[str]  # stylesheet URLs, in order
-    js: list[str]  # script URLs, in order (loaded in parallel, run in this order)
+    core_js: list[str]  # what the map's script needs before it runs: Leaflet
+    js: list[str]  # the plugins, in order: loaded in parallel, run in this order, after the map's script
     header: str  # <meta>/<style> (and inline <script>) elements for the frame's <head>
     html: str  # the map's element and anything else the map puts in <body>
     script: str  # the map's own script, run once the scripts above have loaded
@@ -52,16 +54,17 @@ def _name_elements(root: Element, prefix: str) -> None:
         el._id = f"{prefix}{n}"
 
 
-def _links(figure) -> tuple[list[str], list[str], list[Element]]:
-    css, js, rest = [], [], []
-    for child in figure.header._children.values():
+def _links(figure) -> tuple[list[str], list[str], list[str], list[Element]]:
+    """The figure's header as (stylesheets, Leaflet, other scripts, other elements)."""
+    css, core, js, rest = [], [], [], []
+    for name, child in figure.header._children.items():
         if isinstance(child, CssLink):
             css.append(child.url)
         elif isinstance(child, JavascriptLink):
-            js.append(child.url)
+            (core if name == LEAFLET else js).append(child.url)
         else:
             rest.append(child)
-    return list(dict.fromkeys(css)), list(dict.fromkeys(js)), rest
+    return [list(dict.fromkeys(x)) for x in (css, core, js)] + [rest]
 
 
 def base(fmap: folium.Map) -> Base:
@@ -70,12 +73,12 @@ def base(fmap: folium.Map) -> Base:
     fmap._id = MAP_ID
     figure = fmap.get_root()
     figure.render()
-    css, js, rest = _links(figure)
+    css, core, js, rest = _links(figure)
     header = "\n".join(el.render() for el in rest)
     html = figure.html.render()
     script = figure.script.render()
-    digest = hashlib.sha1("\x00".join([*css, *js, header, html, script]).encode()).hexdigest()[:16]
-    return Base(fmap.get_name(), css, js, header, html, script, digest)
+    digest = hashlib.sha1("\x00".join([*css, *core, *js, header, html, script]).encode()).hexdigest()[:16]
+    return Base(fmap.get_name(), css, core, js, header, html, script, digest)
 
 
 def layers(groups: list[folium.FeatureGroup], map_name: str = f"map_{MAP_ID}") -> Layers:
@@ -97,7 +100,7 @@ def layers(groups: list[folium.FeatureGroup], map_name: str = f"map_{MAP_ID}") -
         names = {el.get_name() for el in iter_elements(group)}
         body = "\n".join(rendered[n].render() for n in rendered if n in names)
         scripts.append(f"{body}\nreturn {group.get_name()};")
-    css, js, _ = _links(figure)
+    css, _, js, _ = _links(figure)
     map_css = {url for _, url in stand_in.default_css}
     map_js = {url for _, url in stand_in.default_js}
     return Layers(scripts, [u for u in css if u not in map_css], [u for u in js if u not in map_js])

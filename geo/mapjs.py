@@ -99,11 +99,15 @@ class Helpers(CMElement):
             CM.clearRing = function () { if (CM.selectionRing) { CM.selectionRing.remove(); CM.selectionRing = null; } };
             // Work that can wait until the data layers have been painted (the tools): queued, and run once
             // a layer has been seen (PointLayer calls CM.runAfterPaint) or after a second without layers.
-            // CM.toolsReady says when it has run.
+            // CM.toolsReady says when it has run. The tools are plugins: where the map's frame loads them
+            // after the map (CM.pluginsLoaded, a promise: pages/mapframe), they also wait for those.
             CM.runAfterPaint = function () {
-                var queue = CM._afterPaint || []; CM._afterPaint = [];
-                queue.forEach(function (f) { try { f(); } catch (e) { console.error(e); } });
-                CM.toolsReady = true;
+                function run() {
+                    var queue = CM._afterPaint || []; CM._afterPaint = [];
+                    queue.forEach(function (f) { try { f(); } catch (e) { console.error(e); } });
+                    CM.toolsReady = true;
+                }
+                if (CM.pluginsLoaded) CM.pluginsLoaded.then(run); else run();
             };
             CM.afterPaint = function (fn) {
                 if (CM.toolsReady) { fn(); return; }

@@ -47,9 +47,18 @@ def test_base_is_the_map_once_with_local_assets_and_a_stable_name(countries):
     assert 'id="map_cm"' in base.html
     assert 'var map_cm = L.map(' in base.script and '"map_cm"' in base.script
     assert "#map_cm" in base.header  # its size
-    assert base.js[0] == "/app/static/vendor/leaflet/leaflet.js"
+    assert base.core_js == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert "/app/static/vendor/leaflet/leaflet.js" not in base.js
     assert base.css[0] == "/app/static/vendor/leaflet/leaflet.css"
     assert all(u.startswith("/app/static/vendor/") for u in base.css + base.js)
+    # Outside the block that waits for the first paint (and so for the plugins), the map's script uses
+    # Leaflet only: the frame runs it before the plugins have loaded.
+    start = base.script.index("window.CM.afterPaint(function () {")
+    end = base.script.index("});", base.script.index("L.Control.MiniMap(outline"))
+    eager = base.script[:start] + base.script[end:]
+    for plugin in ("L.Control.Draw", "L.Control.Measure", "L.Control.MiniMap", "L.Control.MousePosition",
+                   "L.Control.FullScreen", "L.control.fullscreen", "L.heatLayer"):
+        assert plugin not in eager, plugin
     assert not re.search(r"<script[^>]*src=", base.header)  # scripts are loaded by the frame, not the header
     # The digest follows what the frame would build: the same for a rebuilt map, new for another view.
     again = mapframe.base(mapview.base_map(countries=countries, view=((34.8, 38.5), 6)))
@@ -92,6 +101,7 @@ class _Head(HTMLParser):
     def __init__(self):
         super().__init__()
         self.scripts: list[str] = []
+        self.preloads: list[str] = []
         self.css: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -100,11 +110,14 @@ class _Head(HTMLParser):
             self.scripts.append(a["src"])
         if tag == "link" and a.get("rel") == "stylesheet":
             self.css.append(a["href"])
+        if tag == "link" and a.get("rel") == "preload":
+            self.preloads.append(a["href"])
 
 
 def test_the_frame_fetches_up_front_what_every_map_loads_first(countries):
     head = _Head()
     head.feed(FRAME_HTML.read_text(encoding="utf-8"))
     base = mapframe.base(mapview.base_map(countries=countries, bundle=True))
-    assert head.scripts == base.js[:2] == ["/app/static/vendor/leaflet/leaflet.js", f"/app/static/vendor/{PLUGIN_BUNDLE}"]
+    assert head.scripts == base.core_js == ["/app/static/vendor/leaflet/leaflet.js"]  # runs before the map's script
+    assert head.preloads == base.js == [f"/app/static/vendor/{PLUGIN_BUNDLE}"]  # after it
     assert head.css == base.css[:1]
