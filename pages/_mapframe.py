@@ -30,12 +30,15 @@ def map_frame(
     height: int,
     key: str,
     report: bool = True,
+    below: str = "",
 ) -> dict | None:
     """Draw the map; returns what its scripts last reported (geo.mapjs.ViewSync: `cm_view`, `cm_clicked`).
 
     The frame keeps its map while `base` stays the same (its digest is part of the key) and moves it
     only when `center`/`zoom` differ from the last ones given. `report=False`: clicks send nothing back
-    (a preview), so they cause no rerun.
+    (a preview), so they cause no rerun. `below`: markup drawn under the map inside the frame (the
+    timeline: an SVG from geo.mapview, whose text is escaped there), set as HTML after the first paint;
+    in the frame it costs the page none of the work Streamlit's Markdown would.
     """
     return _component(
         base=asdict(base),
@@ -44,6 +47,12 @@ def map_frame(
         zoom=int(zoom),
         height=int(height),
         report=report,
-        key=f"{key}-{base.digest}",
+        below=below,
+        key=frame_key(key, base),
         default=None,
     )
+
+
+def frame_key(key: str, base: mapframe.Base) -> str:
+    """The frame's widget key; st.session_state holds its last value there before the frame is drawn."""
+    return f"{key}-{base.digest}"

@@ -4,7 +4,7 @@ Everything shown follows the shared sidebar's MapState, which lives in the URL. 
 map frame (pages/_mapframe.py) whose base (offline basemap, tools) never changes; the data layers are
 feature groups swapped in place, so filters change what is drawn without reloading the map, and
 panning or zooming runs no Python at all. A click on a place or an air base comes back as
-`cm_clicked` (see geo.mapjs.ViewSync) and selects it.
+`cm_clicked` (see geo.mapjs.ViewSync) and selects it. The timeline is drawn inside the map's frame.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 from geo import mapdata, mapframe, mapview
 from geo.assets import bundle_scripts, localize
 from geo.mapstate import MapState
-from pages._mapframe import map_frame
+from pages._mapframe import frame_key, map_frame
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
 from pages._shared import (
     ADD_PAGE,
@@ -148,19 +148,30 @@ def _search_form() -> None:
         st.caption(note)
 
 
-def _timeline(view, state: MapState) -> None:
-    """Mentions per day under the filters, and in black those of the selected place."""
-    days = view.days
+def _selected_days(view, state: MapState):
+    """Mentions per day of the selected place (None when no place of the store is selected)."""
+    if not (state.selected and state.selected_kind is None and state.selected_at is not None):
+        return None
+    row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
+    if row is None:
+        return None
+    return mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
+
+
+def _timeline_chart(view, mine) -> str:
+    """Mentions per day under the filters, and in black those of the selected place: an SVG the map's
+    frame draws under the map (as Markdown, its 1,000 bars cost the page a quarter second)."""
+    if view.days.empty:
+        return ""
+    if mine is None:
+        return view.timeline_svg
+    return mapview.timeline_svg(view.days, highlight=mine, by_type=view.days_by_type)
+
+
+def _timeline_caption(view, state: MapState, mine) -> None:
+    days, by_type = view.days, view.days_by_type
     if days.empty:
         return
-    mine = None
-    if state.selected and state.selected_kind is None and state.selected_at is not None:
-        row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
-        if row is not None:
-            mine = mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
-    by_type = view.days_by_type
-    chart = view.timeline_svg if mine is None else mapview.timeline_svg(days, highlight=mine, by_type=by_type)
-    st.markdown(chart, unsafe_allow_html=True)
     caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
     kinds = [k for k in mapview.EVENT_COLOURS if k in by_type]
     if kinds:
@@ -189,16 +200,21 @@ if "cm_view" not in st.session_state:
     else:
         st.session_state["cm_view"] = mapview.fit_view(bounds)
     st.session_state["cm_base_view"] = st.session_state["cm_view"]
+base = base_map()
+# A click on the map reruns the page with the frame's value already in the session: the selection it
+# makes is drawn (ring, timeline, panel) in this same run.
+state = state_after_click(st.session_state.get(frame_key("place_map", base)), state, all_places(data),
+                          get_airbases(), st.session_state)
+set_state(state)
 article_banner(state, data)
 
 map_col, panel_col = st.columns([5, 3], gap="medium")
 with map_col:
     center, zoom = st.session_state["cm_view"]
-    value = map_frame(base_map(), _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT,
-                      key="place_map")
-    state = state_after_click(value, state, all_places(data), get_airbases(), st.session_state)
-    _timeline(view, state)
-set_state(state)
+    mine = _selected_days(view, state)
+    map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT, key="place_map",
+              below=_timeline_chart(view, mine))
+    _timeline_caption(view, state, mine)
 with panel_col:
     _search_form()
     if state.selected_kind == "air base" and state.selected_at is not None:

@@ -281,7 +281,12 @@ def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
         assert page.locator(".cm-panel mark").first.inner_text() == "Homs"
         # The article's <b> is text: no element of the panel holds just "bold".
         assert page.evaluate("[...document.querySelectorAll('.cm-panel *')].filter(e => e.textContent === 'bold').length") == 0
-        assert frame.evaluate("!!CM.selectionRing")
+        # The ring around it and its own bars in the timeline (drawn in the map's frame) come with the
+        # same rerun as the panel.
+        frame.wait_for_function(
+            "Object.values(CM.map._layers).some(l => l.options && l.options.pane === 'cm-selection')", timeout=5000)
+        assert frame.locator(".cm-below svg.cm-timeline").count() == 1
+        page.get_by_text("in black, those of Homs").wait_for(timeout=5000)
 
 
 def test_articles_page_links_to_the_map(dashboard, browser):

@@ -80,6 +80,15 @@ def _app(page: str | None = None, **params) -> AppTest:
     return at
 
 
+def _map_args(at: AppTest) -> dict:
+    """What the Map page gave its map frame (pages/_mapframe.py)."""
+    import json
+
+    frames = [e for e in at.get("component_instance") if e.proto.component_name.endswith("_mapframe.map")]
+    assert len(frames) == 1
+    return json.loads(frames[0].proto.json_args)
+
+
 def _markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -108,7 +117,8 @@ def test_map_page_shows_places_and_counts(filled):
     assert "Homs</td><td>city</td><td>SY</td><td class=\"n\">2</td>" in html
     assert "Air bases and airports" in at.sidebar.multiselect(key="m_layers").format_func("air bases")
     assert any("pages.sqlite" in c.value for c in at.sidebar.caption)
-    assert any("<svg" in m.value for m in at.markdown)  # the timeline
+    assert '<svg class="cm-timeline"' in _map_args(at)["below"]  # the timeline, drawn under the map in its frame
+    assert _map_args(at)["base"]["map_name"] == "map_cm"
 
 
 def test_filters_change_the_counts_and_the_url(filled):
