@@ -22,6 +22,8 @@ from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
+ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
+EVENT_CATEGORIES = ("event_type", "event_subtype", "actor1", "actor2", "modality")
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
 
 
@@ -31,6 +33,7 @@ class MapData:
     articles: pd.DataFrame  # one row per article, indexed by article_id: title, source, url, published, day
     texts: pd.Series = field(repr=False)  # case-folded "title text" per article, same order as `articles`
     version: tuple = ()
+    last_ingest: object = field(default=None, repr=False)  # store_version's last ingest, as the database has it
 
     @property
     def empty(self) -> bool:
@@ -50,15 +53,18 @@ def _tables(engine: Engine):
     return tables["articles"], tables["places"], tables["mentions"]
 
 
-def _events(con, engine: Engine) -> pd.DataFrame:
-    """Events keyed by the mention they happened at: (article_id, start)."""
+def _events(con, engine: Engine, articles=None) -> pd.DataFrame:
+    """Events keyed by the mention they happened at: (article_id, start); of `articles` (a query of
+    article ids) if given."""
     e = _reflected(engine)["events"]
-    ev = pd.read_sql(
-        select(e.c.article_id, e.c.place_start.label("start"), e.c.type.label("event_type"),
-               e.c.subtype.label("event_subtype"), e.c.actor1, e.c.actor2, e.c.modality, e.c.precision,
-               e.c.evidence_start, e.c.evidence_end).where(e.c.place_start.is_not(None)).order_by(e.c.id), con)
+    query = select(e.c.article_id, e.c.place_start.label("start"), e.c.type.label("event_type"),
+                   e.c.subtype.label("event_subtype"), e.c.actor1, e.c.actor2, e.c.modality, e.c.precision,
+                   e.c.evidence_start, e.c.evidence_end).where(e.c.place_start.is_not(None)).order_by(e.c.id)
+    if articles is not None:
+        query = query.where(e.c.article_id.in_(articles))
+    ev = pd.read_sql(query, con)
     ev = ev.drop_duplicates(["article_id", "start"])
-    for c in ("event_type", "event_subtype", "actor1", "actor2", "modality"):
+    for c in EVENT_CATEGORIES:
         ev[c] = ev[c].astype("category")
     return ev.astype({"start": "int64", "precision": "Int64", "evidence_start": "Int64", "evidence_end": "Int64"})
 
@@ -70,6 +76,11 @@ def store_version(store) -> tuple:
     found again get new ids), and the newest entry of the store's audit trail, which every correction of
     a mention adds to.
     """
+    return _watermark(store)[0]
+
+
+def _watermark(store) -> tuple[tuple, object]:
+    """(store_version, the last ingest time as the database gives it)."""
     engine = store.engine
     articles, places, mentions = _tables(engine)
     audit = _reflected(engine).get("audit")
@@ -81,8 +92,9 @@ def store_version(store) -> tuple:
         last_audit = con.execute(select(func.max(audit.c.id))).scalar() if audit is not None else None
         events = _reflected(engine).get("events")
         last_event = con.execute(select(func.max(events.c.id))).scalar() if events is not None else None
-    return (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
-            int(last_audit or 0), int(last_event or 0))
+    version = (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
+               int(last_audit or 0), int(last_event or 0))
+    return version, last_ingest
 
 
 def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
@@ -96,19 +108,80 @@ def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
 
 def load(store) -> MapData:
     """The whole store as frames for the map (read-only: share it, don't mutate it)."""
+    version, last_ingest = _watermark(store)  # before reading: the frames hold at least this version
+    with store.engine.connect() as con:
+        a, m, ev = _read(con, store.engine)
+        p = _places(con, store.engine)
+    frame, a, texts = _assemble(a, m, ev, p)
+    return MapData(frame, a, texts, version, last_ingest)
+
+
+def refresh(store, previous: MapData) -> MapData:
+    """`previous` brought up to the store's present state.
+
+    When articles were only added since (the usual case: ingest), only those are read and put in front
+    of the previous frames: at 100,000 articles a small batch costs a fraction of a full `load`. Anything
+    else — an article deleted, a place corrected, events found again for old articles — reads it all.
+    """
+    version, last_ingest = _watermark(store)
+    if version == previous.version:
+        return previous
+    if (previous.last_ingest is None or not previous.version or previous.version[0] != version[0]
+            or previous.version[5] != version[5]):  # another store, or corrections since
+        return load(store)
     engine = store.engine
-    articles, places, mentions = _tables(engine)
+    articles, _, mentions = _tables(engine)
+    events = _reflected(engine).get("events")
     with engine.connect() as con:
-        a = pd.read_sql(
-            select(articles.c.id.label("article_id"), articles.c.title, articles.c.source, articles.c.url,
-                   articles.c.published, articles.c.ingested_at, articles.c.text, articles.c.language), con)
-        p = pd.read_sql(
-            select(places.c.id.label("place_id"), places.c.name, places.c.lat, places.c.lon, places.c.feature,
-                   places.c.country, places.c.geonameid), con)
-        m = pd.read_sql(
-            select(mentions.c.article_id, mentions.c.place_id, mentions.c.start, mentions.c.end, mentions.c.text,
-                   mentions.c.score).order_by(mentions.c.article_id, mentions.c.start, mentions.c.id), con)
-        ev = _events(con, engine)
+        a, m, ev = _read(con, engine, since=previous.last_ingest)
+        known = previous.articles.index  # its hash table is built once; isin() would scan 100,000 strings
+        a = a[[aid not in known for aid in a["article_id"]]]
+        ids = set(a["article_id"])
+        m = m[[aid in ids for aid in m["article_id"]]]
+        ev = ev[[aid in ids for aid in ev["article_id"]]]
+        # Of whom the mentions and events written since `previous` are.
+        new_mentions = pd.read_sql(select(mentions.c.article_id).where(mentions.c.id > previous.version[3]), con)
+        new_events = (pd.read_sql(select(events.c.article_id).where(events.c.id > previous.version[6]), con)
+                      if events is not None else pd.DataFrame({"article_id": []}))
+        p = _places(con, engine)
+    # Every article, mention and event the store has beyond `previous` must be of the new articles; else
+    # some were removed or changed (or written during the last read): read everything.
+    if (version[1] != len(previous.articles) + len(a) or len(new_mentions) != len(m)
+            or not set(new_mentions["article_id"]) <= ids or not set(new_events["article_id"]) <= ids):
+        return load(store)
+    frame, new_articles, new_texts = _assemble(a, m, ev, p)
+    return MapData(*_prepend(previous, frame, new_articles, new_texts), version, last_ingest)
+
+
+def _read(con, engine: Engine, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Articles, their mentions and their events; only articles ingested at or after `since` if given."""
+    articles, _, mentions = _tables(engine)
+    newer = articles.c.ingested_at >= since if since is not None else None
+    query = select(articles.c.id.label("article_id"), articles.c.title, articles.c.source, articles.c.url,
+                   articles.c.published, articles.c.ingested_at, articles.c.text, articles.c.language)
+    a = pd.read_sql(query if newer is None else query.where(newer), con)
+    query = select(mentions.c.article_id, mentions.c.place_id, mentions.c.start, mentions.c.end, mentions.c.text,
+                   mentions.c.score).order_by(mentions.c.article_id, mentions.c.start, mentions.c.id)
+    if newer is not None:
+        query = query.where(mentions.c.article_id.in_(select(articles.c.id).where(newer)))
+    m = pd.read_sql(query, con)
+    ev = _events(con, engine, None if newer is None else select(articles.c.id).where(newer))
+    return a, m, ev
+
+
+def _places(con, engine: Engine) -> pd.DataFrame:
+    places = _tables(engine)[1]
+    return pd.read_sql(select(places.c.id.label("place_id"), places.c.name, places.c.lat, places.c.lon,
+                              places.c.feature, places.c.country, places.c.geonameid), con)
+
+
+def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
+              p: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """(mention frame, articles, search texts) from the rows read, newest article first."""
+    # Text columns as strings even when a few rows hold only missing values (so that parts concatenate).
+    a = a.astype({c: "str" for c in ("article_id", "title", "source", "url", "published", "text", "language")})
+    m = m.astype({c: "str" for c in ("article_id", "text")})
+    p = p.astype({c: "str" for c in ("name", "feature", "country")})
     a["ingested_at"] = pd.to_datetime(a["ingested_at"], utc=True, format="ISO8601", errors="coerce").astype(
         "datetime64[us, UTC]")
     a["day"] = _day(a["published"], a["ingested_at"])
@@ -122,8 +195,28 @@ def load(store) -> MapData:
     frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
     frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                           "geonameid": "Int64", "score": "float64", "place_id": "int64"})
-    return MapData(frame[MENTION_COLUMNS], a[["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]],
-                   texts, store_version(store))
+    return frame[MENTION_COLUMNS], a[ARTICLE_COLUMNS], texts
+
+
+def _prepend(previous: MapData, frame: pd.DataFrame, articles: pd.DataFrame,
+             texts: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The new articles' frames in front of the previous ones, in load's order (newest first)."""
+    articles = pd.concat([articles, previous.articles])
+    texts = pd.concat([texts, previous.texts])
+    old = previous.mentions
+    frame = pd.concat([frame, old], ignore_index=True)
+    for c in EVENT_CATEGORIES:  # categories of both parts (concat of unequal categories gives objects)
+        frame[c] = frame[c].astype("category")
+    newest_old = previous.articles["ingested_at"].max() if len(previous.articles) else None
+    if newest_old is not None and not (articles["ingested_at"].iloc[: len(articles) - len(previous.articles)]
+                                       > newest_old).all():
+        order = articles.sort_values(["ingested_at", "article_id"], ascending=[False, True]).index
+        articles, texts = articles.loc[order], texts.loc[order]
+        frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True],
+                                  ignore_index=True)
+    positions = pd.Series(np.arange(len(articles), dtype="int64"), index=articles.index)
+    frame["article_pos"] = positions.reindex(frame["article_id"].to_numpy()).to_numpy()
+    return frame[MENTION_COLUMNS], articles, texts
 
 
 # ---------------------------------------------------------------------------------------- aggregates

@@ -148,13 +148,23 @@ def get_local_tiles():
     return find_local_tiles(STATIC_DIR)
 
 
+@st.cache_resource(show_spinner=False)
+def _last_map_data() -> dict[str, mapdata.MapData]:
+    """The frames last read per store URL: a new version of the store is read as what was added since."""
+    return {}
+
+
 @st.cache_resource(show_spinner="Reading the articles…", max_entries=2)
 def _map_data(version: tuple, _store: Store) -> mapdata.MapData:
-    return mapdata.load(_store)
+    last = _last_map_data().get(version[0])
+    data = mapdata.load(_store) if last is None else mapdata.refresh(_store, last)
+    _last_map_data()[version[0]] = data
+    return data
 
 
 def get_map_data(store: Store, *, fresh: bool = False) -> mapdata.MapData:
-    """The whole store as frames (geo.mapdata), read again only when articles were added or removed.
+    """The whole store as frames (geo.mapdata), read again only when articles were added or removed
+    (after an ingest, only the new articles are read: geo.mapdata.refresh).
 
     A resource, not cache_data: the frames are shared read-only instead of unpickled on every rerun.
     The store's version is looked up once per run (prepare_state asks with fresh=True).

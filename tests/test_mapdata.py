@@ -138,3 +138,58 @@ def test_a_correction_changes_the_version_and_what_is_loaded(store):
     store.correct(homs["article_id"], int(homs["start"]), int(homs["end"]), user="analyst", place=None)
     assert mapdata.store_version(store) != again
     assert len(mapdata.load(store).mentions) == len(data.mentions) - 1
+
+
+# ---------------------------------------------------------------------------------------- refresh
+
+
+def _same(fresh: mapdata.MapData, full: mapdata.MapData) -> None:
+    """`fresh` holds what a full load holds, in the same order (categories compared by value)."""
+    pd.testing.assert_frame_equal(fresh.mentions, full.mentions, check_categorical=False)
+    pd.testing.assert_frame_equal(fresh.articles, full.articles)
+    pd.testing.assert_series_equal(fresh.texts, full.texts)
+    assert fresh.version == full.version
+
+
+def _event(text: str, place: str, kind: str = "Battles") -> "Event":
+    from geo.types import Event
+
+    start = text.index(place)
+    return Event(kind, "Armed clash", "Military forces", None, start, place, 1, 0, len(text), "fact", "clashes", 0)
+
+
+def test_refresh_reads_only_the_articles_added_since(store, monkeypatch):
+    before = mapdata.load(store)
+    assert mapdata.refresh(store, before) is before  # nothing changed: nothing read
+    d = "Clashes in Aleppo left the road to Homs closed."
+    store.add(Article(d, title="Aleppo clashes", source="Wire", published="2024-03-06"),
+              [_mention(d, "Aleppo", 36.2, 37.16), _mention(d, "Homs", 34.72, 36.72)], [_event(d, "Aleppo")])
+    e = "Residents of Sumy reported drones."
+    store.add(Article(e, title="Drones over Sumy", source="Desk"), [_mention(e, "Sumy", 50.91, 34.8, country="UA")])
+    reads = []
+    real = mapdata._read
+    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    fresh = mapdata.refresh(store, before)
+    assert reads and reads[0] is not None  # only the new articles were read
+    _same(fresh, mapdata.load(store))
+    assert fresh.mentions.loc[fresh.mentions["name"] == "Aleppo", "event_type"].tolist() == ["Battles"]
+    # Positions still point at each mention's article.
+    assert (fresh.articles["article_id"].to_numpy()[fresh.mentions["article_pos"]] == fresh.mentions["article_id"]).all()
+
+
+def test_refresh_reads_everything_after_a_deletion_or_a_correction(store):
+    before = mapdata.load(store)
+    f = "Shelling in Idlib."
+    store.add(Article(f, title="Idlib"), [_mention(f, "Idlib", 35.93, 36.63)])
+    victim = before.articles.loc[before.articles["title"] == "Talks", "article_id"].iloc[0]
+    assert store.delete(victim)
+    fresh = mapdata.refresh(store, before)  # one added, one removed: the count alone would not tell
+    _same(fresh, mapdata.load(store))
+    assert victim not in set(fresh.articles["article_id"])
+    row = fresh.mentions[fresh.mentions["name"] == "Palmyra"].iloc[0]
+    store.correct(row["article_id"], int(row["start"]), int(row["end"]), user="editor",
+                  place=ResolvedMention(int(row["start"]), int(row["end"]), "Palmyra", "Tadmur", 34.56, 38.27,
+                                        "city", "SY", None, 1.0))
+    corrected = mapdata.refresh(store, fresh)
+    _same(corrected, mapdata.load(store))
+    assert "Tadmur" in set(corrected.mentions["name"])
