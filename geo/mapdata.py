@@ -135,10 +135,10 @@ def refresh(store, previous: MapData) -> MapData:
     with engine.connect() as con:
         a, m, ev = _read(con, engine, since=previous.last_ingest)
         known = previous.articles.index  # its hash table is built once; isin() would scan 100,000 strings
-        a = a[[aid not in known for aid in a["article_id"]]]
+        a = a[_where(a["article_id"], lambda aid: aid not in known)]
         ids = set(a["article_id"])
-        m = m[[aid in ids for aid in m["article_id"]]]
-        ev = ev[[aid in ids for aid in ev["article_id"]]]
+        m = m[_where(m["article_id"], ids.__contains__)]
+        ev = ev[_where(ev["article_id"], ids.__contains__)]
         # Of whom the mentions and events written since `previous` are.
         new_mentions = pd.read_sql(select(mentions.c.article_id).where(mentions.c.id > previous.version[3]), con)
         new_events = (pd.read_sql(select(events.c.article_id).where(events.c.id > previous.version[6]), con)
@@ -151,6 +151,11 @@ def refresh(store, previous: MapData) -> MapData:
         return load(store)
     frame, new_articles, new_texts = _assemble(a, m, ev, p)
     return MapData(*_prepend(previous, frame, new_articles, new_texts), version, last_ingest)
+
+
+def _where(values: pd.Series, test) -> np.ndarray:
+    """A boolean row mask (a plain list would select columns when it is empty)."""
+    return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
 
 
 def _read(con, engine: Engine, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -435,3 +435,25 @@ def test_sqlite_writers_take_the_lock_up_front(sqlite_url):
     seen.clear()
     store.has("x")
     assert seen[0] == "BEGIN"
+
+
+def test_map_data_refresh_reads_only_new_articles_on_each_backend(store, monkeypatch):
+    """mapdata.refresh compares ingest times and ids as each database returns them."""
+    import pandas as pd
+
+    from geo import mapdata
+
+    a = "Shelling hit Homs and Damascus."
+    store.add(Article(a, title="One", source="Wire"), [mention(a, "Homs"), mention(a, "Damascus")])
+    before = mapdata.load(store)
+    b = "Drones over Kharkiv and Kyiv."
+    store.add(Article(b, title="Two", source="Desk"), [mention(b, "Kharkiv"), mention(b, "Kyiv")])
+    reads = []
+    real = mapdata._read
+    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    fresh = mapdata.refresh(store, before)
+    assert reads == [before.last_ingest]  # one read of what came since, not a full load
+    full = mapdata.load(store)
+    pd.testing.assert_frame_equal(fresh.mentions, full.mentions, check_categorical=False)
+    pd.testing.assert_frame_equal(fresh.articles, full.articles)
+    assert fresh.articles["title"].tolist() == ["Two", "One"]
