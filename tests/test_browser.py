@@ -286,6 +286,9 @@ def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
         frame.wait_for_function(
             "Object.values(CM.map._layers).some(l => l.options && l.options.pane === 'cm-selection')", timeout=5000)
         assert frame.locator(".cm-below svg.cm-timeline").count() == 1
+        # The frame is tall enough for the whole timeline, its date labels included.
+        frame.wait_for_function("document.querySelector('.cm-below svg').getBoundingClientRect().bottom "
+                                "<= window.innerHeight", timeout=5000)
         page.get_by_text("in black, those of Homs").wait_for(timeout=5000)
 
 
