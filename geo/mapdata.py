@@ -130,7 +130,7 @@ def refresh(store, previous: MapData) -> MapData:
             or previous.version[5] != version[5]):  # another store, or corrections since
         return load(store)
     engine = store.engine
-    articles, _, mentions = _tables(engine)
+    mentions = _tables(engine)[2]
     events = _reflected(engine).get("events")
     with engine.connect() as con:
         a, m, ev = _read(con, engine, since=previous.last_ingest)
@@ -206,15 +206,13 @@ def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
 def _prepend(previous: MapData, frame: pd.DataFrame, articles: pd.DataFrame,
              texts: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """The new articles' frames in front of the previous ones, in load's order (newest first)."""
+    in_order = previous.articles.empty or bool((articles["ingested_at"] > previous.articles["ingested_at"].max()).all())
     articles = pd.concat([articles, previous.articles])
     texts = pd.concat([texts, previous.texts])
-    old = previous.mentions
-    frame = pd.concat([frame, old], ignore_index=True)
+    frame = pd.concat([frame, previous.mentions], ignore_index=True)
     for c in EVENT_CATEGORIES:  # categories of both parts (concat of unequal categories gives objects)
         frame[c] = frame[c].astype("category")
-    newest_old = previous.articles["ingested_at"].max() if len(previous.articles) else None
-    if newest_old is not None and not (articles["ingested_at"].iloc[: len(articles) - len(previous.articles)]
-                                       > newest_old).all():
+    if not in_order:  # ingested in the same instant as the newest before: sort as load does
         order = articles.sort_values(["ingested_at", "article_id"], ascending=[False, True]).index
         articles, texts = articles.loc[order], texts.loc[order]
         frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True],

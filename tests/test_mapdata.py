@@ -193,3 +193,20 @@ def test_refresh_reads_everything_after_a_deletion_or_a_correction(store):
     corrected = mapdata.refresh(store, fresh)
     _same(corrected, mapdata.load(store))
     assert "Tadmur" in set(corrected.mentions["name"])
+
+
+def test_refresh_keeps_load_order_for_an_article_ingested_in_the_same_instant(store, monkeypatch):
+    from sqlalchemy import text
+
+    before = mapdata.load(store)
+    g = "Aid reached Deir ez-Zor."
+    store.add(Article(g, title="Aid convoy"), [_mention(g, "Deir ez-Zor", 35.33, 40.14)])
+    with store.writer.begin() as con:  # stamped with the previous newest time: ties are ordered by article id
+        con.execute(text("UPDATE articles SET ingested_at = (SELECT max(ingested_at) FROM articles "
+                         "WHERE title IS NOT 'Aid convoy') WHERE title = 'Aid convoy'"))
+    reads = []
+    real = mapdata._read
+    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    fresh = mapdata.refresh(store, before)
+    assert reads == [before.last_ingest]  # the new article only, then sorted in
+    _same(fresh, mapdata.load(store))
