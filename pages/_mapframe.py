@@ -2,8 +2,8 @@
 
 streamlit-folium's frame loads a 225 kB React bundle before it even asks for Leaflet, then loads
 the map's scripts one after another; this frame is one small HTML page that fetches Leaflet and the
-plugins in parallel as soon as Streamlit hands it the map (see scripts/bench_map.py for the effect
-on first paint). The map itself is still made with folium; geo.mapframe cuts it into the part built
+plugin bundle while it waits for Streamlit's first message, and draws the map before the plugins
+(the tools) run (scripts/bench_map.py measures first paint). The map itself is still made with folium; geo.mapframe cuts it into the part built
 once and the layers swapped on each rerun, so panning and zooming never run Python and a filter
 change never reloads the map.
 """
