@@ -54,8 +54,8 @@ st.dataframe(
         "Date": shown["day"].dt.date.to_numpy(),
         "Event type": shown["event_type"].to_numpy(),
         "Sub-event type": shown["event_subtype"].to_numpy(),
-        "Actor 1": shown["actor1"].to_numpy(),
-        "Actor 2": shown["actor2"].to_numpy(),
+        "Actor 1": shown["actor1"].fillna("").to_numpy(),  # blank, as ACLED leaves an actor not named
+        "Actor 2": shown["actor2"].fillna("").to_numpy(),
         "Reported as": shown["modality"].map(MODALITY_WORDS).fillna(shown["modality"]).to_numpy(),
         "Place": shown["name"].to_numpy(),
         "Country": shown["country"].to_numpy(),

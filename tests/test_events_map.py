@@ -174,4 +174,5 @@ def test_events_page_shows_events_with_evidence(dashboard_store, geoparser):
     assert len(table) == 4
     row = table[table["Event type"] == "Protests"].iloc[0]
     assert row["Place"] == "Homs" and row["Evidence"] == "Protesters gathered in Homs."
+    assert row["Actor 2"] == ""  # an actor the sentence does not name is blank, not "None"
     assert "denied" in set(table["Reported as"])
