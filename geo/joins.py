@@ -200,9 +200,8 @@ class Joiner:
 
 
 def cities_frame(gazetteer: Gazetteer, min_population: int = 50_000) -> gpd.GeoDataFrame:
-    df = gazetteer.frame(["city"])
-    df = df[df["population"] >= min_population]
-    return gpd.GeoDataFrame(df[["name", "country", "population"]].reset_index(drop=True),
+    df = gazetteer.frame(["city"], min_population=min_population, columns=["name", "country", "population", "lat", "lon"])
+    return gpd.GeoDataFrame(df[["name", "country", "population"]],
                             geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
 

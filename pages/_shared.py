@@ -114,9 +114,7 @@ def get_cities() -> pd.DataFrame | None:
     gazetteer = get_gazetteer()
     if gazetteer is None:
         return None
-    frame = gazetteer.frame(["city"])
-    frame = frame[frame["population"] >= 20_000]
-    return frame[["name", "lat", "lon", "population", "country"]].reset_index(drop=True)
+    return gazetteer.frame(["city"], min_population=20_000, columns=["name", "lat", "lon", "population", "country"])
 
 
 @st.cache_resource(show_spinner=False)

@@ -174,3 +174,12 @@ def test_index_keeps_demonyms_and_name_counts(tmp_path):
     g = Gazetteer(tmp_path)
     assert g.demonyms() == {"Swiss": "CH"}
     assert g.candidates("Genf")[0].names == 4  # its own name and three others
+
+
+def test_frame_filters_population_and_columns_in_sql(gazetteer):
+    every = gazetteer.frame(["city"])
+    big = gazetteer.frame(["city"], min_population=1_000_000, columns=["name", "population", "lat", "lon"])
+    assert list(big.columns) == ["name", "population", "lat", "lon"]
+    assert len(big) == int((every["population"] >= 1_000_000).sum()) > 100
+    assert big["population"].min() >= 1_000_000
+    assert {"Aleppo", "Damascus", "Kharkiv"} <= set(big["name"])

@@ -179,12 +179,19 @@ class Gazetteer:
         rows = self._con.execute("SELECT * FROM entries WHERE feature = ?", (feature,))
         return [self._candidate(r) for r in rows]
 
-    def frame(self, features: Sequence[str]):
-        """Entries of the given features as a DataFrame (for map layers and joins)."""
+    def frame(self, features: Sequence[str], *, min_population: int | None = None,
+              columns: Sequence[str] | None = None):
+        """Entries of the given features as a DataFrame (for map layers and joins). `min_population` and
+        `columns` are applied in SQL: a layer of big cities should not build a frame of every town first."""
         import pandas as pd
 
-        q = f"SELECT * FROM entries WHERE feature IN ({','.join('?' * len(features))})"
-        return pd.read_sql_query(q, self._con, params=list(features))
+        wanted = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        q = f"SELECT {wanted} FROM entries WHERE feature IN ({','.join('?' * len(features))})"
+        params: list = list(features)
+        if min_population is not None:
+            q += " AND population >= ?"
+            params.append(int(min_population))
+        return pd.read_sql_query(q, self._con, params=params)
 
     def __len__(self) -> int:
         return self._con.execute("SELECT count(*) FROM entries").fetchone()[0]
