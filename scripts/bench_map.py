@@ -71,12 +71,13 @@ def fill(url: str, n: int) -> float:
     return time.perf_counter() - t
 
 
-def start(url: str, log: Path) -> tuple[subprocess.Popen, str]:
+def start(url: str, log: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` of the tree at `root` on the store at `url`: (process, base URL)."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        cwd=root, env={**os.environ, "DATABASE_URL": url}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
