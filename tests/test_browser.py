@@ -270,6 +270,7 @@ def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
         page.goto(base + "/?center=34.7240,36.7256&zoom=11&layers=places")
         frame = _drawn(page)
         frame.wait_for_function("CM.map.getZoom() === 11", timeout=10000)
+        frame.evaluate("window.__places = CM.layers.place, 1")
         _click_place(page, frame, "Homs")
         page.get_by_role("heading", name="Homs").wait_for(timeout=15000)
         page.wait_for_url("**selected=Homs**", timeout=10000)
@@ -286,6 +287,7 @@ def test_clicking_a_place_opens_its_articles_in_the_panel(dashboard, browser):
         frame.wait_for_function(
             "Object.values(CM.map._layers).some(l => l.options && l.options.pane === 'cm-selection')", timeout=5000)
         assert frame.locator(".cm-below svg.cm-timeline").count() == 1
+        assert frame.evaluate("CM.layers.place === window.__places")  # unchanged layers are not drawn again
         # The frame is tall enough for the whole timeline, its date labels included.
         frame.wait_for_function("document.querySelector('.cm-below svg').getBoundingClientRect().bottom "
                                 "<= window.innerHeight", timeout=5000)
