@@ -142,3 +142,23 @@ def test_a_demonym_is_weak_evidence_of_the_articles_country(geoparser):
     assert with_demonym.score > without.score + 0.1
     assert where(geoparser, "American officials in Paris said the talks would resume.", "Paris").country == "FR"
     assert where(geoparser, "Canadian soldiers in Riga joined the exercise.", "Riga").country == "LV"
+
+
+@pytest.mark.parametrize("text, surface, name, lat", [
+    ("WASHINGTON — The Pentagon said on Tuesday that strikes in Syria would continue.", "WASHINGTON", "Washington",
+     38.9),
+    ("Washington, Dec 3 (Reuters) - U.S. officials said Russia had moved troops near Kharkiv.", "Washington",
+     "Washington", 38.9),
+    ("NEW YORK (AP) — Protesters marched against the war.", "NEW YORK", "New York City", 40.7),
+])
+def test_a_wire_dateline_names_the_city_not_the_region(geoparser, text, surface, name, lat):
+    m = where(geoparser, text, surface)
+    assert (m.name, m.feature) == (name, "city")
+    assert abs(m.lat - lat) < 0.3
+
+
+def test_not_a_dateline_keeps_the_region(geoparser):
+    # The same name opening a list, or inside a sentence, is the state; a country is never demoted.
+    assert where(geoparser, "Washington, Oregon and Idaho reported cases this week.", "Washington").feature == "region"
+    assert where(geoparser, "The cow came from a Washington state farm.", "Washington").feature == "region"
+    assert where(geoparser, "Georgia (Reuters) - Officials in Tbilisi closed the border.", "Georgia").feature == "country"
