@@ -180,7 +180,10 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
         "country_agreement": country_agreement,
         "log_repeats": math.log10(repeats + 1),
         "p_resolve_sharp": p ** 8,
-        "small_place": float(group == "city" and best.population < 20_000),
+        # Known to be small, and not known at all: GeoNames has no population for most towns of Syria, Yemen or
+        # Afghanistan, which the dev corpora (mostly US and UK news) would otherwise teach to distrust.
+        "small_place": float(group == "city" and 0 < best.population < 20_000),
+        "unknown_population": float(group == "city" and not best.population),
         "agreement_city": country_agreement * float(group == "city"),
         "mixed_case": float(not surface.isupper() and not surface.islower()),
         "log_radius": math.log10(extent[0] + 1) / 4,
