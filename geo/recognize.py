@@ -17,7 +17,7 @@ from wordfreq import zipf_frequency
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE
 from geo.lexicon import Lexicon
-from geo.text import runs
+from geo.text import is_dateline, runs
 from geo.types import Mention
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
@@ -334,7 +334,9 @@ class Recognizer:
             return hits
         # All-caps short tokens are acronyms (ISIS, SAA) unless they name a country, an airfield code or,
         # from three letters on, a region's usual abbreviation (NSW, QLD; two-letter state codes collide).
-        if surface.isupper() and len(surface.replace(" ", "")) <= 5:
+        # A dateline ("ADEN (Reuters) —", "GOMA, Congo (AP) —") is a place in capitals, not an acronym.
+        if surface.isupper() and len(surface.replace(" ", "")) <= 5 and not is_dateline(text, tokens[a].start,
+                                                                                         tokens[b].end):
             # Dotted initials ("B.C.", "N.Y.") are written abbreviations, not an organisation's acronym.
             dotted = bool(_DOTTED.fullmatch(surface + ("." if text[tokens[b].end:tokens[b].end + 1] == "." else "")))
             hits = [h for h in hits if (h.candidate.feature in ("country", "air base") and h.kind <= 2)

@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE, NAME
 from geo.recognize import Match
+from geo.text import is_dateline
 from geo.types import Candidate, ResolvedMention
 
 _AIRFIELD_AFTER = re.compile(r"^[\s'’s]*(?:\w+\s+){0,2}?(?:air\s?base|airbase|air\s?field|airfield|airport|aerodrome|air\s?strip|base)\b", re.IGNORECASE)
 _AIRFIELD_BEFORE = re.compile(r"\b(?:air\s?base|airbase|airfield|airport|aerodrome)\s+(?:of|at|in|near)?\s*$", re.IGNORECASE)
-# A wire dateline: the place opens a line and is followed, on that line, by the agency in brackets or a
-# dash, perhaps after a qualifier or a date ("WASHINGTON —", "Washington (CNN)", "KYIV, Ukraine (AP) —",
-# "Washington, Dec 3 (Reuters) -"). Datelines name cities.
-_DATELINE_TAIL = re.compile(r"^(?:,[^\n(—–]{1,40}?)?\s*(?:\([A-Z][A-Za-z .&/'’-]{0,25}\)|[—–]|--?\s)")
 DATELINE_CITY_POPULATION = 100_000  # a city this big beats the same-named region in a dateline
 _QUALIFIER = re.compile(r"^,\s*((?:[A-Z][\w'’\-.]*)(?:\s+[A-Z][\w'’\-.]*){0,3})")
 _RELATIVE = re.compile(r"^,?\s+(?:\d+\s*(?:km|kilometres|kilometers|miles|mi)\s+)?(?:(?:north|south|east|west|"
@@ -54,15 +51,7 @@ class Weights:
     unknown_town_population = 1000  # about the tenth percentile of the towns whose population is known
     fame = 0.3  # per tenfold more names the place is known by (Geneva in Switzerland: 53; in New York: 17)
     region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
-    dateline_region = -4.0  # "WASHINGTON (Reuters) —": the city, not the state (see _DATELINE_TAIL)
-
-
-def _is_dateline(text: str, m: Match) -> bool:
-    """The mention opens a line of the text and the line goes on as a wire dateline does."""
-    line_start = text.rfind("\n", 0, m.mention.start) + 1
-    if text[line_start:m.mention.start].strip():
-        return False
-    return bool(_DATELINE_TAIL.match(text[m.mention.end:m.mention.end + 60]))
+    dateline_region = -4.0  # "WASHINGTON (Reuters) —": the city, not the state (geo.text.is_dateline)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -343,7 +332,7 @@ class Resolver:
             anchors = sorted((h.candidate for h in self.gazetteer.lookup([key]).get(key, [])
                               if h.kind <= 1), key=lambda x: -x.population)[:3]
         cities = [h.candidate for h in m.hits if h.candidate.feature == "city"]
-        dateline_city = _is_dateline(text, m) and any(
+        dateline_city = is_dateline(text, m.mention.start, m.mention.end) and any(
             h.candidate.feature == "city" and h.kind <= ALTERNATE and h.candidate.population >= DATELINE_CITY_POPULATION
             for h in m.hits)
         scores: dict[int, tuple[Candidate, float]] = {}

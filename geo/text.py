@@ -9,6 +9,20 @@ from collections.abc import Callable
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[A-Z0-9\u0400-\u04FF\u0600-\u06FF])|\n\s*\n|\n")
 
 
+# A wire dateline: a place opens a line and the line goes on with the agency in brackets or a dash, perhaps
+# after a qualifier or a date ("WASHINGTON —", "Washington (CNN)", "KYIV, Ukraine (AP) —",
+# "Washington, Dec 3 (Reuters) -"). Datelines name cities, and are written in capitals.
+_DATELINE_TAIL = re.compile(r"^(?:,[^\n(—–]{1,40}?)?\s*(?:\([A-Z][A-Za-z .&/'’-]{0,25}\)|[—–]|--?\s)")
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """text[start:end] opens a line of the text and the line goes on as a wire dateline does."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    return bool(_DATELINE_TAIL.match(text[end:end + 60]))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets covering the text, whitespace trimmed."""
     spans: list[tuple[int, int]] = []

@@ -162,3 +162,18 @@ def test_wire_spellings_of_syrian_towns(rec):
     """Curated aliases (data/gazetteer/place_aliases.csv) for spellings GeoNames lacks."""
     text = "Fighting was reported in Deir Ezzor, Efrin and Maarat al-Numan on Monday."
     assert spans(rec, text) == ["Deir Ezzor", "Efrin", "Maarat al-Numan"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("ADEN (Reuters) - Fighting resumed on the city's northern edge.", "ADEN"),
+    ("GOMA, Congo (AP) — Rebels advanced on the airport.", "GOMA"),
+    ("TAIZ, Yemen, March 3 (Reuters) - Shelling hit a market.", "TAIZ"),
+    ("Earlier report.\nBUNIA — Militia attacks killed 20 people.", "BUNIA"),
+])
+def test_a_dateline_in_capitals_is_a_place_not_an_acronym(rec, text, place):
+    assert spans(rec, text)[0] == place
+
+
+def test_capitals_elsewhere_are_still_acronyms(rec):
+    assert spans(rec, "NATO (Reuters) - Allies met in Brussels.") == ["Brussels"]
+    assert spans(rec, "Fighters of the SDF said the SAA shelled Manbij.") == ["Manbij"]
