@@ -162,3 +162,10 @@ def test_not_a_dateline_keeps_the_region(geoparser):
     assert where(geoparser, "Washington, Oregon and Idaho reported cases this week.", "Washington").feature == "region"
     assert where(geoparser, "The cow came from a Washington state farm.", "Washington").feature == "region"
     assert where(geoparser, "Georgia (Reuters) - Officials in Tbilisi closed the border.", "Georgia").feature == "country"
+
+
+@pytest.mark.parametrize("surface, country, lat", [("Ain Issa", "SY", 36.39), ("Tal Tamr", "SY", 36.66),
+                                                    ("Sulaimaniyah", "IQ", 35.56), ("Kyaukphyu", "MM", 19.43)])
+def test_wire_spellings_from_the_curated_aliases(geoparser, surface, country, lat):
+    m = where(geoparser, f"Fighting was reported in {surface} on Monday.", surface)
+    assert m.country == country and abs(m.lat - lat) < 0.1
