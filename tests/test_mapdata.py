@@ -8,7 +8,7 @@ import pytest
 from geo import mapdata
 from geo.mapstate import MapState
 from geo.store import FRAME_COLUMNS, Store
-from geo.types import Article, ResolvedMention
+from geo.types import Article, Event, ResolvedMention
 
 
 def _mention(text: str, name: str, lat: float, lon: float, feature: str = "city", country: str = "SY",
@@ -151,9 +151,7 @@ def _same(fresh: mapdata.MapData, full: mapdata.MapData) -> None:
     assert fresh.version == full.version
 
 
-def _event(text: str, place: str, kind: str = "Battles") -> "Event":
-    from geo.types import Event
-
+def _event(text: str, place: str, kind: str = "Battles") -> Event:
     start = text.index(place)
     return Event(kind, "Armed clash", "Military forces", None, start, place, 1, 0, len(text), "fact", "clashes", 0)
 
