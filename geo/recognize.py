@@ -43,6 +43,9 @@ _OPENERS = frozenset(
     "Last Next Earlier Later Today Yesterday Tomorrow Over Under Near Outside Inside Around About Across".split()
 )
 _MAX_WORDS = 6
+# How far along a capitalised run the words around a match are read (titles, given names, organisation words).
+# A name's context is a few words; reading the whole run made a long run of capitalised words quadratic.
+_CONTEXT_WORDS = 2 * _MAX_WORDS
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 _FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
 _NAMED_AFTER = re.compile(r"^[\s\-]+(?:\w*virus|\w*viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b",
@@ -194,12 +197,13 @@ class Recognizer:
 
         matches: list[Match] = []
         for seq in seqs:
+            where = {tok: pos for pos, tok in enumerate(seq)}
             spans = self._cover(seq, keys, found)
             covered = {i for a, b in spans for i in range(a, b + 1)}
             if spans and tokens[spans[0][0]].sentence_start and spans[0][0] == spans[0][1] \
                     and _zipf(tokens[spans[0][0]].text) >= 3.0 and len(spans) > 1:
                 spans = spans[1:]  # "One Edmonton resident": the opener is not a place
-            if seq[0] not in headline and self._split_name(seq, spans, keys, found):
+            if seq[0] not in headline and self._split_name(where, spans, keys, found):
                 continue  # "Ain Issa" read as "Ain" + "Issa": one name the gazetteer lacks
             for a, b in spans:
                 hits = found[keys[(a, b)]]
@@ -208,7 +212,7 @@ class Recognizer:
                     continue
                 if a == b and tokens[a].text in people and not self._qualified(text, tokens, b, keys, found):
                     hits = [h for h in hits if h.candidate.feature in ("country", "continent")]
-                hits = self._filter(tokens, seq, a, b, hits, covered, text, a in headline)
+                hits = self._filter(tokens, seq, where, a, b, hits, covered, text, a in headline)
                 if hits:
                     matches.append(Match(Mention(s, e, text[s:e]), tuple(hits)))
         return matches
@@ -279,13 +283,13 @@ class Recognizer:
         return names
 
     @staticmethod
-    def _split_name(seq: list[int], spans: list[tuple[int, int]], keys: dict, found: dict) -> bool:
+    def _split_name(where: dict[int, int], spans: list[tuple[int, int]], keys: dict, found: dict) -> bool:
         """Two weak matches side by side in one capitalised run are more likely one unknown name."""
         def strong(sp):
             return any(h.candidate.feature in _FEATURE_STRONG and h.kind <= 1 for h in found[keys[sp]])
 
         for (a1, b1), (a2, b2) in zip(spans, spans[1:]):
-            if seq.index(a2) == seq.index(b1) + 1 and not strong((a1, b1)) and not strong((a2, b2)):
+            if where[a2] == where[b1] + 1 and not strong((a1, b1)) and not strong((a2, b2)):
                 return True
         return False
 
@@ -317,8 +321,8 @@ class Recognizer:
             return False
         return any(h.candidate.feature in ("country", "region", "county") and h.kind <= 1 for h in hits)
 
-    def _filter(self, tokens: list[Token], seq: list[int], a: int, b: int, hits: list[NameHit],
-                covered: set[int], text: str, headline: bool) -> list[NameHit]:
+    def _filter(self, tokens: list[Token], seq: list[int], where: dict[int, int], a: int, b: int,
+                hits: list[NameHit], covered: set[int], text: str, headline: bool) -> list[NameHit]:
         lex = self.lexicon
         if not hits:
             return []
@@ -354,9 +358,10 @@ class Recognizer:
                 return []
 
         # The rest of the capitalised run: titles, given names, organisation words or unknown names.
-        pos = seq.index(a)
-        before = [i for i in seq[:pos] if i not in covered]
-        after = [i for i in seq[seq.index(b) + 1:] if i not in covered]
+        # Only the words near the match are read, so a long run of capitalised words stays linear.
+        pos, end = where[a], where[b] + 1
+        before = [i for i in seq[max(0, pos - _CONTEXT_WORDS):pos] if i not in covered]
+        after = [i for i in seq[end:end + _CONTEXT_WORDS] if i not in covered]
         if before and tokens[before[0]].sentence_start and _zipf(tokens[before[0]].text) >= 2.0 and tokens[before[0]].text not in lex.first_names:
             before = before[1:]  # "Recapturing Palmyra": a capitalised sentence opener is not part of the name
         prev_word = tokens[a - 1].text if a > 0 else ""
