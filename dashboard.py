@@ -1,9 +1,12 @@
-"""Conflict Map dashboard: `streamlit run dashboard.py` (settings in .streamlit/config.toml).
+"""Conflict Map dashboard: `streamlit run dashboard.py` (settings in .streamlit/config.toml); for a team
+with built-in users, `streamlit run serve.py` (the same dashboard, with logins that survive a reload).
 
 The frame around the pages: page config, navigation, the shared state and sidebar. Pages live in pages/.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -15,19 +18,24 @@ from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, prepare_
 # fonts.gstatic.com, which fails offline.
 st.set_page_config(layout="wide", page_title="Conflict Map", page_icon="🗺️")
 
-user = login_gate()  # when login is configured, anonymous visitors see only the login screen
+# (page, title, icon, what the role must be allowed to do to see it). A page the role may not use is not
+# in its navigation at all; each page checks the role again before acting.
+PAGES = [
+    (MAP_PAGE, "Map", ":material/map:", Action.VIEW),
+    (ARTICLES_PAGE, "Articles", ":material/article:", Action.VIEW),
+    ("pages/events.py", "Events", ":material/local_fire_department:", Action.VIEW),
+    (ADD_PAGE, "Add article", ":material/add_circle:", Action.INGEST),
+    ("pages/export.py", "Export", ":material/download:", Action.EXPORT),
+    ("pages/admin.py", "Admin", ":material/admin_panel_settings:", Action.MANAGE_USERS),
+]
+
+# When login is configured, anonymous visitors see only the login screen (on any page's URL, kept for after).
+user = login_gate([Path(path).stem for path, *_ in PAGES])
 st.session_state["cm_current_user"] = user
 
-# Each page checks the role itself (Add article refuses viewers); Admin is not even registered for others.
-pages = [
-    st.Page(MAP_PAGE, title="Map", icon=":material/map:", default=True),
-    st.Page(ARTICLES_PAGE, title="Articles", icon=":material/article:"),
-    st.Page("pages/events.py", title="Events", icon=":material/local_fire_department:"),
-    st.Page(ADD_PAGE, title="Add article", icon=":material/add_circle:"),
-]
-pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
-if user.can(Action.MANAGE_USERS) and user.name != "local":
-    pages.append(st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
+pages = [st.Page(path, title=title, icon=icon, default=path == MAP_PAGE)
+         for path, title, icon, needs in PAGES
+         if user.can(needs) and not (needs is Action.MANAGE_USERS and user.name == "local")]
 page = st.navigation(pages)
 logout_button(user)
 store = get_store()

@@ -162,6 +162,7 @@ def correction_form(article_id: str, mentions: list) -> None:
 st.header("Articles")
 if data.articles.empty:
     st.info("No articles stored yet.")
-    st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
+    if current_user().can(Action.INGEST):  # a viewer's navigation has no Add article page
+        st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
 else:
     show()

@@ -14,6 +14,8 @@ import streamlit as st
 from geo import mapdata, mapframe, mapview
 from geo.assets import bundle_scripts, localize
 from geo.mapstate import MapState
+from geo.auth import Action
+from pages._auth import current_user
 from pages._mapframe import frame_key, map_frame
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
 from pages._shared import (
@@ -189,7 +191,8 @@ state = current_state()
 
 if data.mentions.empty:
     st.info("No articles yet.")
-    st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
+    if current_user().can(Action.INGEST):  # a viewer's navigation has no Add article page
+        st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
 
 state = _place_search(state, data)
 view = filtered(data, state)
