@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import email.utils
-import json
 import logging
 import os
 import re
@@ -39,10 +38,13 @@ from geo.ingest import (
     IngestError,
     article_from_html,
     articles_from_jsonl_record,
+    bounded_lines,
     expand_paths,
+    parse_jsonl_line,
     read_article,
 )
 from geo.types import Article
+from geo.validate import printable
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 URL_LIST_SUFFIXES = frozenset({".urls"})
@@ -283,11 +285,21 @@ def _looks_like_feed(data: bytes) -> bool:
         or head.startswith((b"<rss", b"<feed"))
 
 
-def _jsonl_ranges(path: Path, chunk_size: int) -> Iterator[_JsonlLines]:
-    """Ranges of up to chunk_size lines, found by scanning for newlines (the lines are read by workers)."""
+def _jsonl_ranges(path: Path, chunk_size: int) -> Iterator[_JsonlLines | IngestError]:
+    """Ranges of up to chunk_size lines, found by scanning for newlines (the lines are read by workers).
+
+    A line over the limit is reported here and left out of the ranges: no worker ever holds it.
+    """
     first, start, end, n = 1, 0, 0, 0
     with path.open("rb") as fh:
-        for raw in fh:
+        for lineno, raw in bounded_lines(fh):
+            if raw is None:
+                if n:
+                    yield _JsonlLines(str(path), first, start, end, n)
+                yield parse_jsonl_line(None, path=path, line=lineno)  # the error naming the line
+                end = fh.tell()
+                first, start, n = lineno + 1, end, 0
+                continue
             end += len(raw)
             n += 1
             if n == chunk_size:
@@ -322,8 +334,12 @@ def plan(inputs: Iterable[str | Path], *, online: bool = False, chunk_size: int 
             continue
         for path in expand_paths([source], BATCH_SUFFIXES):
             suffix = path.suffix.lower()
-            if suffix in JSONL_SUFFIXES and path.is_file():
-                items.extend(_jsonl_ranges(path, chunk_size))
+            if suffix in JSONL_SUFFIXES and path.is_file() and not path.is_symlink():
+                for got in _jsonl_ranges(path, chunk_size):
+                    if isinstance(got, IngestError):
+                        report.fail(str(got))
+                    else:
+                        items.append(got)
             elif suffix in FEED_SUFFIXES and path.is_file():
                 try:
                     items.extend(_entry_items(parse_feed(path.read_bytes(), str(path)), str(path), online))
@@ -360,21 +376,12 @@ def _jsonl_articles(item: _JsonlLines) -> Iterator[tuple[str, Article | IngestEr
         fh.seek(item.start)
         data = fh.read(item.end - item.start)
     for n, raw in enumerate(data.splitlines(), start=item.first_line):
-        where = f"{item.path}, line {n}"
-        try:
-            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            yield where, IngestError(f"not valid UTF-8 ({exc.reason})", path=item.path, line=n)
+        where = f"{printable(item.path)}, line {n}"
+        if not raw.strip():
             continue
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, IngestError(f"bad JSON ({exc.msg}, column {exc.colno})", path=item.path, line=n)
-            continue
-        if not isinstance(rec, dict):
-            yield where, IngestError(f"expected a JSON object, got {type(rec).__name__}", path=item.path, line=n)
+        rec = parse_jsonl_line(raw, path=item.path, line=n)
+        if isinstance(rec, IngestError):
+            yield where, rec
             continue
         try:
             yield where, articles_from_jsonl_record(rec)

@@ -21,43 +21,57 @@ class CliError(Exception):
 
 
 def _documents(source: str) -> Iterator[dict]:
-    """Input documents as {"id", "text", ...} dicts, in input order."""
-    from geo.ingest import IngestError, article_from_html, iter_jsonl
+    """Input documents as {"id", "text", ...} dicts, in input order; unreadable input is a CliError."""
+    from geo.ingest import IngestError
+
+    try:
+        yield from _read_documents(source)
+    except IngestError as e:
+        raise CliError(str(e)) from None
+
+
+def _read_documents(source: str) -> Iterator[dict]:
+    """The same limits as ingest (geo/limits.py): file size, line length, text length, no links."""
+    from geo.ingest import article_from_html, iter_jsonl, read_file_bytes
+    from geo.validate import printable
 
     if source == "-":
         yield from _checked_jsonl(iter_jsonl(sys.stdin), "<stdin>")
         return
     path = Path(source)
-    if not path.exists():
-        raise CliError(f"{source}: no such file")
+    if not path.exists() and not path.is_symlink():
+        raise CliError(f"{printable(source)}: no such file")
     if path.is_dir():
-        raise CliError(f"{source}: is a folder; geoparse takes one file (use `ingest` for folders)")
+        raise CliError(f"{printable(source)}: is a folder; geoparse takes one file (use `ingest` for folders)")
     suffix = path.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson", ".json"):
-            yield from _checked_jsonl(iter_jsonl(path), source)
-        elif suffix in (".html", ".htm"):
-            article = article_from_html(path.read_bytes())
-            yield {"id": path.stem, "text": article.text, "_write_text": True}
-        elif suffix in (".txt", ".text", ".md", ""):
-            raw = path.read_bytes()
-            if b"\x00" in raw[:4096]:
-                raise CliError(f"{source}: looks like a binary file, not text")
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                raise CliError(f"{source}: not valid UTF-8 text ({e.reason} at byte {e.start})") from None
-            yield {"id": path.stem, "text": text}
-        else:
-            raise CliError(f"{source}: unsupported file type {suffix!r} (use .jsonl, .txt or .html)")
-    except IngestError as e:
-        raise CliError(str(e)) from None
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        yield from _checked_jsonl(iter_jsonl(path), printable(source))
+    elif suffix in (".html", ".htm"):
+        article = article_from_html(read_file_bytes(path))
+        yield {"id": path.stem, "text": article.text, "_write_text": True}
+    elif suffix in (".txt", ".text", ".md", ""):
+        raw = read_file_bytes(path)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise CliError(f"{printable(source)}: not valid UTF-8 text ({e.reason} at byte {e.start})") from None
+        yield {"id": path.stem, "text": text}
+    else:
+        raise CliError(f"{printable(source)}: unsupported file type {suffix!r} (use .jsonl, .txt or .html)")
 
 
 def _checked_jsonl(records: Iterator[dict], where: str) -> Iterator[dict]:
+    from geo.ingest import IngestError, check_length
+    from geo.validate import storable_text
+
     for n, rec in enumerate(records, 1):
         if not isinstance(rec.get("text"), str):
             raise CliError(f"{where}: document {n} has no \"text\" string")
+        try:
+            check_length(rec["text"])
+        except IngestError as e:
+            raise CliError(f"{where}: document {n}: {e}") from None
+        rec["text"] = storable_text(rec["text"])  # one character for one: the offsets still index the input
         yield rec
 
 

@@ -9,17 +9,20 @@ can report what it skipped and carry on.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
+from geo import validate
 from geo.language import detect_language
-from geo.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS
+from geo.limits import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_TEXT_CHARS
 from geo.types import Article
+from geo.validate import FieldError, printable
 
 MAX_BYTES = MAX_FILE_BYTES  # larger files are almost certainly not one article (geo/limits.py)
 
@@ -33,13 +36,36 @@ class IngestError(Exception):
     """An input that cannot become an Article; the message says which file (and line) and why."""
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
-        where = str(path) if path is not None else ""
+        where = printable(path) if path is not None else ""  # file names may hold newlines or escape codes
         if line is not None:
             where = f"{where}, line {line}" if where else f"line {line}"
         super().__init__(f"{where}: {message}" if where else message)
         self.reason = message
         self.path = str(path) if path is not None else None
         self.line = line
+
+
+def checked(article: Article) -> Article:
+    """The article with every field normalised and bounded (geo/validate.py), or an IngestError.
+
+    Every way in (text, HTML, files, JSON lines, the Add article page) ends here, so what the
+    store holds can always be drawn and filtered.
+    """
+    try:
+        text = validate.storable_text(article.text)
+        check_length(text)
+        fields = {
+            "title": validate.title(article.title),
+            "source": validate.source(article.source),
+            "url": validate.url(article.url),
+            "published": validate.iso_date(article.published),
+            "language": validate.language(article.language),
+        }
+    except FieldError as exc:
+        raise IngestError(str(exc)) from None
+    if text == article.text and all(getattr(article, k) == v for k, v in fields.items()):
+        return article
+    return Article(text=text, **fields)
 
 
 # --------------------------------------------------------------------------- plain text
@@ -239,19 +265,19 @@ def article_from_text(
     """
     if not text or not text.strip():
         raise IngestError("no text")
-    _check_length(text)
+    check_length(text)
     page = _clean(text)
-    return Article(
+    return checked(Article(
         text=page.body,
         title=title or page.title,
         source=source or page.site,
         url=url,
         published=published,
         language=language or detect_language(page.body),
-    )
+    ))
 
 
-def _check_length(text: str) -> None:
+def check_length(text: str) -> None:
     if len(text) > MAX_TEXT_CHARS:
         raise IngestError(f"text of {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,} "
                           "(set CONFLICTMAP_MAX_TEXT_CHARS to raise it)")
@@ -347,15 +373,20 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
         if title and paragraphs[0].casefold() == title.casefold() and len(paragraphs) > 1:
             paragraphs = paragraphs[1:]  # the headline, already in Article.title
         date = doc.date if doc.date and _ISO_DATE.match(doc.date) else None
-        _check_length("\n\n".join(paragraphs))
-        return Article(
+        if date:
+            try:
+                date = validate.iso_date(date)
+            except FieldError:
+                date = None  # a page's own date that cannot be true (year 0001) is no date
+        check_length("\n\n".join(paragraphs))
+        return checked(Article(
             text="\n\n".join(paragraphs),
             title=title,
             source=(doc.sitename or "").strip() or None,
             url=url or doc.url,
-            published=date[:10] if date else None,
+            published=date,
             language=doc.language or language or detect_language("\n\n".join(paragraphs)),
-        )
+        ))
     text, title = _visible_text(html)
     if not text.strip():
         raise IngestError("no text found in the HTML page")
@@ -393,19 +424,35 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def read_file_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, read no further than the limit.
+
+    Links are refused: a folder of articles holding a link to /etc/passwd must not publish it to
+    every viewer. The size is checked on what is read, not on what stat() says: files under /proc
+    report size 0 whatever they hold.
+    """
+    if path.is_symlink():
+        raise IngestError("is a symbolic link; give the file it points to instead", path=path)
     if not path.exists():
         raise IngestError("no such file", path=path)
     if not path.is_file():
         raise IngestError("not a regular file", path=path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise IngestError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", path=path)
-    data = path.read_bytes()
+    if path.stat().st_size > max_bytes:
+        raise IngestError(f"file is {path.stat().st_size:,} bytes, over the limit of {max_bytes:,} bytes", path=path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise IngestError(f"cannot read it ({exc.strerror or exc})", path=path) from None
+    if len(data) > max_bytes:
+        raise IngestError(f"file is over the limit of {max_bytes:,} bytes", path=path)
     if not data.strip():
         raise IngestError("file is empty", path=path)
     for bom, codec in _WIDE_BOMS:  # UTF-16/32 text is full of NUL bytes but is text
         if data.startswith(bom):
+            rest = data[len(bom):]
+            if codec == "utf-16" and b"\x00" not in rest and _is_utf8(rest):
+                return rest  # a UTF-16 mark in front of UTF-8 text (an editor's mistake): the text is UTF-8
             try:
                 return data.decode(codec).encode("utf-8")
             except UnicodeDecodeError:
@@ -415,17 +462,27 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_article(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Article:
     """One article from a .txt/.text/.md or .html/.htm file."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_symlink():
+        raise IngestError("is a symbolic link; give the file it points to instead", path=path)
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         hint = " (use iter_jsonl for JSON lines)" if suffix in JSONL_SUFFIXES else ""
         raise IngestError(
             f"unsupported file type {suffix or '(no suffix)'!r}; expected .txt, .text, .md, .html or .htm{hint}",
             path=path,
         )
-    text = _decode(_read_bytes(path, max_bytes), path)
+    text = _decode(read_file_bytes(path, max_bytes), path)
     try:
         if suffix in HTML_SUFFIXES:
             return article_from_html(text)
@@ -437,40 +494,75 @@ def read_article(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Article:
 # --------------------------------------------------------------------------- JSON lines
 
 
-def _jsonl_records(source: str | Path | TextIO) -> Iterator[tuple[int, dict | IngestError]]:
+def _jsonl_records(source: str | Path | TextIO | BinaryIO) -> Iterator[tuple[int, dict | IngestError]]:
     """(line number, record) of a JSONL file or stream, with bad lines as errors in place."""
     if isinstance(source, (str, Path)):
         path = Path(source)
+        if path.is_symlink():
+            yield 0, IngestError("is a symbolic link; give the file it points to instead", path=path)
+            return
         if not path.is_file():
             yield 0, IngestError("no such file", path=path)
             return
-        with path.open("r", encoding="utf-8-sig", newline=None) as fh:
+        with path.open("rb") as fh:
             yield from _jsonl_stream(fh, path)
     else:
-        yield from _jsonl_stream(source, getattr(source, "name", "<stream>"))
+        yield from _jsonl_stream(getattr(source, "buffer", source), getattr(source, "name", "<stream>"))
 
 
-def _jsonl_stream(fh: TextIO, name: str | Path) -> Iterator[tuple[int, dict | IngestError]]:
+def bounded_lines(fh: BinaryIO | TextIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | str | None]]:
+    """(line number, line) of a stream, None in place of a line longer than the limit (never held whole)."""
     lineno = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        lineno += 1
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) > limit and not line.endswith(newline):
+            while line and not line.endswith(newline):  # skip the rest of it, a bounded piece at a time
+                line = fh.readline(1 << 20)
+            yield lineno, None
+        else:
+            yield lineno, line
+
+
+def parse_jsonl_line(raw: bytes | str | None, *, path: str | Path, line: int) -> dict | IngestError:
+    """One line of a JSONL file as a record, or the reason it is not one (naming the file and line).
+
+    The one place a line is read, by `ingest`, `geoparse` and the batch workers alike: a line that
+    fails here fails alone, never its neighbours.
+    """
+    def error(message: str) -> IngestError:
+        return IngestError(message, path=path, line=line)
+
+    if raw is None:
+        return error(f"line is longer than {MAX_LINE_BYTES:,} bytes (one article; set CONFLICTMAP_MAX_FILE_MB)")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig" if line == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            return error(f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    elif line == 1:
+        raw = raw.removeprefix("\ufeff")
+    if "\x00" in raw:
+        return error("binary data (NUL bytes), not JSON")
     try:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            if "\x00" in line:
-                yield lineno, IngestError("binary data (NUL bytes), not JSON", path=name, line=lineno)
-                return
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield lineno, IngestError(f"bad JSON ({exc.msg}, column {exc.colno})", path=name, line=lineno)
-                continue
-            if not isinstance(rec, dict):
-                err = IngestError(f"expected a JSON object, got {type(rec).__name__}", path=name, line=lineno)
-                yield lineno, err
-                continue
-            yield lineno, rec
-    except UnicodeDecodeError as exc:
-        yield lineno + 1, IngestError(f"not valid UTF-8 ({exc.reason})", path=name, line=lineno + 1)
+        rec = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return error(f"bad JSON ({exc.msg}, column {exc.colno})")
+    except RecursionError:
+        return error("JSON nested too deeply")
+    if not isinstance(rec, dict):
+        return error(f"expected a JSON object, got {type(rec).__name__}")
+    return rec
+
+
+def _jsonl_stream(fh: BinaryIO | TextIO, name: str | Path) -> Iterator[tuple[int, dict | IngestError]]:
+    for lineno, line in bounded_lines(fh):
+        if line is not None and not line.strip():
+            continue
+        yield lineno, parse_jsonl_line(line, path=name, line=lineno)
 
 
 def iter_jsonl(source: str | Path | TextIO) -> Iterator[dict]:
@@ -484,7 +576,11 @@ def iter_jsonl(source: str | Path | TextIO) -> Iterator[dict]:
 def _opt_str(rec: dict, *keys: str) -> str | None:
     for key in keys:
         value = rec.get(key)
-        if value is not None and str(value).strip():
+        if value is None or isinstance(value, bool):
+            continue
+        if not isinstance(value, (str, int, float)):
+            raise IngestError(f"'{key}' must be a string, got {type(value).__name__}")
+        if str(value).strip():
             return str(value).strip()
     return None
 
@@ -499,16 +595,15 @@ def articles_from_jsonl_record(rec: dict) -> Article:
         "published": _opt_str(rec, "published", "date"),
         "language": _opt_str(rec, "language"),
     }
-    if meta["published"] and _ISO_DATE.match(meta["published"]):
-        meta["published"] = meta["published"][:10]
     if isinstance(text, str) and text.strip():
-        _check_length(text)
+        text = validate.storable_text(text)  # one character for one: offsets into it stay valid
+        check_length(text)
         meta["language"] = meta["language"] or detect_language(text)
-        return Article(text=text, **meta)
+        return checked(Article(text=text, **{k: v and validate.storable_text(v) for k, v in meta.items()}))
     if isinstance(html, str) and html.strip():
-        page = article_from_html(html, url=meta["url"])
-        given = {k: v for k, v in meta.items() if v}
-        return Article(**{**_fields(page), **given})
+        page = article_from_html(validate.storable_text(html), url=meta["url"])
+        given = {k: validate.storable_text(v) for k, v in meta.items() if v}
+        return checked(Article(**{**_fields(page), **given}))
     if text is not None and not isinstance(text, str):
         raise IngestError(f"'text' must be a string, got {type(text).__name__}")
     raise IngestError("record has no 'text' (or 'html')")
@@ -529,17 +624,23 @@ def _fields(article: Article) -> dict:
 
 
 def expand_paths(paths: Iterable[str | Path], suffixes: frozenset[str] | set[str] = ARTICLE_SUFFIXES) -> Iterator[Path]:
-    """Files as given, and folders as their files with these suffixes (recursively, hidden ones skipped)."""
+    """Files as given, and folders as their files with these suffixes (recursively, hidden ones skipped).
+
+    Links inside a folder are not followed but listed, so that reading them reports why they are
+    skipped; a folder linked to itself cannot loop.
+    """
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            found = (
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in suffixes
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+        if p.is_dir() and not p.is_symlink():
+            found: list[Path] = []
+            for root, dirs, files in os.walk(p, followlinks=False):
+                here = Path(root)
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                linked = [d for d in dirs if (here / d).is_symlink()]
+                dirs[:] = [d for d in dirs if d not in linked]
+                found.extend(here / d for d in linked)
+                found.extend(here / f for f in files
+                             if not f.startswith(".") and Path(f).suffix.lower() in suffixes)
             yield from sorted(found)
         else:
             yield p

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
+from geo.validate import DATE_MAX, DATE_MIN
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
 ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
@@ -110,6 +111,8 @@ def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
     if getattr(day.dt, "tz", None) is not None:
         day = day.dt.tz_convert(None)
     day = day.astype("datetime64[us]")
+    # A date stored before ingest checked the range (year 1000, 9999) is no date: the slider cannot draw it.
+    day = day.where((day >= pd.Timestamp(DATE_MIN)) & (day <= pd.Timestamp(DATE_MAX)))
     return day.fillna(ingested.dt.tz_convert(None).astype("datetime64[us]")).dt.normalize()
 
 

@@ -6,10 +6,13 @@ filtered by it, so what a briefer exports is exactly what the analyst sees.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 import pandas as pd
+
+from geo.validate import iso_date, one_line
 
 DEFAULT_LAYERS = ("places", "air bases", "roads")
 # Every layer the dashboard map can draw; the first three are on by default.
@@ -17,6 +20,15 @@ LAYERS = DEFAULT_LAYERS + ("clusters", "cities", "heatmap", "countries", "events
 BASEMAPS = ("offline", "local", "osm", "satellite")  # local: a tile folder; osm/satellite need internet
 STEPS = ("day", "week")
 MAX_RADIUS_KM = 500
+
+
+def _finite(raw: str) -> float:
+    """A float from a share link; inf and nan are malformed values like any other."""
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {raw!r}")
+    return value
+
 
 _PAIRS = ("center", "selected_at")  # (lat, lon) fields, written as "lat,lon"
 _LISTS = ("sources", "countries", "features", "layers", "languages", "event_types", "actors")
@@ -80,21 +92,21 @@ class MapState:
                 continue
             try:
                 if f.name in _PAIRS:
-                    lat, lon = (float(x) for x in raw.split(","))
+                    lat, lon = (_finite(x) for x in raw.split(","))
                     if -90 <= lat <= 90 and -180 <= lon <= 180:
                         kw[f.name] = (lat, lon)
                 elif f.name == "zoom":
                     kw["zoom"] = max(1, min(18, int(raw)))
                 elif f.name == "min_score":
-                    kw["min_score"] = max(0.0, min(1.0, float(raw)))
+                    kw["min_score"] = max(0.0, min(1.0, _finite(raw)))
                 elif f.name == "radius_km":
-                    kw["radius_km"] = max(1, min(MAX_RADIUS_KM, int(float(raw))))
+                    kw["radius_km"] = max(1, min(MAX_RADIUS_KM, int(_finite(raw))))
                 elif f.name in _FLAGS:
                     kw[f.name] = raw.lower() in ("1", "true", "yes")
                 elif f.name in _LISTS:
                     kw[f.name] = tuple(x for x in raw.split("|") if x)
                 elif f.name in ("date_from", "date_to"):
-                    kw[f.name] = pd.Timestamp(raw).date().isoformat()
+                    kw[f.name] = iso_date(raw, field=f.name, strict=True)  # a real date the slider can draw, or none
                 elif f.name == "basemap":
                     if raw in BASEMAPS:
                         kw["basemap"] = raw
@@ -102,8 +114,8 @@ class MapState:
                     if raw in STEPS:
                         kw["step"] = raw
                 else:
-                    kw[f.name] = raw[:500]
-            except (ValueError, TypeError):
+                    kw[f.name] = one_line(raw[:500], field=f.name, limit=500)
+            except (ValueError, TypeError, OverflowError):
                 continue
         return cls(**kw)
 

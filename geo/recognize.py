@@ -15,7 +15,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from geo.gazetteer import Gazetteer, NameHit, norm
-from geo.gazetteer.index import ALTERNATE
+from geo.gazetteer.index import ALTERNATE, NAME
 from geo.lexicon import Lexicon
 from geo.text import is_dateline, runs
 from geo.types import Mention
@@ -46,6 +46,7 @@ _MAX_WORDS = 6
 # How far along a capitalised run the words around a match are read (titles, given names, organisation words).
 # A name's context is a few words; reading the whole run made a long run of capitalised words quadratic.
 _CONTEXT_WORDS = 2 * _MAX_WORDS
+_TOWN_BY_NAME = 20_000  # a town this big is meant by its own name even where a group shares it
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 _FEATURE_STRONG = frozenset({"country", "region", "sea", "river", "facility", "continent"})
 _NAMED_AFTER = re.compile(r"^[\s\-]+(?:\w*virus|\w*viruses|fever|flu|disease|syndrome|encephalitis|strain|variant)\b",
@@ -126,6 +127,16 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return False
 
 
+def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> tuple[int, int, str] | None:
+    """The sorted span [s, e) lies within ("Haram" in "Boko Haram"; "Sea of Azov" is not in "Azov"), if any."""
+    i = bisect.bisect_right(spans, (s, 1 << 62, "")) - 1
+    while i >= 0 and spans[i][0] > s - 200:
+        if spans[i][0] <= s and e <= spans[i][1]:
+            return spans[i]
+        i -= 1
+    return None
+
+
 def _is_connector(text: str, tokens: list[Token], i: int) -> bool:
     t = tokens[i]
     if i + 1 >= len(tokens) or not tokens[i + 1].cap or not _joined(text, t, tokens[i + 1]):
@@ -184,6 +195,7 @@ class Recognizer:
         seqs = self._join_possessives(text, tokens, _sequences(text, tokens))
         headline = _title_case_lines(text, tokens)
         blocked = sorted(self.lexicon.not_place_spans(text))
+        organisations = sorted(self.lexicon.organisation_spans(text))
 
         keys: dict[tuple[int, int], str] = {}
         for seq in seqs:
@@ -210,12 +222,41 @@ class Recognizer:
                 s, e = tokens[a].start, tokens[b].end
                 if _overlaps(blocked, s, e):
                     continue
+                hits = self._outside_organisations(organisations, s, e, hits)
+                if not hits:
+                    continue
+                if self._armed_unit(tokens, seq, where, b, hits):
+                    continue
                 if a == b and tokens[a].text in people and not self._qualified(text, tokens, b, keys, found):
                     hits = [h for h in hits if h.candidate.feature in ("country", "continent")]
                 hits = self._filter(tokens, seq, where, a, b, hits, covered, text, a in headline)
                 if hits:
                     matches.append(Match(Mention(s, e, text[s:e]), tuple(hits)))
         return matches
+
+    @staticmethod
+    def _outside_organisations(organisations: list[tuple[int, int, str]], s: int, e: int,
+                               hits: list[NameHit]) -> list[NameHit]:
+        """The senses left to a name inside a group's name: none ("Haram" in "Boko Haram"), or the actor's own
+        country ("Pakistan" in "Pakistan Army"). A group named by one word that is also a town's own name is the
+        town when the town is big enough to be written about by name ("Fano" the port, not the Fano militia;
+        the Taliban are no town's own name)."""
+        inside = _inside(organisations, s, e)
+        if inside is None:
+            return hits
+        if inside[:2] == (s, e) and any(h.kind == NAME and h.candidate.population >= _TOWN_BY_NAME for h in hits):
+            return hits
+        return [h for h in hits if h.candidate.feature == "country" and inside[2] and h.candidate.country == inside[2]]
+
+    def _armed_unit(self, tokens: list[Token], seq: list[int], where: dict[int, int], b: int,
+                    hits: list[NameHit]) -> bool:
+        """A place opening an armed group's, party's or unit's name ("Jenin Brigade", "Kachin Independence
+        Army") is part of the name. A country is kept: "Pakistan Army" still says which country."""
+        heads = self.lexicon.armed_heads
+        nxt = seq[where[b] + 1:where[b] + 4]
+        if not heads or not any(tokens[i].text in heads for i in nxt):
+            return False
+        return not any(h.candidate.feature in ("country", "continent") for h in hits)
 
     def _person_names(self, tokens: list[Token], seqs: list[list[int]]) -> set[str]:
         """Surnames of the people the article names ("Ivan Konovalov" makes "Konovalov" a person

@@ -51,6 +51,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from geo.text import sentence_around
 from geo.types import Article, Event, ResolvedMention
+from geo.validate import check_article
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
@@ -426,6 +427,7 @@ class Store:
 
         With a user, the ingest goes into the audit trail.
         """
+        check_article(article)
         _check_mentions(article, mentions)
         _check_events(article, events)
         for attempt in range(_ADD_ATTEMPTS):
@@ -451,6 +453,7 @@ class Store:
         """
         full = [_triple(item) for item in items]
         for article, mentions, events in full:
+            check_article(article)
             _check_mentions(article, mentions)
             _check_events(article, events)
         try:

@@ -202,7 +202,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
         rows = data.mentions
         note = "No article that passes the filters names this place; these are all the articles that do."
     if row is None:
-        st.warning(f"{state.selected or 'This place'} is not in the store.")
+        st.warning(f"{esc(state.selected) or 'This place'} is not in the store.")  # from the URL: shown as text
         if st.button("Clear the selection", key="panel_clear"):
             set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
             st.rerun()
@@ -270,7 +270,7 @@ def airfield_panel(state: MapState, view, data: mapdata.MapData) -> None:
                                     "distance_km": st.column_config.NumberColumn("km", format="%.1f"),
                                     "mentions": "Mentions", "articles": "Articles"})
         for r in around.head(5).itertuples(index=False):
-            st.page_link(MAP_PAGE, label=f"{r.name} · {r.distance_km:.0f} km", icon=":material/location_on:",
+            st.page_link(MAP_PAGE, label=f"{esc(r.name)} · {r.distance_km:.0f} km", icon=":material/location_on:",
                          query_params=page_link_params(state, selected=r.name, selected_at=(r.lat, r.lon),
                                                        selected_kind=None))
     with tab_articles:

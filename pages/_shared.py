@@ -31,7 +31,7 @@ from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
 from geo.ingest import IngestError, read_article
 from geo.mapstate import BASEMAPS, LAYERS, STEPS, MapState
-from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, mention_bounds, timeline_svg
+from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, esc, mention_bounds, timeline_svg
 from geo.store import Store
 from geo.tiles import find_local_tiles
 from geo.types import Article
@@ -488,7 +488,7 @@ def sidebar(store: Store) -> None:
         st.text_input("Search", key="f_query", placeholder="Words in the articles or place names")
         if state.article:
             title = data.articles["title"].get(state.article) if state.article in data.articles.index else None
-            st.info(f"Only the places of one article: {title or '(untitled)'}", icon=":material/filter_alt:")
+            st.info(f"Only the places of one article: {esc(title) or '(untitled)'}", icon=":material/filter_alt:")
             if st.button("Show all articles", key="f_clear_article"):
                 set_state(current_state().with_(article=None))
                 st.rerun()

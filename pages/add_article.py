@@ -104,7 +104,7 @@ with paste, st.form("paste_form"):
         try:
             found = article_from_text(text)
         except IngestError as exc:
-            st.error(f"Cannot use this text: {exc}")
+            st.error(f"Cannot use this text: {esc(exc)}")
         else:
             _find_places(_with_metadata(found, title, source, published, url))
 
@@ -120,7 +120,7 @@ with upload, st.form("upload_form"):
             try:
                 _find_places(read_upload(file.name, file.getvalue()))
             except IngestError as exc:
-                st.error(f"Cannot read this file: {exc}")
+                st.error(f"Cannot read this file: {esc(exc)}")
 
 pending = st.session_state.get("pending")
 if pending:

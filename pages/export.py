@@ -17,6 +17,7 @@ import streamlit as st
 from geo.auth import Action
 from geo.exports.source import export, texts_from
 from geo.mapstate import MapState
+from geo.mapview import esc
 from pages._auth import require
 from pages._shared import (
     current_state,
@@ -124,7 +125,7 @@ if require(Action.EXPORT):
                 payload = export(fmt, frame, state, filtered=True, texts=texts_from(store), briefing=briefing,
                                  renderer=renderer, title=title, subtitle=subtitle, **layers).data
             except Exception as e:  # noqa: BLE001 (shown to the user; nothing is lost)
-                st.error(f"Export failed: {e}")
+                st.error(f"Export failed: {esc(e)}")
             else:
                 st.session_state["cm_export"] = (payload, f"conflict-map.{fmt}", mime)
     if "cm_export" in st.session_state:

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.test_browser import _map_frame, browser, dashboard, offline_page  # noqa: F401 (fixtures)
+from tests.test_browser import pytestmark  # noqa: F401 - the same skips: no Chromium, no assets
 
 
 def _wait(frame, expression: str, timeout: float = 30.0):

@@ -177,3 +177,17 @@ def test_a_dateline_in_capitals_is_a_place_not_an_acronym(rec, text, place):
 def test_capitals_elsewhere_are_still_acronyms(rec):
     assert spans(rec, "NATO (Reuters) - Allies met in Brussels.") == ["Brussels"]
     assert spans(rec, "Fighters of the SDF said the SAA shelled Manbij.") == ["Manbij"]
+
+
+def test_armed_groups_are_never_places(rec):
+    # Names from the events actor dictionary and data/lexicon/organisations.txt
+    assert spans(rec, "Boko Haram fighters raided a market near Maiduguri.") == ["Maiduguri"]
+    assert spans(rec, "Police said the Taliban ambushed a convoy.") == []
+    assert spans(rec, "Gunmen loyal to the Tigray People's Liberation Front entered Mekelle.") == ["Mekelle"]
+    # a unit named after a place ("X Brigade", "X Independence Army") is not the place ...
+    assert spans(rec, "The Nablus Brigade claimed an attack near Huwara.") == ["Huwara"]
+    # ... but a country opening an army's name still says which country, and a town's own name stays a town
+    assert "Pakistan" in spans(rec, "A Pakistan Army spokesman spoke in Rawalpindi.")
+    assert spans(rec, "Ships anchored in the Sea of Azov.") == ["Sea of Azov"]
+    # an alias that says where a group is keeps the place ("militants in Gaza")
+    assert "Gaza" in spans(rec, "Militants in Gaza fired rockets.")
