@@ -22,6 +22,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from geo.event_actors import event_country, fill_name, load_countries
 from geo.text import sentence_spans
 from geo.types import Event, ResolvedMention
 
@@ -37,6 +38,7 @@ _DEMONYM_COUNTRY = {
     "French": "FR", "Saudi": "SA", "Emirati": "AE", "Egyptian": "EG", "Libyan": "LY", "Yemeni": "YE",
     "Belarusian": "BY", "German": "DE", "Chinese": "CN", "Qatari": "QA",
 }
+_DEMONYM_COUNTRY = {**load_countries().demonyms, **_DEMONYM_COUNTRY}
 _DEMONYM_FORCE = re.compile(r"\b(" + "|".join(re.escape(d) for d in _DEMONYM_COUNTRY) + r")\s+(?:[\w-]+\s+)?(?:"
                             + _FORCE_NOUNS + r")\b")
 
@@ -175,6 +177,14 @@ class Trigger:
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _fold(s: str) -> str:
+    """Lower case with '-' as ' ' and ’ as ', keeping every offset ("al-Shabaab" = "Al Shabaab")."""
+    low = s.lower()
+    if len(low) != len(s):  # "İ" lowers to two characters
+        low = "".join(c.lower()[0] for c in s)
+    return low.replace("-", " ").replace("’", "'")
 _AR_CLITIC_LETTERS = frozenset("وفبلكاس")
 
 
@@ -231,7 +241,7 @@ class EventLexicon:
 
     def actor_mentions(self, text: str, langs: frozenset[str] = frozenset({"en"})) -> list[ActorMention]:
         found: list[ActorMention] = []
-        lower = text.lower()
+        lower = _fold(text)
         for end, (alias, actor_id, case_sensitive) in self.aliases.iter_long(lower):
             start = end - len(alias) + 1
             if (start > 0 and lower[start - 1].isalnum()) or (end + 1 < len(lower) and lower[end + 1].isalnum()):
@@ -254,12 +264,16 @@ class EventLexicon:
                     continue  # "Сирийские демократические силы" is a name, not Syria's forces
                 country = next(group_country[g] for g, v in m.groupdict().items() if v and g in group_country)
                 found.append(ActorMention(m.start(), m.end(), self._state_force(country)))
-        return sorted(found, key=lambda a: a.start)
+        found.sort(key=lambda a: a.start)
+        # "Syrian army troops", "Boko Haram fighters": a generic head noun right after a name is that name.
+        return [a for i, a in enumerate(found) if not (i and "{country}" in a.actor.name and "{country}" not in
+                found[i - 1].actor.name and not text[found[i - 1].end:a.start].strip())]
 
     def _state_force(self, cc: str) -> Actor:
         """The dictionary's state force of a country, or a generic one named like ACLED's."""
         known = next((a for a in self.actors.values() if a.country == cc and a.type == "state force"), None)
-        return known or Actor(f"forces:{cc}", f"Military Forces of {cc}", "state force", cc)
+        return known or Actor(f"forces:{cc}", fill_name("Military Forces of {country}", cc) if load_countries().name(cc)
+                              else f"Military Forces of {cc}", "state force", cc)
 
 
 ACLED_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
@@ -379,7 +393,7 @@ def load_event_lexicon(directory: Path = EVENTS_DIR) -> EventLexicon:
             alias = alias.strip()
             if alias:
                 # Acronyms (SAA, SDF, HTS) must match in capitals: "has" is not HAS.
-                automaton.add_word(alias.lower(), (alias.lower(), actor.id, alias if alias.isupper() else ""))
+                automaton.add_word(_fold(alias), (_fold(alias), actor.id, alias if alias.isupper() else ""))
     automaton.make_automaton()
     triggers = [Trigger(re.compile(rf"\b(?:{row['pattern']})\b", re.IGNORECASE), row["type"], row["subtype"], rank)
                 for rank, row in enumerate(_trigger_rows(directory / "triggers.csv"))]
@@ -516,7 +530,7 @@ class EventExtractor:
                     # starts inside a name ("российские дроны атаковали") is the name's deed.
                     inside = [a for a in sent_actors if a.start <= m.start() < a.end
                               and (g is _ENGLISH or m.end() <= a.end)]
-                    if inside and not (inside[0].actor.type == "protesters" and trig.type == "Protests"):
+                    if inside and not (inside[0].actor.type, trig.type) in (("protesters", "Protests"), ("rioters", "Riots")):
                         continue
                     if any(h.start() <= m.start() < h.end() for h, _ in hits):
                         continue
@@ -544,8 +558,10 @@ class EventExtractor:
                 if key in chosen:
                     continue
                 future = g is _ARABIC_GRAMMAR and (m.groupdict().get("pre") or "").endswith("س")
+                cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
                 chosen[key] = Event(
-                    type=etype, subtype=subtype, actor1=a1.name if a1 else None, actor2=a2.name if a2 else None,
+                    type=etype, subtype=subtype, actor1=fill_name(a1.name, cc) if a1 else None,
+                    actor2=fill_name(a2.name, cc) if a2 else None,
                     place_mention_start=place.start if place else None, place=place.name if place else None,
                     precision=precision, evidence_start=s, evidence_end=e,
                     modality=_modality(text, s, m.start(), m.end(), g, future), trigger=m.group(0),

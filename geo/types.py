@@ -106,6 +106,16 @@ class Event:
     modality: str  # fact | negated | intent | threat | possibility
     trigger: str
     trigger_start: int
+    # ACLED's record beyond type, actors and place (geo/event_dates.py, geo/fatalities.py, geo/event_actors.py)
+    date: str | None = None  # YYYY-MM-DD: a date in the text, else one relative to the publication date, else it
+    date_precision: int | None = None  # 1 day, 2 week, 3 month (ACLED's time_precision)
+    fatalities: int | None = None  # the number the text reports; 0 when none were hurt; None when it is silent
+    assoc_actor1: str | None = None
+    assoc_actor2: str | None = None
+    interaction: int | None = None  # ACLED's actor-type pair ("12" state forces vs rebels)
+    country: str | None = None  # ISO code of the event's place
+    admin1: str | None = None
+    geo_precision: int | None = None  # 1 exact, 2 near, 3 region (ACLED's geo_precision)
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -83,11 +83,11 @@ def test_protesters_gathering_is_a_protest_but_detaining_them_is_an_arrest(extra
 
 
 def test_civilians_are_the_victims_not_actor_1(extract):
-    (ev,) = [e for e in extract("Civilians fleeing Qusayr said Syrian army troops shelled the town.")
+    (ev,) = [e for e in extract("Civilians fleeing Homs said Syrian army troops shelled the town.")
              if e.type == "Explosions/Remote violence"]
-    assert (ev.actor1, ev.actor2) == ("Military Forces of Syria", "Civilians")
+    assert (ev.actor1, ev.actor2) == ("Military Forces of Syria", "Civilians (Syria)")
     (ev,) = extract("Civilians in Idlib said shelling resumed on Monday.")
-    assert (ev.actor1, ev.actor2) == (None, "Civilians")
+    assert (ev.actor1, ev.actor2) == (None, "Civilians (Syria)")
 
 
 @pytest.mark.parametrize("name", ["events_heldout.jsonl", "events_heldout2.jsonl"])

@@ -106,9 +106,9 @@ def test_inflected_actor_names_and_arabic_clitics(extract):
 
 def test_longest_name_wins_over_army_and_demonym(extract):
     [ev] = extract("اشتباكات بين الجيش السوري الحر والقوات الكردية في ريف حلب.")
-    assert ev.actor1 == "Syrian opposition armed groups" and ev.actor2 == "Syrian Democratic Forces"
+    assert ev.actor1 == "Syrian opposition armed groups" and ev.actor2 == "SDF: Syrian Democratic Forces"
     [ev] = extract("Сирийские демократические силы атаковали позиции ИГИЛ возле Ракки.")
-    assert ev.actor1 == "Syrian Democratic Forces" and ev.type == "Battles"
+    assert ev.actor1 == "SDF: Syrian Democratic Forces" and ev.type == "Battles"
 
 
 def test_drone_named_with_its_owner_is_a_drone_strike_not_a_battle(extract):
