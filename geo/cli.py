@@ -195,6 +195,53 @@ def cmd_layers_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(value: object, limit: int = 120) -> str:
+    """A stored value on one terminal line: control characters (newlines, escape codes) shown as �."""
+    text = "" if value is None else str(value)
+    text = "".join(c if c.isprintable() else "\ufffd" for c in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """One line per article, its id first (tab-separated: id, ingested, published, source, title)."""
+    from geo.store import Store
+
+    for row in Store(config.database_url(args.db)).article_index():
+        print("\t".join((row["id"], row["ingested_at"].strftime("%Y-%m-%dT%H:%M:%SZ"), _one_line(row["published"], 32),
+                         _one_line(row["source"], 60), _one_line(row["title"]))))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Delete articles (ids or unique prefixes of 8+ characters) with their places; each goes to the audit
+    trail under --user (default: cli:<login name>). Asks first on a terminal unless --yes."""
+    import getpass
+
+    from geo.store import Store
+
+    store = Store(config.database_url(args.db))
+    found: list[str] = []
+    for given in args.ids:
+        ids = store.resolve_id(given.strip())
+        if len(ids) != 1:
+            raise CliError(f"{_one_line(given, 70)}: {'no such article' if not ids else 'prefix matches several articles'}"
+                           " (see `python -m geo list`)")
+        found.append(ids[0])
+    found = list(dict.fromkeys(found))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("deleting needs --yes when not run on a terminal")
+        answer = input(f"Delete {len(found)} article(s) for everyone? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing deleted", file=sys.stderr)
+            return 1
+    user = args.user or f"cli:{getpass.getuser()}"
+    for article_id in found:
+        store.delete(article_id, user=user)
+        print(f"deleted {article_id}")
+    return 0
+
+
 def cmd_users_hash(args: argparse.Namespace) -> int:
     """Print an Argon2 hash for secrets.toml; the password is read without echo (or from stdin)."""
     import getpass
@@ -412,6 +459,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--link", metavar="URL", help="start from a dashboard map link's view and filters")
     ex.add_argument("--db", help="database URL")
     ex.set_defaults(func=cmd_export)
+
+    ls_ = sub.add_parser("list", help="one line per stored article, its id first (id, ingested, published, source, title)")
+    ls_.add_argument("--db", help="database URL (default: DATABASE_URL or the local SQLite file)")
+    ls_.set_defaults(func=cmd_list)
+
+    de = sub.add_parser("delete", help="delete articles (with their places and events); written to the audit trail")
+    de.add_argument("ids", nargs="+", metavar="ID", help="article id, or a unique prefix of 8+ characters")
+    de.add_argument("--db", help="database URL (default: DATABASE_URL or the local SQLite file)")
+    de.add_argument("--user", help="name for the audit trail (default: cli:<login name>)")
+    de.add_argument("-y", "--yes", action="store_true", help="do not ask")
+    de.set_defaults(func=cmd_delete)
 
     us = sub.add_parser("users", help="built-in login: hash a password for .streamlit/secrets.toml")
     uss = us.add_subparsers(dest="action", required=True)

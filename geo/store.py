@@ -14,6 +14,7 @@ are rendered.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -56,7 +57,7 @@ from geo.validate import check_article
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
-SCHEMA_HEAD = "0004_events"
+SCHEMA_HEAD = "0005_event_corrections"
 
 FRAME_COLUMNS = [
     "article_id",
@@ -354,6 +355,22 @@ class _CorrectionRow(_Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _EventCorrectionRow(_Base):
+    """An analyst's version of one event (or "not an event"), kept by its trigger's offset so that it
+    survives finding the article's events again. `fields` is the whole event row as JSON."""
+
+    __tablename__ = "event_corrections"
+    __table_args__ = (UniqueConstraint("article_id", "trigger_start", name="uq_event_corrections_trigger"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    trigger_start: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class _EventRow(_Base):
     """An event read from one sentence. Its place is the mention starting at place_start (joined when
     read), so a correction of that mention moves the event too."""
@@ -535,9 +552,16 @@ class Store:
 
         Saved for everyone, written to the audit trail, and applied again whenever the article is re-processed.
         """
+        if place is not None:
+            _check_point(float(place.lat), float(place.lon))
         with Session(self._writer) as session, session.begin():
-            if session.get(_ArticleRow, article_id) is None:
+            article = session.get(_ArticleRow, article_id)
+            if article is None:
                 raise KeyError(f"no article {article_id}")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(article.text)):
+                raise ValueError(f"span {start}:{end} is not inside the article's text")
+            missed = session.scalars(select(_MentionRow.id).where(
+                _MentionRow.article_id == article_id, _MentionRow.start == start, _MentionRow.end == end)).first() is None
             row = session.scalars(select(_CorrectionRow).where(
                 _CorrectionRow.article_id == article_id, _CorrectionRow.start == start, _CorrectionRow.end == end,
             )).first() or _CorrectionRow(article_id=article_id, start=start, end=end)
@@ -546,10 +570,47 @@ class Store:
                 setattr(row, f, getattr(place, f) if place is not None else None)
             row.user, row.at = user, _utc(self._clock())
             session.add(row)
-            detail = "dropped: not a place" if place is None else f"moved to {place.name} ({place.lat:.4f}, {place.lon:.4f})"
+            verb = "added a missed place:" if missed and row.id is None else "moved to"
+            detail = "dropped: not a place" if place is None else f"{verb} {place.name} ({place.lat:.4f}, {place.lon:.4f})"
             session.add(_AuditRow(at=row.at, user=user, action="edit", target=f"{article_id}:{start}-{end}",
                                   detail=detail))
         self._apply_corrections(article_id)
+
+    def correct_event(self, article_id: str, trigger_start: int, *, user: str, event: Event | None = None) -> None:
+        """An analyst's fix of the event whose trigger starts at trigger_start: `event=None` drops it as not
+        an event, else the event becomes `event` (type, sub-type, actors, modality, date, fatalities...).
+
+        Saved for everyone, written to the audit trail, applied again when the article's events are found again.
+        """
+        article = self.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id}")
+        if event is not None:
+            if event.trigger_start != trigger_start:
+                raise ValueError("an event correction keeps the event's trigger")
+            _check_events(article, [event])
+            if not (event.type or "").strip() or not (event.subtype or "").strip():
+                raise ValueError("an event needs a type and a sub-type")
+        fields = None if event is None else json.dumps(_event_values(event_row(article_id, event)))
+        now = _utc(self._clock())
+        with Session(self._writer) as session, session.begin():
+            row = session.scalars(select(_EventCorrectionRow).where(
+                _EventCorrectionRow.article_id == article_id, _EventCorrectionRow.trigger_start == trigger_start,
+            )).first() or _EventCorrectionRow(article_id=article_id, trigger_start=trigger_start)
+            row.action, row.fields, row.user, row.at = ("drop" if event is None else "event"), fields, user, now
+            session.add(row)
+            detail = "dropped: not an event" if event is None else _event_summary(event)
+            session.add(_AuditRow(at=now, user=user, action="edit event", target=f"{article_id}@{trigger_start}",
+                                  detail=detail))
+        with self._writer.begin() as conn:
+            _apply_event_corrections(conn, [article_id])
+
+    def event_corrections(self, article_id: str) -> list[dict]:
+        with Session(self._engine) as session:
+            rows = session.scalars(select(_EventCorrectionRow).where(_EventCorrectionRow.article_id == article_id)
+                                   .order_by(_EventCorrectionRow.trigger_start))
+            return [{"trigger_start": r.trigger_start, "action": r.action, "user": r.user, "at": _utc(r.at),
+                     **(json.loads(r.fields) if r.fields else {})} for r in rows]
 
     def reprocess(self, article_id: str, mentions: Sequence[ResolvedMention], events: Sequence[Event] | None = None,
                   *, user: str = "system") -> None:
@@ -567,6 +628,7 @@ class Store:
             if events is not None:
                 conn.execute(delete(_EventRow.__table__).where(_EventRow.__table__.c.article_id == article_id))
                 _insert_events(conn, [(article_id, events)])
+                _apply_event_corrections(conn, [article_id])
             conn.execute(delete(_MentionRow.__table__).where(_MentionRow.__table__.c.article_id == article_id))
             ids = self._place_ids(conn, sorted({_place_key(m): m for m in mentions}.items()))
             if mentions:
@@ -593,6 +655,7 @@ class Store:
             for i in range(0, len(ids), 500):
                 conn.execute(delete(table).where(table.c.article_id.in_(ids[i:i + 500])))
             _insert_events(conn, [(a.id, events) for a, events in items])
+            _apply_event_corrections(conn, ids)
 
     def _apply_corrections(self, article_id: str) -> None:
         with self._writer.begin() as conn:
@@ -654,6 +717,24 @@ class Store:
                     delete(_PlaceRow).where(_PlaceRow.id.in_(place_ids), _PlaceRow.id.not_in(still_used))
                 )
         return True
+
+    def article_index(self) -> list[dict]:
+        """Every article's id, dates, source and title, newest ingest first, without the texts (`geo list`)."""
+        a = _ArticleRow.__table__
+        query = select(a.c.id, a.c.ingested_at, a.c.published, a.c.source, a.c.title).order_by(
+            a.c.ingested_at.desc(), a.c.id)
+        with self._engine.connect() as conn:
+            return [dict(r._mapping) | {"ingested_at": _utc(r.ingested_at)} for r in conn.execute(query)]
+
+    def resolve_id(self, given: str, min_prefix: int = 8) -> list[str]:
+        """The stored ids equal to `given`, or starting with it when it has at least min_prefix characters."""
+        a = _ArticleRow.__table__
+        with self._engine.connect() as conn:
+            if conn.execute(select(a.c.id).where(a.c.id == given)).first() is not None:
+                return [given]
+            if len(given) < min_prefix:
+                return []
+            return list(conn.scalars(select(a.c.id).where(a.c.id.startswith(given, autoescape=True)).limit(2)))
 
     # ------------------------------------------------------------------ reading
 
@@ -859,6 +940,32 @@ def event_row(article_id: str, ev: Event) -> dict:
             "actor2": ev.actor2, "place_start": ev.place_mention_start, "precision": ev.precision,
             "modality": ev.modality, "trigger": ev.trigger[:200], "trigger_start": ev.trigger_start,
             "evidence_start": ev.evidence_start, "evidence_end": ev.evidence_end}
+
+
+def _event_values(row: dict) -> dict:
+    """An events-table row without its article: what an event correction keeps."""
+    return {k: v for k, v in row.items() if k != "article_id"}
+
+
+def _event_summary(ev: Event) -> str:
+    who = " vs ".join(a for a in (ev.actor1, ev.actor2) if a)
+    date, fatalities = getattr(ev, "date", None), getattr(ev, "fatalities", None)
+    extra = [x for x in (who, ev.modality, date, None if fatalities is None else f"{fatalities} killed") if x]
+    return f"{ev.type} / {ev.subtype}" + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _apply_event_corrections(conn: Connection, article_ids: Sequence[str]) -> None:
+    """Put the analysts' versions of events in place of what the extractor found (by trigger offset)."""
+    fixes_t, events_t = _EventCorrectionRow.__table__, _EventRow.__table__
+    for i in range(0, len(article_ids), 500):
+        chunk = list(article_ids[i:i + 500])
+        for fix in conn.execute(select(fixes_t).where(fixes_t.c.article_id.in_(chunk))).mappings().all():
+            conn.execute(delete(events_t).where(events_t.c.article_id == fix["article_id"],
+                                                events_t.c.trigger_start == fix["trigger_start"]))
+            if fix["action"] == "event" and fix["fields"]:
+                values = {k: v for k, v in json.loads(fix["fields"]).items() if k in events_t.c and k != "id"}
+                conn.execute(insert(events_t), [values | {"article_id": fix["article_id"],
+                                                          "trigger_start": fix["trigger_start"]}])
 
 
 def _insert_events(conn: Connection, items: Sequence[tuple[str, Sequence[Event]]]) -> None:

@@ -52,3 +52,101 @@ def test_delete_is_audited(store_url):  # noqa: F811
     assert store.delete(article.id, user="root")
     log = store.audit_log()
     assert (log["action"] == "delete").any() and (log["user"] == "root").any()
+
+
+def test_cli_list_prints_one_line_per_article_id_first_and_delete_audits(tmp_path, capsys):
+    from geo.cli import main
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    store = Store(url)
+    a = Article(text="Shelling near Hama.", title="Hama report", source="wire")
+    b = Article(text="Clashes in Idlib.", title=None)
+    store.add(a, [], user="alice")
+    store.add(b, [], user="alice")
+    with store.writer.begin() as conn:  # a title stored before titles were checked: escape codes, a newline
+        conn.exec_driver_sql("UPDATE articles SET title = ? WHERE id = ?", ("Hama\nreport\x1b[31m", a.id))
+    assert main(["list", "--db", url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and {line.split("\t")[0] for line in lines} == {a.id, b.id}
+    assert all("\x1b" not in line for line in lines) and any("Hama\ufffdreport" in line for line in lines)
+    assert main(["delete", "--db", url, "--yes", "--user", "root", a.id[:10]]) == 0
+    assert capsys.readouterr().out.strip() == f"deleted {a.id}"
+    assert not store.has(a.id) and store.has(b.id)
+    log = store.audit_log()
+    assert ((log["action"] == "delete") & (log["user"] == "root") & (log["target"] == a.id)).any()
+    assert main(["delete", "--db", url, "--yes", "nosuchid"]) == 2  # an unknown id deletes nothing
+    assert main(["delete", "--db", url, "--yes", "%"]) == 2  # no wildcard prefixes
+    assert main(["delete", "--db", url, b.id]) == 2  # not on a terminal: needs --yes
+    assert store.has(b.id)
+
+
+EVENT_TEXT = "Rebels shelled Homs on Monday. Officials said talks in Geneva would resume."
+
+
+def _event(**changes):
+    from dataclasses import replace
+
+    from geo.types import Event
+
+    start = EVENT_TEXT.index("shelled")
+    ev = Event(type="Explosions/Remote violence", subtype="Shelling/artillery/missile attack", actor1="Rebels",
+               actor2=None, place_mention_start=EVENT_TEXT.index("Homs"), place="Homs", precision=1,
+               evidence_start=0, evidence_end=EVENT_TEXT.index(".") + 1, modality="fact", trigger="shelled",
+               trigger_start=start)
+    return replace(ev, **changes)
+
+
+def test_an_added_place_and_an_edited_event_survive_reprocessing(store_url):  # noqa: F811
+    store = Store(store_url)
+    article = Article(text=EVENT_TEXT, title="t")
+    homs = mention(EVENT_TEXT, "Homs", "Homs", 34.72, 36.73)
+    store.add(article, [homs], [_event()], user="alice")
+    # The geoparser missed Geneva: an editor adds it.
+    geneva = mention(EVENT_TEXT, "Geneva", "Geneva", 46.20, 6.14, "CH")
+    store.correct(article.id, geneva.start, geneva.end, user="ed", place=geneva)
+    # ... and the event's actor and type were wrong.
+    fixed = _event(type="Battles", subtype="Armed clash", actor1="Military Forces of Syria", actor2="Rebels",
+                   modality="intent")
+    store.correct_event(article.id, fixed.trigger_start, user="ed", event=fixed)
+
+    def state(s):
+        return ([(m.text, m.name) for m in s.mentions(article.id)],
+                [(e.type, e.subtype, e.actor1, e.actor2, e.modality, e.place) for e in s.events(article.id)])
+
+    expected = ([("Homs", "Homs"), ("Geneva", "Geneva")],
+                [("Battles", "Armed clash", "Military Forces of Syria", "Rebels", "intent", "Homs")])
+    assert state(store) == expected
+    store.reprocess(article.id, [homs], [_event()], user="system")  # the same mistakes again
+    assert state(Store(store_url)) == expected
+    store.set_events(article.id, [_event()])  # `python -m geo events` after a lexicon change
+    assert state(store) == expected
+    log = store.audit_log()
+    assert {"edit", "edit event"} <= set(log["action"])
+    assert any("added a missed place: Geneva" in str(d) for d in log["detail"])
+    assert store.event_corrections(article.id)[0]["user"] == "ed"
+
+
+def test_a_dropped_event_stays_dropped_and_bad_corrections_are_refused(store_url):  # noqa: F811
+    import pytest
+
+    store = Store(store_url)
+    article = Article(text=EVENT_TEXT, title="t")
+    store.add(article, [], [_event()])
+    store.correct_event(article.id, _event().trigger_start, user="ed", event=None)
+    assert store.events(article.id) == []
+    store.reprocess(article.id, [], [_event()])
+    assert store.events(article.id) == []
+    with pytest.raises(ValueError):
+        store.correct_event(article.id, 3, user="ed", event=_event())  # another trigger
+    with pytest.raises(ValueError):
+        store.correct_event(article.id, _event().trigger_start, user="ed", event=_event(evidence_end=10**6))
+    with pytest.raises(ValueError):
+        store.correct_event(article.id, _event().trigger_start, user="ed", event=_event(type=" "))
+    with pytest.raises(KeyError):
+        store.correct_event("nope", 0, user="ed", event=None)
+    bad = mention(EVENT_TEXT, "Geneva", "Geneva", 46.2, 6.14)
+    for start, end in ((-1, 3), (5, 5), (0, 10**6)):
+        with pytest.raises(ValueError):
+            store.correct(article.id, start, end, user="ed", place=bad)
+    with pytest.raises(ValueError):
+        store.correct(article.id, bad.start, bad.end, user="ed", place=mention(EVENT_TEXT, "Geneva", "x", 91, 0))
