@@ -203,7 +203,7 @@ def test_serving_is_hardened():
 
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert cfg["server"]["enableXsrfProtection"] is True
-    assert cfg["server"]["enableCORS"] is False
+    assert cfg["server"]["enableCORS"] is True  # false switches the origin check off
     assert cfg["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["browser"]["gatherUsageStats"] is False
