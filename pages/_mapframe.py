@@ -6,10 +6,14 @@ plugin bundle while it waits for Streamlit's first message, and draws the map be
 (the tools) run (scripts/bench_map.py measures first paint). The map itself is still made with folium; geo.mapframe cuts it into the part built
 once and the layers swapped on each rerun, so panning and zooming never run Python and a filter
 change never reloads the map.
+
+Layers are rendered once per server process for every session alike (`rendered`): ten analysts on the
+same filters cost the server one rendering, not ten (scripts/bench_sessions.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,13 +21,44 @@ import folium
 import streamlit.components.v1 as components
 
 from geo import mapframe
+from pages._shared import SharedCache
 
 _component = components.declare_component("map", path=str(Path(__file__).with_name("mapframe")))
+
+# A layer's script is ~50 bytes a point: 100k places make one of ~5 MB. Keep ~100 of them, at most 300 MB.
+_RENDERED = SharedCache(entries=96, max_bytes=300_000_000,
+                        sizeof=lambda r: sum(map(len, r.scripts)) if r is not None else 0)
+
+
+def rendered(key: tuple, build: Callable[[], folium.FeatureGroup | None]) -> mapframe.Layers | None:
+    """One feature group (from `build`, None for nothing to draw) rendered as the frame's layer script,
+    made once and shared by every session under `key`.
+
+    `key` must name everything the group depends on: its kind and, for a layer of the store's data, the
+    view's key (the store's version and the filters: pages._shared.View.key), so an ingest makes it anew.
+    Every group is rendered alone (its elements are named g0_...): the frame evaluates each script in
+    its own function, so equal names in two groups never meet.
+    """
+
+    def make() -> mapframe.Layers | None:
+        group = build()
+        return None if group is None else mapframe.layers([group])
+
+    return _RENDERED.get(key, make)
+
+
+def joined(parts: list[mapframe.Layers | None]) -> mapframe.Layers:
+    """Rendered groups (`rendered`) as one Layers, bottom to top; None parts are left out."""
+    parts = [p for p in parts if p is not None]
+    scripts = [s for p in parts for s in p.scripts]
+    css = list(dict.fromkeys(u for p in parts for u in p.css))
+    js = list(dict.fromkeys(u for p in parts for u in p.js))
+    return mapframe.Layers(scripts, css, js)
 
 
 def map_frame(
     base: mapframe.Base,
-    layers: list[folium.FeatureGroup],
+    layers: list[folium.FeatureGroup] | mapframe.Layers,
     *,
     center: tuple[float, float],
     zoom: int,
@@ -38,11 +73,14 @@ def map_frame(
     only when `center`/`zoom` differ from the last ones given. `report=False`: clicks send nothing back
     (a preview), so they cause no rerun. `below`: markup drawn under the map inside the frame (the
     timeline: an SVG from geo.mapview, whose text is escaped there), set as HTML after the first paint;
-    in the frame it costs the page none of the work Streamlit's Markdown would.
+    in the frame it costs the page none of the work Streamlit's Markdown would. `layers`: feature groups,
+    or layers already rendered (`rendered`, `joined`) for the map named `map_cm` (geo.mapframe.MAP_ID).
     """
+    if not isinstance(layers, mapframe.Layers):
+        layers = mapframe.layers(layers, base.map_name)
     return _component(
         base=asdict(base),
-        layers=asdict(mapframe.layers(layers, base.map_name)),
+        layers=asdict(layers),
         center=[float(center[0]), float(center[1])],
         zoom=int(zoom),
         height=int(height),

@@ -208,6 +208,7 @@ class View:
     frame: pd.DataFrame  # mention rows (geo.mapdata.MENTION_COLUMNS)
     article_ids: pd.Index  # matching articles, newest first (incl. articles without places unless place filters)
     places: pd.DataFrame  # geo.mapdata.places(frame)
+    key: tuple = ()  # (store version, filters): what anything made from this view can be kept under (shared)
 
     @cached_property
     def bounds(self) -> list[list[float]] | None:
@@ -235,17 +236,68 @@ class View:
         return mapdata.event_summary(self.frame)
 
 
-_VIEWS: OrderedDict = OrderedDict()
-_VIEWS_LOCK = threading.Lock()
+class SharedCache:
+    """The last few results of work every session would otherwise repeat alike (a view of the store, a
+    map layer rendered for some filters), kept once for the whole server process and shared read-only.
+
+    Streamlit runs all sessions' scripts in one process whose threads take turns on one interpreter
+    lock, so ten analysts cost ten times the work of one unless they share it (scripts/bench_sessions.py).
+    Keys hold the store's version (geo.mapdata.MapData.version) wherever the result depends on the
+    store, so an ingest or a delete makes new entries and the old ones age out. At most `entries`
+    results and about `max_bytes` of them (a result's size: `sizeof`) are kept, least recently used
+    first out. Two sessions asking for a missing key at the same moment may both make it: no lock is held
+    while making, so one slow result never stalls the others.
+    """
+
+    def __init__(self, entries: int, max_bytes: int = 0, sizeof=lambda value: 0):
+        self.entries, self.max_bytes, self.sizeof = entries, max_bytes, sizeof
+        self._items: OrderedDict = OrderedDict()  # key -> (value, size)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        """The value kept under `key`, made by `make()` (and kept) when there is none."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+        value = make()
+        size = self.sizeof(value)
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, size)
+                self._bytes += size
+            while len(self._items) > self.entries or (self.max_bytes and self._bytes > self.max_bytes
+                                                      and len(self._items) > 1):
+                _, (_, gone) = self._items.popitem(last=False)
+                self._bytes -= gone
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_VIEWS = SharedCache(entries=8)
+_PIECES = SharedCache(entries=256, max_bytes=200_000_000,
+                      sizeof=lambda v: len(v) if isinstance(v, (str, bytes)) else 0)
+
+
+def shared(key: tuple, make):
+    """A piece of a page (an HTML table, a chart, the map's base) that is the same for every session
+    with the same `key`, made once (SharedCache). The key names the piece and what it depends on,
+    incl. View.key or MapData.version for anything made from the store."""
+    return _PIECES.get(key, make)
 
 
 def filtered(data: mapdata.MapData, state: MapState) -> View:
     """The view for these filters; the last few are kept (shared by sessions, read-only)."""
     key = (data.version, state.filters)
-    with _VIEWS_LOCK:
-        if key in _VIEWS:
-            _VIEWS.move_to_end(key)
-            return _VIEWS[key]
+    return _VIEWS.get(key, lambda: _filter(data, state, key))
+
+
+def _filter(data: mapdata.MapData, state: MapState, key: tuple) -> View:
     mentions, articles = data.mentions, data.articles
     pos = mentions["article_pos"].to_numpy()
     article_hit = None
@@ -268,12 +320,7 @@ def filtered(data: mapdata.MapData, state: MapState) -> View:
                         article=state.article, languages=state.languages).mask(articles).to_numpy(bool)
         if article_hit is not None:
             keep = keep & (article_hit | has_places)
-    view = View(frame, articles.index[keep], mapdata.places(frame))
-    with _VIEWS_LOCK:
-        _VIEWS[key] = view
-        while len(_VIEWS) > 4:
-            _VIEWS.popitem(last=False)
-    return view
+    return View(frame, articles.index[keep], mapdata.places(frame), key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -16,7 +16,7 @@ from geo.assets import bundle_scripts, localize
 from geo.mapstate import MapState
 from geo.auth import Action
 from pages._auth import current_user
-from pages._mapframe import frame_key, map_frame
+from pages._mapframe import frame_key, joined, map_frame, rendered
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
 from pages._shared import (
     ADD_PAGE,
@@ -35,6 +35,7 @@ from pages._shared import (
     get_store,
     plugin_bundle,
     set_state,
+    shared,
 )
 
 MAP_HEIGHT = 620
@@ -42,55 +43,67 @@ MAP_HEIGHT = 620
 
 def base_map() -> mapframe.Base:
     """The map's unchanging part, made once per session (it opens at the session's first view; later
-    moves go through the frame's center/zoom, see fly_to)."""
+    moves go through the frame's center/zoom, see fly_to) and shared by the sessions that open alike."""
     view = st.session_state.get("cm_base_view")
     made = st.session_state.get("cm_base_map")
     if made is None or made[0] != view:
-        fmap = mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT,
-                                bundle=plugin_bundle(), view=view)
-        made = st.session_state["cm_base_map"] = (view, mapframe.base(fmap))
+        base = shared(("base map", view, asset_base(), plugin_bundle()), lambda: mapframe.base(
+            mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT,
+                             bundle=plugin_bundle(), view=view)))
+        made = st.session_state["cm_base_map"] = (view, base)
     return made[1]
 
 
-def _layers(state: MapState, view, bounds) -> list:
-    """The feature groups for this state, bottom to top."""
-    groups = []
-    tiles = mapview.tile_layer(state.basemap, get_local_tiles())
-    if tiles is not None:
-        groups.append(tiles)
+def _localized(group):
+    """A layer's scripts and styles from this server (geo.assets), in the plugin bundle when there is one."""
+    if group is not None:
+        localize(group, asset_base())
+        if plugin_bundle():
+            bundle_scripts(group, asset_base())
+    return group
+
+
+def _layers(state: MapState, view, bounds) -> mapframe.Layers:
+    """The feature groups for this state, bottom to top, rendered once for all sessions (`rendered`):
+    each is kept under what it depends on, the view's key (store version and filters) for the data."""
+    parts = []
     layers = set(state.layers)
+
+    def add(key: tuple, build) -> None:
+        parts.append(rendered(key, lambda: _localized(build())))
+
+    add(("tiles", state.basemap), lambda: mapview.tile_layer(state.basemap, get_local_tiles()))
     if "countries" in layers:
-        groups.append(mapview.choropleth_layer(mapdata.country_counts(view.frame)))
+        add(("countries", view.key), lambda: mapview.choropleth_layer(mapdata.country_counts(view.frame)))
     if "heatmap" in layers:
-        groups.append(mapview.heat_layer(view.places))
+        add(("heatmap", view.key), lambda: mapview.heat_layer(view.places))
     roads = get_roads() if "roads" in layers else None
     if roads is not None:
-        groups.append(mapview.roads_layer(roads))
+        add(("roads",), lambda: mapview.roads_layer(roads))
+    area = tuple(map(tuple, bounds)) if bounds else None
     cities = get_cities() if "cities" in layers else None
     if cities is not None:
-        groups.append(mapview.cities_layer(cities, bounds))
+        add(("cities", area), lambda: mapview.cities_layer(cities, bounds))
     airbases = get_airbases() if "air bases" in layers else None
     if airbases is not None:
-        groups.append(mapview.airfields_layer(airbases, bounds))
+        add(("air bases", area), lambda: mapview.airfields_layer(airbases, bounds))
     if "clusters" in layers:  # the places, grouped when crowded: instead of the plain places layer
-        groups.append(mapview.clusters_layer(view.places))
+        add(("clusters", view.key), lambda: mapview.clusters_layer(view.places))
     elif "places" in layers:
-        groups.append(mapview.places_layer(view.places))
+        add(("places", view.key), lambda: mapview.places_layer(view.places))
     if "events" in layers:
-        groups.append(mapview.events_layer(view.events))
+        add(("events", view.key), lambda: mapview.events_layer(view.events))
     if "time" in layers:
-        groups.append(mapview.time_layer(mapdata.time_bins(view.frame, view.places, state.step), view.places))
-    selection = _selection_mark(state, view)
-    if selection is not None:
-        groups.append(selection)
-    features = view.places["feature"].fillna("other").unique().tolist() if not view.places.empty else []
+        add(("time", view.key, state.step),
+            lambda: mapview.time_layer(mapdata.time_bins(view.frame, view.places, state.step), view.places))
+    if state.selected_at is not None:
+        add(("selection", view.key, state.selected, state.selected_at, state.selected_kind, state.radius_km),
+            lambda: _selection_mark(state, view))
     schematic = bool(roads is not None and roads["schematic"].any())
-    groups.append(mapview.legend_layer(features, layers, roads_schematic=schematic))
-    for g in groups:
-        localize(g, asset_base())
-        if plugin_bundle():
-            bundle_scripts(g, asset_base())
-    return groups
+    add(("legend", view.key, tuple(sorted(layers)), schematic), lambda: mapview.legend_layer(
+        view.places["feature"].fillna("other").unique().tolist() if not view.places.empty else [], layers,
+        roads_schematic=schematic))
+    return joined(parts)
 
 
 def _selection_mark(state: MapState, view):
@@ -154,20 +167,25 @@ def _selected_days(view, state: MapState):
     """Mentions per day of the selected place (None when no place of the store is selected)."""
     if not (state.selected and state.selected_kind is None and state.selected_at is not None):
         return None
+    return shared(("selected days", view.key, state.selected, state.selected_at), lambda: _place_days(view, state))
+
+
+def _place_days(view, state: MapState):
     row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
     if row is None:
         return None
     return mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
 
 
-def _timeline_chart(view, mine) -> str:
+def _timeline_chart(view, mine, state: MapState) -> str:
     """Mentions per day under the filters, and in black those of the selected place: an SVG the map's
     frame draws under the map (as Markdown, its 1,000 bars cost the page a quarter second)."""
     if view.days.empty:
         return ""
     if mine is None:
         return view.timeline_svg
-    return mapview.timeline_svg(view.days, highlight=mine, by_type=view.days_by_type)
+    return shared(("timeline", view.key, state.selected, state.selected_at),
+                  lambda: mapview.timeline_svg(view.days, highlight=mine, by_type=view.days_by_type))
 
 
 def _timeline_caption(view, state: MapState, mine) -> None:
@@ -216,7 +234,7 @@ with map_col:
     center, zoom = st.session_state["cm_view"]
     mine = _selected_days(view, state)
     map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT, key="place_map",
-              below=_timeline_chart(view, mine))
+              below=_timeline_chart(view, mine, state))
     _timeline_caption(view, state, mine)
 with panel_col:
     _search_form()
@@ -229,11 +247,14 @@ with panel_col:
         st.caption("Click a circle on the map to read what the articles say about it, or an air base to see "
                    "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
         if not view.places.empty:
-            st.html(mapview.places_html(view.places, limit=15, compact=True))
+            st.html(shared(("places html", view.key, 15), lambda: mapview.places_html(view.places, limit=15,
+                                                                                     compact=True)))
 
 st.subheader(f"{len(view.places):,} places")
 # Plain HTML rather than st.dataframe: a data grid would delay the map's first paint by a quarter second.
-st.html(mapview.places_html(view.places, limit=200))
+st.html(shared(("places html", view.key, 200), lambda: mapview.places_html(view.places, limit=200)))
 if len(view.places):
-    st.download_button(f"Download all {len(view.places):,} places (CSV)", view.places.to_csv(index=False).encode(),
+    # The CSV is made when the button is pressed, not on every run.
+    st.download_button(f"Download all {len(view.places):,} places (CSV)",
+                       lambda places=view.places: places.to_csv(index=False).encode(),
                        "places.csv", "text/csv", key="places_csv")
