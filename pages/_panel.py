@@ -6,7 +6,6 @@ links are only made from plain http(s) URLs (safe_href); tables show text, never
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 import pandas as pd
@@ -16,6 +15,7 @@ from geo import mapdata
 from geo.mapstate import MapState
 from geo.mapview import esc, event_symbol_svg, highlight, safe_href
 from geo.types import Event
+from pages._corrections import panel_tools
 from pages._shared import (
     ARTICLES_PAGE,
     MAP_PAGE,
@@ -26,7 +26,6 @@ from pages._shared import (
     get_store,
     page_link_params,
     set_state,
-    shared,
 )
 
 PAGE_SIZE = 8
@@ -168,26 +167,12 @@ def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, *, key: st
     ids = rows["article_id"].unique().tolist()
     first = _page(key, len(ids)) * PAGE_SIZE
     shown = ids[first:first + PAGE_SIZE]
-    # The same cards for every session showing these rows of this version of the store: made once.
-    rows_id = hashlib.blake2b(rows.index.to_numpy().tobytes(), digest_size=16).digest()
-    cards = shared(("article cards", data.version, rows_id, tuple(shown)), lambda: _article_cards(rows, data, shown))
-    for article_id, card in cards:
-        with st.container(border=True):
-            st.markdown(card, unsafe_allow_html=True)
-            st.page_link(ARTICLES_PAGE, label="Read the article", icon=":material/article:",
-                         query_params={"read": article_id})
-
-
-def _article_cards(rows: pd.DataFrame, data: mapdata.MapData, shown: list) -> list[tuple[str, str]]:
-    """(article id, card HTML) of the articles `shown`: headline, source, date, sentences, events."""
     store = get_store()
     texts = mapdata.article_texts(store, shown)
     events = {article_id: store.events(article_id) for article_id in shown}  # stored at ingest
-    by_article = rows.groupby("article_id", sort=False, observed=True).indices
-    cards = []
     for article_id in shown:
         a = data.articles.loc[article_id]
-        mine = rows.iloc[by_article[article_id]]
+        mine = rows[rows["article_id"] == article_id]
         href = safe_href(a["url"])
         title = esc(a["title"]) or "(untitled)"
         headline = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{title}</a>' if href else title
@@ -198,9 +183,11 @@ def _article_cards(rows: pd.DataFrame, data: mapdata.MapData, shown: list) -> li
         own = [e for e in events.get(article_id, []) if e.place_mention_start in starts]
         happened = "".join(f"<div>{event_line(e)}</div>" for e in own) or \
             f"<div>{glyph(None)}<span class='cm-meta'>mentioned, no event found</span></div>"
-        cards.append((article_id, f'<div class="cm-panel"><b>{headline}</b><br><span class="cm-meta">{meta}</span>'
-                                  f"{quotes}{happened}</div>"))
-    return cards
+        with st.container(border=True):
+            st.markdown(f'<div class="cm-panel"><b>{headline}</b><br><span class="cm-meta">{meta}</span>'
+                        f"{quotes}{happened}</div>", unsafe_allow_html=True)
+            st.page_link(ARTICLES_PAGE, label="Read the article", icon=":material/article:",
+                         query_params={"read": article_id})
 
 
 # ---------------------------------------------------------------------------------------- panels
@@ -242,6 +229,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
         _nearby(float(row["lat"]), float(row["lon"]), str(row["name"]))
     with tab_all:
         _article_links_table(rows, data)
+    panel_tools(get_store(), rows, data.articles["title"], key="panel")  # editors only
 
 
 def _written_as(rows: pd.DataFrame, name: str, limit: int = 4) -> str:

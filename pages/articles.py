@@ -2,7 +2,8 @@
 
 ?read=<id> opens an article. Article text is escaped before any markup is added (geo.mapview.esc),
 so st.markdown(unsafe_allow_html=True) only ever sees our own tags. From an article, its places open
-on the map (one place selected, or all of the article's places).
+on the map (one place selected, or all of the article's places). Editors correct places and events
+and add missed places below the article; admins delete it (pages/_corrections.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import streamlit as st
 
 from geo.auth import Action
 from geo.mapview import FOCUS_ZOOM, esc, mark_spans, safe_href
-from geo.types import ResolvedMention
 from pages._auth import current_user
+from pages._corrections import delete_article, editor_tools, show_saved
 from pages._panel import PANEL_STYLE, event_line
 from pages._shared import (
     ADD_PAGE,
@@ -23,7 +24,6 @@ from pages._shared import (
     current_state,
     ensure_dashboard,
     filtered,
-    get_gazetteer,
     get_map_data,
     get_store,
     page_link_params,
@@ -84,6 +84,7 @@ def show() -> None:
 
     article = store.article(chosen)
     mentions = store.mentions(chosen)
+    events = store.events(chosen)
     href = safe_href(article.url)
     meta_line = " · ".join(x for x in (esc(article.source), esc(article.published),
                                        esc(f"language: {article.language}") if article.language else "") if x)
@@ -95,7 +96,7 @@ def show() -> None:
     with text_col:
         spans = [(m.start, m.end, f"{m.name} ({m.feature})") for m in mentions]
         st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
-        events_section(article.text, store.events(chosen))
+        events_section(article.text, events)
     with places_col:
         st.markdown("**Places on the map**")
         if mentions:
@@ -117,8 +118,14 @@ def show() -> None:
             )
         if not seen:
             st.caption("No places found in this article.")
-        if mentions and current_user().can(Action.EDIT):
-            correction_form(article.id, mentions)
+    editor_tools(store, article, mentions, events, key="art")
+    if current_user().can(Action.DELETE):
+        with st.expander("Delete this article"):
+            if delete_article(store, article, key=f"art_del_{chosen}"):
+                st.query_params.pop("read", None)
+                st.session_state.pop("article_choice", None)
+                st.session_state["cm_saved"] = "Article deleted for everyone."
+                st.rerun()
 
 
 def events_section(text: str, events: list) -> None:
@@ -136,30 +143,8 @@ def events_section(text: str, events: list) -> None:
     st.markdown(PANEL_STYLE + f"<div class='cm-panel'>{''.join(rows)}</div>", unsafe_allow_html=True)
 
 
-def correction_form(article_id: str, mentions: list) -> None:
-    """Editors fix a resolution for everyone: drop a false place, or choose another candidate. Kept when the
-    article is re-processed, and written to the audit trail (geo.store.Store.correct)."""
-    with st.expander("Correct a place"):
-        labels = [f"{m.text} (at {m.start}) → {m.name}, {m.country or '?'}" for m in mentions]
-        i = st.selectbox("Mention", range(len(mentions)), format_func=lambda k: labels[k], key="fix_mention")
-        m = mentions[i]
-        gaz = get_gazetteer()
-        cands = [c for c in (gaz.candidates(m.text) if gaz is not None else []) if (c.lat, c.lon) != (m.lat, m.lon)][:25]
-        options = ["Not a place"] + [f"{c.name}, {c.country or '?'} · {c.feature} · pop. {c.population:,}" for c in cands]
-        j = st.selectbox("Should be", range(len(options)), format_func=lambda k: options[k], key="fix_choice")
-        if st.button("Save correction", key="fix_save"):
-            place = None
-            if j > 0:
-                c = cands[j - 1]
-                place = ResolvedMention(start=m.start, end=m.end, text=m.text, name=c.name, lat=c.lat, lon=c.lon,
-                                        feature=c.feature, country=c.country, geonameid=c.geonameid, score=1.0,
-                                        source="analyst")
-            store.correct(article_id, m.start, m.end, user=current_user().name, place=place)
-            st.success("Saved for everyone; kept when the article is re-processed.")
-            st.rerun()
-
-
 st.header("Articles")
+show_saved()
 if data.articles.empty:
     st.info("No articles stored yet.")
     if current_user().can(Action.INGEST):  # a viewer's navigation has no Add article page
