@@ -24,3 +24,8 @@ if require(Action.MANAGE_USERS):
         "under `[auth.users.NAME]` with `role = \"viewer\" | \"editor\" | \"admin\"` and `password_hash = ...`. "
         "For OpenID Connect, set `mode = \"oidc\"` and map e-mail addresses to roles in `[auth.roles]`."
     )
+    st.markdown(
+        "Built-in logins last `session_hours` (12 by default) across reloads and tabs when the dashboard is "
+        "started with `streamlit run serve.py`; removing a user or changing a role takes effect on their next "
+        "page. Articles are deleted on the Articles page or with `python -m geo delete ID`."
+    )
