@@ -491,6 +491,7 @@ def prepare_state(store: Store) -> MapState:
     _init_widgets(base, opts, only_missing=True)
     state = _from_widgets(base, opts)
     set_state(state)
+    ss["cm_full_run"] = True  # the Map page's fragment (pages/map.py) knows the store's version is fresh
     return state
 
 

@@ -5,6 +5,10 @@ map frame (pages/_mapframe.py) whose base (offline basemap, tools) never changes
 feature groups swapped in place, so filters change what is drawn without reloading the map, and
 panning or zooming runs no Python at all. A click on a place or an air base comes back as
 `cm_clicked` (see geo.mapjs.ViewSync) and selects it. The timeline is drawn inside the map's frame.
+
+Many analysts share one server process (scripts/bench_sessions.py): the map, its timeline and the panel
+are a fragment, so a click reruns only them, and what they show is made once for every session with the
+same filters (pages._mapframe.rendered, pages._shared.shared).
 """
 
 from __future__ import annotations
@@ -212,43 +216,56 @@ if data.mentions.empty:
     if current_user().can(Action.INGEST):  # a viewer's navigation has no Add article page
         st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
 
-state = _place_search(state, data)
-view = filtered(data, state)
-bounds = view.bounds
-if "cm_view" not in st.session_state:
-    if state.center is not None:
-        st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
-    else:
-        st.session_state["cm_view"] = mapview.fit_view(bounds)
-    st.session_state["cm_base_view"] = st.session_state["cm_view"]
-base = base_map()
-# A click on the map reruns the page with the frame's value already in the session: the selection it
-# makes is drawn (ring, timeline, panel) in this same run.
-state = state_after_click(st.session_state.get(frame_key("place_map", base)), state, all_places(data),
-                          get_airbases(), st.session_state)
-set_state(state)
-article_banner(state, data)
 
-map_col, panel_col = st.columns([5, 3], gap="medium")
-with map_col:
-    center, zoom = st.session_state["cm_view"]
-    mine = _selected_days(view, state)
-    map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT, key="place_map",
-              below=_timeline_chart(view, mine, state))
-    _timeline_caption(view, state, mine)
-with panel_col:
-    _search_form()
-    if state.selected_kind == "air base" and state.selected_at is not None:
-        airfield_panel(state, view, data)
-    elif state.selected and state.selected_at is not None:
-        place_panel(state, view, data)
-    else:
-        st.markdown("#### Select a place")
-        st.caption("Click a circle on the map to read what the articles say about it, or an air base to see "
-                   "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
-        if not view.places.empty:
-            st.html(shared(("places html", view.key, 15), lambda: mapview.places_html(view.places, limit=15,
-                                                                                     compact=True)))
+@st.fragment
+def map_and_panel() -> None:
+    """The map, its timeline and the panel beside it. A click on the map, a place search or a widget of
+    the panel reruns only this (a Streamlit fragment), not the sidebar and the rest of the page; a
+    filter in the sidebar reruns the whole page. Everything is read again here, not taken from the
+    page's run: a fragment's rerun comes after it."""
+    full_run = st.session_state.pop("cm_full_run", False)  # set by prepare_state in every full run
+    data = get_map_data(get_store(), fresh=not full_run)  # a correction made in the panel shows at once
+    state = _place_search(current_state(), data)
+    view = filtered(data, state)
+    bounds = view.bounds
+    if "cm_view" not in st.session_state:
+        if state.center is not None:
+            st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
+        else:
+            st.session_state["cm_view"] = mapview.fit_view(bounds)
+        st.session_state["cm_base_view"] = st.session_state["cm_view"]
+    base = base_map()
+    # A click on the map reruns this with the frame's value already in the session: the selection it
+    # makes is drawn (ring, timeline, panel) in this same run.
+    state = state_after_click(st.session_state.get(frame_key("place_map", base)), state, all_places(data),
+                              get_airbases(), st.session_state)
+    set_state(state)
+    article_banner(state, data)
+
+    map_col, panel_col = st.columns([5, 3], gap="medium")
+    with map_col:
+        center, zoom = st.session_state["cm_view"]
+        mine = _selected_days(view, state)
+        map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT,
+                  key="place_map", below=_timeline_chart(view, mine, state))
+        _timeline_caption(view, state, mine)
+    with panel_col:
+        _search_form()
+        if state.selected_kind == "air base" and state.selected_at is not None:
+            airfield_panel(state, view, data)
+        elif state.selected and state.selected_at is not None:
+            place_panel(state, view, data)
+        else:
+            st.markdown("#### Select a place")
+            st.caption("Click a circle on the map to read what the articles say about it, or an air base to see "
+                       "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
+            if not view.places.empty:
+                st.html(shared(("places html", view.key, 15),
+                               lambda: mapview.places_html(view.places, limit=15, compact=True)))
+
+
+map_and_panel()
+view = filtered(data, current_state())  # the filters are the sidebar's: a click in the fragment keeps them
 
 st.subheader(f"{len(view.places):,} places")
 # Plain HTML rather than st.dataframe: a data grid would delay the map's first paint by a quarter second.

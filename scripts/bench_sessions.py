@@ -9,7 +9,8 @@ clients cost the machine next to nothing and every second measured is the server
 
   load     a new session opens the Map page (connect, first run, until the run's `script_finished`)
   filter   the sidebar's Search box changes (one run of the whole page)
-  click    a place on the map is clicked (the map frame reports it: the run that selects it)
+  click    a place on the map is clicked (the map frame reports it: the run that selects it; when the map
+           is drawn in a fragment, only the fragment, as a browser asks)
 
 Each session does one load, then --rounds filter changes and clicks in turn, back to back without
 pause (the worst case: N analysts who all act at the same moment and keep at it). Printed per N: the
@@ -60,6 +61,8 @@ class Session:
     places: list[dict] = field(default_factory=list)  # what a click can hit (from the map's layers)
     errors: list[str] = field(default_factory=list)
     selected: int = 0  # click runs that drew a place's panel (the click did select it)
+    page_hash: str = ""  # the page's script hash (new_session), sent back on every rerun as the browser does
+    map_fragment: str = ""  # the fragment the map is drawn in, if any: a click reruns only that (as in a browser)
 
     async def run(self, rounds: int, start: asyncio.Event) -> None:
         import websockets
@@ -83,7 +86,7 @@ class Session:
                     value = {"cm_view": {"lat": hit["lat"], "lng": hit["lon"], "zoom": 6},
                              "cm_clicked": {"t": time.time() * 1000 + i, "kind": "place", **hit}}
                     t = time.perf_counter()
-                    if await self._rerun(ws, [self._json(frame, value)]):
+                    if await self._rerun(ws, [self._json(frame, value)], fragment=self.map_fragment):
                         self.selected += 1
                     self.times["click"].append(time.perf_counter() - t)
 
@@ -99,7 +102,7 @@ class Session:
 
         return WidgetState(id=wid, json_value=json.dumps(value))
 
-    async def _rerun(self, ws, states: list) -> bool:
+    async def _rerun(self, ws, states: list, fragment: str = "") -> bool:
         """Ask for a run (with these widget values) and read the server's messages until it finished;
         whether the run drew a place's panel."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -107,15 +110,17 @@ class Session:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
         from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
-        msg = BackMsg(rerun_script=ClientState(query_string="", page_name=self.page,
-                                               widget_states=WidgetStates(widgets=states)))
+        msg = BackMsg(rerun_script=ClientState(query_string="", page_name=self.page, page_script_hash=self.page_hash,
+                                               fragment_id=fragment, widget_states=WidgetStates(widgets=states)))
         await ws.send(msg.SerializeToString())
         panel = False
         while True:
             fwd = ForwardMsg()
             fwd.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=300))
             kind = fwd.WhichOneof("type")
-            if kind == "delta":
+            if kind == "new_session" and not self.page_hash:
+                self.page_hash = fwd.new_session.page_script_hash
+            elif kind == "delta":
                 panel = self._note(fwd.delta) or panel
             elif kind == "script_finished":
                 return panel
@@ -135,6 +140,7 @@ class Session:
             self.errors.append(el.exception.message[:200])
         elif kind == "component_instance" and MAP_KEY in el.component_instance.id:
             self.widgets[f"component:{el.component_instance.component_name}"] = el.component_instance.id
+            self.map_fragment = delta.fragment_id
             if not self.places:
                 self.places = _places(el.component_instance.json_args)
         return False
