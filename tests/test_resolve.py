@@ -169,3 +169,28 @@ def test_not_a_dateline_keeps_the_region(geoparser):
 def test_wire_spellings_from_the_curated_aliases(geoparser, surface, country, lat):
     m = where(geoparser, f"Fighting was reported in {surface} on Monday.", surface)
     assert m.country == country and abs(m.lat - lat) < 0.1
+
+
+@pytest.mark.parametrize(
+    "text, surface, country, feature",
+    [
+        # the report's own hierarchy: a name lies in the province and country written after it
+        ("Gunmen attacked a checkpoint in Qayyarah, Nineveh province, Iraq, on Sunday.", "Nineveh", "IQ", "region"),
+        ("Clashes were reported in Dori (Centre-Nord region, Burkina Faso).", "Centre-Nord", "BF", "region"),
+        ("Separatists burned houses in South-West Cameroon last week.", "South-West", "CM", "region"),
+        # second-level divisions named with their type word
+        ("Troops cleared villages in Sangin district of Helmand province.", "Sangin", "AF", "district"),
+        ("The army said it repelled an attack on Gwoza LGA, Borno State.", "Gwoza", "NG", "district"),
+        # a short region name written with its type word is the region ("Plateau state"), in its country
+        ("Gunmen raided a village near Bokkos, a spokesman for the Plateau state government said.", "Plateau", "NG",
+         "region"),
+    ],
+)
+def test_the_reports_hierarchy_decides(geoparser, text, surface, country, feature):
+    m = where(geoparser, text, surface)
+    assert (m.country, m.feature) == (country, feature), m
+
+
+def test_a_list_of_regions_is_no_hierarchy(geoparser):
+    found = {m.text: m.feature for m in geoparser.parse("Cases rose in California, Illinois, and New York.")}
+    assert found == {"California": "region", "Illinois": "region", "New York": "region"}

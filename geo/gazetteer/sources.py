@@ -392,10 +392,16 @@ def with_region_aliases(records: Iterable[GazetteerRecord], path: Path | None = 
 
 
 def default_records() -> Iterable[GazetteerRecord]:
+    from geo.gazetteer.subdivisions import district_records, load_subdivisions, towns_by_subdivision, \
+        with_subdivision_names
+
     cities = load_cities()
+    subdivisions, towns = load_subdivisions(), towns_by_subdivision()
     yield from continent_records()
     yield from country_records(cities)
-    yield from with_region_aliases(itertools.chain(region_records(cities), curated_records()))
+    yield from with_subdivision_names(with_region_aliases(itertools.chain(region_records(cities), curated_records())),
+                                      subdivisions, towns=towns)
     yield from county_records()
+    yield from district_records(subs=subdivisions, towns=towns)
     yield from airfield_records()
     yield from city_records(cities)
