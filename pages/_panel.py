@@ -6,6 +6,7 @@ links are only made from plain http(s) URLs (safe_href); tables show text, never
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import pandas as pd
@@ -26,6 +27,7 @@ from pages._shared import (
     get_store,
     page_link_params,
     set_state,
+    shared,
 )
 
 PAGE_SIZE = 8
@@ -167,12 +169,26 @@ def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, *, key: st
     ids = rows["article_id"].unique().tolist()
     first = _page(key, len(ids)) * PAGE_SIZE
     shown = ids[first:first + PAGE_SIZE]
+    # The same cards for every session showing these rows of this version of the store: made once.
+    rows_id = hashlib.blake2b(rows.index.to_numpy().tobytes(), digest_size=16).digest()
+    cards = shared(("article cards", data.version, rows_id, tuple(shown)), lambda: _article_cards(rows, data, shown))
+    for article_id, card in cards:
+        with st.container(border=True):
+            st.markdown(card, unsafe_allow_html=True)
+            st.page_link(ARTICLES_PAGE, label="Read the article", icon=":material/article:",
+                         query_params={"read": article_id})
+
+
+def _article_cards(rows: pd.DataFrame, data: mapdata.MapData, shown: list) -> list[tuple[str, str]]:
+    """(article id, card HTML) of the articles `shown`: headline, source, date, sentences, events."""
     store = get_store()
     texts = mapdata.article_texts(store, shown)
     events = {article_id: store.events(article_id) for article_id in shown}  # stored at ingest
+    by_article = rows.groupby("article_id", sort=False, observed=True).indices
+    cards = []
     for article_id in shown:
         a = data.articles.loc[article_id]
-        mine = rows[rows["article_id"] == article_id]
+        mine = rows.iloc[by_article[article_id]]
         href = safe_href(a["url"])
         title = esc(a["title"]) or "(untitled)"
         headline = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{title}</a>' if href else title
@@ -183,11 +199,9 @@ def _articles_with_context(rows: pd.DataFrame, data: mapdata.MapData, *, key: st
         own = [e for e in events.get(article_id, []) if e.place_mention_start in starts]
         happened = "".join(f"<div>{event_line(e)}</div>" for e in own) or \
             f"<div>{glyph(None)}<span class='cm-meta'>mentioned, no event found</span></div>"
-        with st.container(border=True):
-            st.markdown(f'<div class="cm-panel"><b>{headline}</b><br><span class="cm-meta">{meta}</span>'
-                        f"{quotes}{happened}</div>", unsafe_allow_html=True)
-            st.page_link(ARTICLES_PAGE, label="Read the article", icon=":material/article:",
-                         query_params={"read": article_id})
+        cards.append((article_id, f'<div class="cm-panel"><b>{headline}</b><br><span class="cm-meta">{meta}</span>'
+                                  f"{quotes}{happened}</div>"))
+    return cards
 
 
 # ---------------------------------------------------------------------------------------- panels
