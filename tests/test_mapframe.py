@@ -54,10 +54,10 @@ def test_base_is_the_map_once_with_local_assets_and_a_stable_name(countries):
     # Outside the block that waits for the first paint (and so for the plugins), the map's script uses
     # Leaflet only: the frame runs it before the plugins have loaded.
     start = base.script.index("window.CM.afterPaint(function () {")
-    end = base.script.index("});", base.script.index("L.Control.MiniMap(outline"))
+    end = base.script.index("});", base.script.index("window.CM.plugins.offlineMiniMap("))
     eager = base.script[:start] + base.script[end:]
     for plugin in ("L.Control.Draw", "L.Control.Measure", "L.Control.MiniMap", "L.Control.MousePosition",
-                   "L.Control.FullScreen", "L.control.fullscreen", "L.heatLayer"):
+                   "L.Control.FullScreen", "L.control.fullscreen", "L.heatLayer", "plugins.offlineMiniMap("):
         assert plugin not in eager, plugin
     assert not re.search(r"<script[^>]*src=", base.header)  # scripts are loaded by the frame, not the header
     # The digest follows what the frame would build: the same for a rebuilt map, new for another view.
@@ -83,7 +83,7 @@ def test_layer_scripts_carry_names_as_escaped_text():
     script = mapframe.layers(_groups(_places(names=(XSS,), mentions=(1,)))).scripts[0]
     assert XSS not in script
     assert "onerror" in script  # the name is there, as text: &lt;img … &gt; inside a JSON string
-    assert "<" not in script.split("var d = ", 1)[1].split(";", 1)[0]
+    assert "<" not in script.split("window.CM.plugins.pointLayer(", 1)[1].split(");", 1)[0]
 
 
 def test_layers_name_the_plugins_they_need():

@@ -300,10 +300,10 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
     # folium's rendering and the dashboard frame's (geo.mapframe).
     for script in (html, frame_base.script):
         start = script.index("window.CM.afterPaint(function () {")
-        end = script.index("});", script.index("L.Control.MiniMap(outline"))
+        end = script.index("});", script.index("window.CM.plugins.offlineMiniMap("))
         for piece in ("new L.Control.Draw", "new L.Control.Measure", "new L.Control.MousePosition"):
             assert start < script.index(piece) < end, piece
-        assert script.index("history.replaceState") > end  # the view sync is not deferred
+        assert script.index("window.CM.plugins.viewSync(") > end  # the view sync is not deferred
     labels = next(el for el in a._children.values() if el._name == "ZoomLabels").data["name"]
     assert labels == ["Aleppo", "&lt;b&gt;Homs&lt;/b&gt;"]  # names reach innerHTML escaped
     assert "<b>Homs</b>" not in html
