@@ -246,16 +246,10 @@ def marker_radius(mentions: int) -> float:
 # ---------------------------------------------------------------------------------------- layers
 
 
-class Attribution(folium.MacroElement):
+class Attribution(mapjs.CMElement):
     """Adds a line to the map's attribution control (there is no tile layer to carry it offline)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "attribution", ("text",)  # geo/js/attribution.js
 
     def __init__(self, text: str):
         super().__init__()
@@ -263,22 +257,10 @@ class Attribution(folium.MacroElement):
         self.text = text
 
 
-class HideLabelsWhenZoomedOut(folium.MacroElement):
+class HideLabelsWhenZoomedOut(mapjs.CMElement):
     """Toggles a class on the map container so CSS can hide country labels at small zooms."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            (function (map) {
-                function update() {
-                    map.getContainer().classList.toggle("cm-hide-labels", map.getZoom() < {{ this.min_zoom|tojson }});
-                }
-                map.on("zoomend", update);
-                update();
-            })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "hideLabels", ("min_zoom",)  # geo/js/hide_labels.js
 
     def __init__(self, min_zoom: int):
         super().__init__()
@@ -286,24 +268,10 @@ class HideLabelsWhenZoomedOut(folium.MacroElement):
         self.min_zoom = min_zoom
 
 
-class Legend(folium.MacroElement):
+class Legend(mapjs.CMElement):
     """A small key in the map corner: marker colours by place type, and the airfield symbols."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            (function (map) {
-                var legend = L.control({position: "bottomright"});
-                legend.onAdd = function () {
-                    var div = L.DomUtil.create("div", "cm-legend");
-                    div.innerHTML = {{ this.html|tojson }};
-                    return div;
-                };
-                legend.addTo(map);
-            })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "mapLegend", ("html",)  # geo/js/map_legend.js
 
     def __init__(self, features: Iterable[str], airfields: bool):
         super().__init__()
@@ -317,32 +285,14 @@ class Legend(folium.MacroElement):
         self.html = "".join(rows)
 
 
-class CountryLabels(folium.MacroElement):
+class CountryLabels(mapjs.CMElement):
     """Country names as non-interactive text markers: the only labels an offline basemap has.
 
     DivIcons centred by CSS rather than permanent tooltips: Leaflet places a tooltip by measuring it,
     and inside a dashboard frame the stylesheets can arrive after the map is drawn, so the measurement is wrong.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-                pointToLayer: function (feature, latlng) {
-                    return L.marker(latlng, {
-                        interactive: false,
-                        keyboard: false,
-                        icon: L.divIcon({
-                            className: "cm-country-label",
-                            html: "<span>" + feature.properties.label + "</span>",
-                            iconSize: null
-                        })
-                    });
-                }
-            }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "countryLabels", ("data",)  # geo/js/country_labels.js
 
     def __init__(self, countries: gpd.GeoDataFrame):
         super().__init__()
@@ -382,29 +332,15 @@ def _basemap_layer(countries: gpd.GeoDataFrame, filled: bool) -> folium.FeatureG
     return group
 
 
-class OpenPopup(folium.MacroElement):
+class OpenPopup(mapjs.CMElement):
     """Opens one marker's popup once the map is built and its stylesheets have loaded.
 
     A marker not yet on the map cannot open a popup, and Leaflet centres a popup by measuring it:
     inside a dashboard frame the stylesheets can still be loading when the map script runs.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            (function (marker) {
-                var pending = Array.prototype.filter.call(
-                    document.querySelectorAll('link[rel="stylesheet"]'), function (l) { return !l.sheet; });
-                Promise.all(pending.map(function (l) {
-                    return new Promise(function (done) {
-                        l.addEventListener("load", done);
-                        l.addEventListener("error", done);
-                    });
-                })).then(function () { marker.openPopup(); });
-            })({{ this.marker.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "openPopup", ()  # geo/js/open_popup.js
+    refs = ("marker",)
 
     def __init__(self, marker: folium.Marker | folium.CircleMarker):
         super().__init__()
@@ -903,32 +839,10 @@ def choropleth_breaks(values) -> list[float]:
     return [float(q) for q in qs]
 
 
-class _Choropleth(folium.MacroElement):
+class _Choropleth(mapjs.CMElement):
     """Fills the basemap's own outlines (window.CM.countries) by count: only the numbers are sent."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (parent) {
-            var counts = {{ this.counts|tojson }}, colours = {{ this.colours|tojson }}, breaks = {{ this.breaks|tojson }};
-            function colour(n) { var i = 0; while (i < breaks.length && n > breaks[i]) i++; return colours[i]; }
-            var layer = L.geoJSON(window.CM.countries, {
-                pane: "cm-choropleth",
-                filter: function (f) { return counts[f.properties.iso2] !== undefined; },
-                style: function (f) { return {color: "#7f2704", weight: 0.8, fillColor: colour(counts[f.properties.iso2]),
-                                              fillOpacity: 0.6}; },
-                onEachFeature: function (f, l) {
-                    var el = document.createElement("span");
-                    el.textContent = f.properties.name + ": " + counts[f.properties.iso2].toLocaleString() + " mentions";
-                    l.bindTooltip(el.innerHTML, {sticky: true});
-                    l.on("click", function () { window.CM.clicked({kind: "country", key: f.properties.iso2}); });
-                }
-            });
-            parent.addLayer(layer);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "choropleth", ("counts", "colours", "breaks")  # geo/js/choropleth.js
 
     def __init__(self, counts: dict[str, int], breaks: list[float]):
         super().__init__()
