@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium.template import Template
 
 from geo.exports.html import VENDOR_DIR, inline_assets, interactive_map, page_html
 from geo.exports.layout import Layout, plain
+from geo.mapjs import CMElement, js_literal
 from geo.mapstate import MapState
 from geo.mapview import BROAD_FEATURES, esc, marker_radius
 
@@ -81,7 +81,7 @@ def unavailable_reason(executable: str = CHROMIUM) -> str | None:
 # ---------------------------------------------------------------------------------------- page
 
 
-class PlaceLabels(folium.MacroElement):
+class PlaceLabels(CMElement):
     """Place names beside their circles, with the numbers of the listed articles that name them.
 
     Most-mentioned first; a label that would overlap a circle or a label already shown, or leave the map,
@@ -89,57 +89,7 @@ class PlaceLabels(folium.MacroElement):
     Names are set as text (textContent), never as markup.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            (function (map) {
-                var pane = map.createPane("cmLabels");
-                pane.style.zIndex = 650;
-                pane.style.pointerEvents = "none";
-                var labels = {{ this.labels|tojson }};
-                var kept = [];
-                labels.forEach(function (p) {
-                    var span = document.createElement("span");
-                    span.className = "cm-place-label";
-                    span.style.left = p.gap + "px";
-                    span.dataset.gap = p.gap;
-                    span.textContent = p.text;
-                    L.marker([p.lat, p.lon], {
-                        pane: "cmLabels", interactive: false, keyboard: false,
-                        icon: L.divIcon({className: "cm-place-label-anchor", html: span, iconSize: null})
-                    }).addTo(map);
-                });
-                window.cmPlaceLabels = function () {
-                    var box = map.getContainer().getBoundingClientRect();
-                    document.querySelectorAll("path.cm-place").forEach(function (c) {
-                        var r = c.getBoundingClientRect();
-                        if (r.width > 0) { kept.push({left: r.left + 1, right: r.right - 1, top: r.top + 1, bottom: r.bottom - 1}); }
-                    });
-                    var spots = [  // right, left, above, below the circle
-                        function (st, g) { st.left = g + "px"; st.right = st.top = "auto"; st.transform = "translateY(-50%)"; },
-                        function (st, g) { st.right = g + "px"; st.left = st.top = "auto"; st.transform = "translateY(-50%)"; },
-                        function (st, g) { st.left = "0"; st.right = "auto"; st.top = -g + "px"; st.transform = "translate(-50%, -100%)"; },
-                        function (st, g) { st.left = "0"; st.right = "auto"; st.top = g + "px"; st.transform = "translate(-50%, 0)"; }
-                    ];
-                    document.querySelectorAll(".cm-place-label").forEach(function (el) {
-                        var gap = parseFloat(el.dataset.gap);
-                        var placed = spots.some(function (spot) {
-                            spot(el.style, gap);
-                            var r = el.getBoundingClientRect();
-                            var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-                            var clash = kept.some(function (k) {
-                                return !(r.right < k.left || r.left > k.right || r.bottom < k.top || r.top > k.bottom);
-                            });
-                            if (inside && !clash) { kept.push(r); return true; }
-                            return false;
-                        });
-                        if (!placed) { el.style.display = "none"; }
-                    });
-                };
-            })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "placeLabels", ("labels",)  # geo/js/place_labels.js
 
     def __init__(self, layout: Layout):
         super().__init__()
@@ -211,29 +161,9 @@ body { display: grid; grid-template-columns: minmax(0, 1fr) %(panel)spx; grid-te
 .leaflet-control-scale-line { font-size: 12px; border-color: #1d2733; background: rgba(255,255,255,.85); }
 </style>"""
 
-_READY = """<script>
-(function () {
-  function fitArticles() {
-    var list = document.querySelector(".cm-articles"), side = document.querySelector(".cm-side");
-    var more = document.querySelector(".cm-more"), extra = %(more)d;
-    while (list && list.children.length && side.scrollHeight > side.clientHeight) {
-      list.removeChild(list.lastElementChild); extra += 1;
-      more.textContent = "and " + extra + " more article" + (extra === 1 ? "" : "s");
-    }
-  }
-  function fitTitle() {
-    var h1 = document.querySelector(".cm-head h1"), size = 29;
-    while (h1 && h1.scrollWidth > h1.clientWidth && size > 20) { size -= 1; h1.style.fontSize = size + "px"; }
-  }
-  var done = function () {
-    fitTitle();
-    fitArticles();
-    if (window.cmPlaceLabels) { window.cmPlaceLabels(); }
-    requestAnimationFrame(function () { requestAnimationFrame(function () { window.cmReady = true; }); });
-  };
-  (document.fonts ? document.fonts.ready : Promise.resolve()).then(done, done);
-})();
-</script>"""
+def _ready(more: int) -> str:
+    """The call that fits the page and then sets window.cmReady (geo/js/briefing_ready.js)."""
+    return f"<script>window.CM.plugins.briefingReady({js_literal({'more': int(more)})});</script>"
 
 
 def _legend_html(layout: Layout) -> str:
@@ -300,7 +230,7 @@ def briefing_page(
     html = html.replace("<head>", f"<head>\n<title>{esc(layout.title)}</title>", 1)
     html = html.replace("</head>", style + "\n</head>", 1)
     html = html.replace("<body>", "<body>\n" + body, 1)
-    html = html.replace("</html>", _READY % {"more": more} + "\n</html>", 1)
+    html = html.replace("</html>", _ready(more) + "\n</html>", 1)
     return inline_assets(html, vendor_dir)
 
 

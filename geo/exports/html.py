@@ -15,11 +15,11 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium.template import Template
 
 from geo.assets import localize
 from geo.config import STATIC_DIR
 from geo.exports.layout import ROAD_COLOUR, plain
+from geo.mapjs import CMElement
 from geo.mapstate import MapState
 from geo.mapview import build_map, esc
 
@@ -38,16 +38,10 @@ class InlineError(RuntimeError):
 # ---------------------------------------------------------------------------------------- map
 
 
-class SetView(folium.MacroElement):
+class SetView(CMElement):
     """Centres the map on the state's view after everything else (build_map fits the places first)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.setView({{ this.center|tojson }}, {{ this.zoom|tojson }}, {animate: false});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "setView", ("center", "zoom")  # geo/js/set_view.js
 
     def __init__(self, center: tuple[float, float], zoom: int):
         super().__init__()
@@ -56,22 +50,10 @@ class SetView(folium.MacroElement):
         self.zoom = int(zoom)
 
 
-class DrawOrder(folium.MacroElement):
+class DrawOrder(CMElement):
     """Airfields, then places, brought above layers added after build_map (roads), in the same SVG."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            (function (map) {
-                ["cm-airfield", "cm-place"].forEach(function (cls) {
-                    map.eachLayer(function (layer) {
-                        if (layer.options && layer.options.className === cls && layer.bringToFront) { layer.bringToFront(); }
-                    });
-                });
-            })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    plugin, options = "drawOrder", ()  # geo/js/draw_order.js
 
     def __init__(self):
         super().__init__()
