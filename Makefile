@@ -7,7 +7,7 @@ PORT   ?= 8501
 .PHONY: run test bench index assets demo install install-dev clean postgis test-postgis bench-ingest
 
 run: install assets index demo
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 test: install-dev assets index
 	$(PY) -m pytest -q
