@@ -85,6 +85,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
         joiner = default_joiner(parser.gazetteer)
     if args.events:
+        from geo.event_dates import document_date
         from geo.events import EventExtractor
 
         extractor = EventExtractor()
@@ -100,7 +101,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
             if joiner is not None:
                 record.update(joiner.join_document(text, mentions))
             if extractor is not None:
-                record["events"] = [e.to_json() for e in extractor.extract(text, mentions)]
+                events = extractor.extract(text, mentions, doc.get("published"))
+                record["events"] = [e.to_json() for e in events]
+                record["date"] = document_date(text, events, doc.get("published"))
             if doc.get("_write_text"):
                 record["text"] = text
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -22,7 +22,10 @@ from pathlib import Path
 
 import ahocorasick
 
-from geo.event_actors import event_country, fill_name, load_countries
+from geo.event_actors import event_country, fill_name, inter_code, interaction, load_countries
+from geo.event_dates import parse_published
+from geo.event_record import complete
+from geo.event_types import passive_kill, retype
 from geo.text import sentence_spans
 from geo.types import Event, ResolvedMention
 
@@ -83,9 +86,9 @@ _ENGLISH = _Grammar(
                         r"without|not)\b[^.;,]{0,30}$", re.IGNORECASE),
     threat=re.compile(r"\bthreat(?:en(?:s|ed|ing)?)? to\b[^.;]{0,40}$", re.IGNORECASE),
     intent=re.compile(r"\b(?:plan(?:s|ned|ning)? to|intend(?:s|ed)? to|intends|aim(?:s|ed)? to|want(?:s|ed)? to|"
-                      r"seek(?:s|ing)? to|determined to|prepar(?:es|ing|ed) to|will|is going to|are going to|"
+                      r"seek(?:s|ing)? to|determined to|prepar(?:es|ing|ed) to|(?-i:will)|is going to|are going to|"
                       r"vow(?:s|ed)? to|pledged to|promised to|planning to use|ready to)\b[^.;]{0,60}$", re.IGNORECASE),
-    possible=re.compile(r"\b(?:would|could|might|may|can|cannot|can't|likely to|able to|if|unless|risk of|"
+    possible=re.compile(r"\b(?:would|could|might|(?-i:may)(?!\s*\d)|can|cannot|can't|likely to|able to|if|unless|risk of|"
                         r"fears? of|feared|expected to|allow)\b[^.;]{0,60}$", re.IGNORECASE),
     passive_by=re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE),
     verb_first=False,
@@ -150,7 +153,7 @@ _ARABIC_GRAMMAR = _Grammar(
 
 _PASSIVE_PARTICIPLE = re.compile(r"(?:[аяеё]н|[аяеё]ны|[аяеё]на|[аяеё]но|[аяеё]ні)$", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(?:و)?$")
-_POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|may)\b", re.IGNORECASE)
+_POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|(?-i:may)(?!\s*\d))\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -457,13 +460,31 @@ _WEAPON_VERB = re.compile(r"\b(?P<weapon>drones?|jets|warplanes|aircraft|bombers
 _AIR_WEAPONS = ("drone", "jets", "warplanes", "aircraft", "bombers", "helicopters")
 
 
+_AREAS = ("region", "country", "continent", "sea", "river")
+# "Cabo Delgado's port of Mocimboa da Praia", "Borno State's town of Gwoza", "Idlib province, in the town of X"
+_NARROWER = re.compile(r"^(?:['’]s)?,?\s+(?:(?:in\s+)?(?:the\s+)?(?:\w+\s+)?(?:port|town|city|village|district|capital|"
+                       r"locality|commune|area|suburb|neighbou?rhood|camp)\s+(?:of\s+)?)$", re.IGNORECASE)
+
+
 def _location(text: str, sent: tuple[int, int], trig_start: int, places: list[ResolvedMention], trig_end: int = -1,
               g: _Grammar = _ENGLISH):
+    """The place the trigger attaches to, and how precisely: the most specific one ("a province's town of X")."""
+    place, precision = _location1(text, sent, trig_start, places, trig_end, g)
+    if place is not None and place.feature in _AREAS:
+        nxt = next((q for q in places if q.start >= place.end), None)
+        if nxt is not None and nxt.feature not in _AREAS and _NARROWER.match(text[place.end:nxt.start]):
+            return nxt, 1
+    return place, precision
+
+
+def _location1(text: str, sent: tuple[int, int], trig_start: int, places: list[ResolvedMention], trig_end: int = -1,
+               g: _Grammar = _ENGLISH):
     """The place the trigger attaches to, and how precisely: after the trigger first, then before it."""
     after = [p for p in places if p.start >= trig_start]
     # A place right before the trigger is its subject ("Russia struck"), not where it happened; not so where
     # the noun comes last ("في بيروت وطرابلس احتجاجا": a locative still has to introduce it).
-    before = [p for p in places if p.end <= trig_start and (text[p.end:trig_start].strip() or not g.object_first)][::-1]
+    before = [p for p in places if p.end <= trig_start and (text[p.end:trig_start].strip() or not g.object_first or
+                                                            g.locative.search(text[max(sent[0], p.start - 60):p.start]))][::-1]
     if g.object_first:
         for p in after[:1]:
             if trig_end > 0 and g.direct_object.match(text[trig_end:p.start]):
@@ -502,7 +523,14 @@ class EventExtractor:
     def __init__(self, lexicon: EventLexicon | None = None):
         self.lexicon = lexicon or load_event_lexicon()
 
-    def extract(self, text: str, places: list[ResolvedMention]) -> list[Event]:
+    def extract(self, text: str, places: list[ResolvedMention], published=None) -> list[Event]:
+        """The events of a text over its resolved places; `published` (a date or YYYY-MM-DD) dates
+        "on Monday", and dates events whose text gives no date."""
+        spans = sentence_spans(text)
+        return complete(self._extract(text, places), text, sorted(places, key=lambda p: p.start),
+                        parse_published(published), spans)
+
+    def _extract(self, text: str, places: list[ResolvedMention]) -> list[Event]:
         foreign = _CYRILLIC.search(text) is not None or _ARABIC.search(text) is not None
         langs = _languages(text) if foreign else frozenset({"en"})
         actors = self.lexicon.actor_mentions(text, langs)
@@ -539,7 +567,8 @@ class EventExtractor:
                     hits.append((m, trig))
             chosen: dict[tuple, Event] = {}
             taken: list[tuple[int, int]] = []
-            for m, trig in sorted(hits, key=lambda h: (h[1].rank, h[0].start())):
+            for m, trig in sorted(hits, key=lambda h: (h[1].rank, any(a.start <= h[0].start() < a.end for a in sent_actors),
+                                                       h[0].start())):
                 if g is _ENGLISH and any(a <= m.start() < b for a, b in taken):
                     continue  # "defused a car bomb": the bomb is part of a more specific trigger's event
                 taken.append(m.span())
@@ -551,7 +580,10 @@ class EventExtractor:
                         place, precision = subject[-1], 3 if subject[-1].feature in ("region", "country") else 1
                 a1, a2 = self._actors(text, sent_actors, m.start(), m.end(), g)
                 subtype, etype = trig.subtype, trig.type
-                if etype == "Battles" and subtype != "Armed clash":
+                if g is _ENGLISH:
+                    a1, a2 = _passive_actors(text, sent_actors, s, m.start(), m.end(), a1, a2)
+                    etype, subtype = retype(etype, subtype, m.group(0), text[s:e], m.start() - s, a1, a2)
+                if etype == "Battles" and subtype not in ("Armed clash", "Attack"):
                     subtype = "Government regains territory" if a1 and a1.type == "state force" else \
                         "Non-state actor overtakes territory" if a1 else subtype
                 key = (etype, place.start if place else None)
@@ -561,7 +593,9 @@ class EventExtractor:
                 cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
                 chosen[key] = Event(
                     type=etype, subtype=subtype, actor1=fill_name(a1.name, cc) if a1 else None,
-                    actor2=fill_name(a2.name, cc) if a2 else None,
+                    actor2=fill_name(a2.name, cc) if a2 else None, country=cc,
+                    interaction=interaction(inter_code(a1 and a1.type, a1 and a1.country, cc),
+                                            inter_code(a2 and a2.type, a2 and a2.country, cc)),
                     place_mention_start=place.start if place else None, place=place.name if place else None,
                     precision=precision, evidence_start=s, evidence_end=e,
                     modality=_modality(text, s, m.start(), m.end(), g, future), trigger=m.group(0),
@@ -611,8 +645,9 @@ class EventExtractor:
 
     @staticmethod
     def _actors(text: str, actors: list[ActorMention], t0: int, t1: int, g: _Grammar = _ENGLISH):
-        before = [a for a in actors if a.start < t0]  # "Russian missiles struck": the owner of the weapon
-        after = [a for a in actors if a.start >= t1]
+        # "Russian missiles struck": the owner of the weapon; "Protesters gathered": the trigger is the actor
+        before = [a for a in actors if a.start < t0 or (a.start == t0 and a.end >= t1)]
+        after = [a for a in actors if a.start >= t1 or t0 < a.start < t1]  # "killed four civilians" spans them
         if g.verb_first:
             # A long trigger may span its actors ("قتل مسلحون مجهولون خمسة مدنيين", "تقصف الطائرات التركية").
             after = [a for a in actors if a.start > t0]
@@ -646,12 +681,30 @@ class EventExtractor:
         return actor1, actor2
 
 
+def _passive_actors(text: str, actors: list[ActorMention], s: int, t0: int, t1: int, a1, a2):
+    """"Nine Taliban killed in clashes with security forces": the actor before a passive "killed" suffered it, so
+    it is actor 2 and the other side, if named, actor 1."""
+    if a1 is None:
+        return a1, a2
+    before = [a for a in actors if a.start < t0 and a.actor == a1]
+    if not before:
+        return a1, a2
+    for k in _PASSIVE_WORD.finditer(text, before[-1].end, max(t1, before[-1].end)):
+        if passive_kill(text, k.start(), k.end()) and len(text[before[-1].end:k.start()].split()) <= 4:
+            return (a2, a1) if a2 is not None and a2 != a1 else (None, a1)
+    return a1, a2
+
+
+_PASSIVE_WORD = re.compile(r"\b(?:killed|shot dead|gunned down|slain|dead|died|tués?|tuées?|abattus?|morts)\b",
+                           re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def default_extractor() -> EventExtractor:
     """The extractor over the lexicon in data/events (loaded once per process)."""
     return EventExtractor()
 
 
-def extract_events(text: str, places: list[ResolvedMention]) -> list[Event]:
+def extract_events(text: str, places: list[ResolvedMention], published=None) -> list[Event]:
     """The events of one article over its resolved places: what ingest stores with the article."""
-    return default_extractor().extract(text, list(places))
+    return default_extractor().extract(text, list(places), published)

@@ -57,7 +57,7 @@ from geo.validate import check_article
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
-SCHEMA_HEAD = "0005_event_corrections"
+SCHEMA_HEAD = "0006_event_fields"  # 0005_event_corrections (TEAMS) -> 0006_event_fields (EVENTS)
 
 FRAME_COLUMNS = [
     "article_id",
@@ -376,7 +376,8 @@ class _EventRow(_Base):
     read), so a correction of that mention moves the event too."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_article_id", "article_id"), Index("ix_events_type", "type"))
+    __table_args__ = (Index("ix_events_article_id", "article_id"), Index("ix_events_type", "type"),
+                      Index("ix_events_event_date", "event_date"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
@@ -391,6 +392,16 @@ class _EventRow(_Base):
     trigger_start: Mapped[int] = mapped_column(Integer)
     evidence_start: Mapped[int] = mapped_column(Integer)
     evidence_end: Mapped[int] = mapped_column(Integer)
+    # ACLED's fields (migration 0006): the event's own date, fatalities, associated actors, interaction...
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    date_precision: Mapped[int | None] = mapped_column(Integer)
+    fatalities: Mapped[int | None] = mapped_column(Integer)
+    assoc_actor1: Mapped[str | None] = mapped_column(String(200))
+    assoc_actor2: Mapped[str | None] = mapped_column(String(200))
+    interaction: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(8))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    geo_precision: Mapped[int | None] = mapped_column(Integer)
 
 
 class _AuditRow(_Base):
@@ -939,7 +950,12 @@ def event_row(article_id: str, ev: Event) -> dict:
     return {"article_id": article_id, "type": ev.type, "subtype": ev.subtype, "actor1": ev.actor1,
             "actor2": ev.actor2, "place_start": ev.place_mention_start, "precision": ev.precision,
             "modality": ev.modality, "trigger": ev.trigger[:200], "trigger_start": ev.trigger_start,
-            "evidence_start": ev.evidence_start, "evidence_end": ev.evidence_end}
+            "evidence_start": ev.evidence_start, "evidence_end": ev.evidence_end,
+            **{k: getattr(ev, k) for k in _EVENT_EXTRA}, "event_date": ev.date}
+
+
+_EVENT_EXTRA = ("date_precision", "fatalities", "assoc_actor1", "assoc_actor2", "interaction", "country", "admin1",
+                "geo_precision")
 
 
 def _event_values(row: dict) -> dict:
@@ -986,4 +1002,5 @@ def _to_event(row) -> Event:
     return Event(type=row["type"], subtype=row["subtype"], actor1=row["actor1"], actor2=row["actor2"],
                  place_mention_start=row["place_start"], place=row["place_name"], precision=row["precision"],
                  evidence_start=row["evidence_start"], evidence_end=row["evidence_end"], modality=row["modality"],
-                 trigger=row["trigger"], trigger_start=row["trigger_start"])
+                 trigger=row["trigger"], trigger_start=row["trigger_start"], date=row.get("event_date"),
+                 **{k: row.get(k) for k in _EVENT_EXTRA})
