@@ -466,7 +466,7 @@ def run_chunk(items: Sequence[_Item], store_url: str, index_dir: str | None = No
         seen.add(article.id)
         try:
             mentions = _geoparser(index_dir).parse(article.text)
-            parsed.append((where, article, mentions, extract_events(article.text, mentions)))
+            parsed.append((where, article, mentions, extract_events(article.text, mentions, article.published)))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch; it is reported
             report.fail(f"{where}: {type(exc).__name__}: {exc}")
     if not parsed:

@@ -150,7 +150,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     found = done = 0
     with tqdm(total=total, disable=total < 50, file=sys.stderr, unit="article", desc="events") as bar:
         for chunk in store.iter_analysed():
-            results = [(article, extract_events(article.text, mentions)) for article, mentions in chunk]
+            results = [(article, extract_events(article.text, mentions, article.published))
+                       for article, mentions in chunk]
             store.set_events_many(results)
             found += sum(len(events) for _, events in results)
             done += len(chunk)
@@ -341,6 +342,23 @@ def _export_layers(state, fmt: str) -> dict:
     return layers
 
 
+def _export_events(args: argparse.Namespace, fmt: str) -> int:
+    """One row per stored event with ACLED's column names (events without a place too, flagged)."""
+    from geo.event_export import event_rows, store_items, to_csv
+    from geo.store import Store
+
+    if fmt != "csv":
+        raise CliError("--events writes a table: use --format csv")
+    rows = event_rows(store_items(Store(config.database_url(args.db))))
+    data = to_csv(rows)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"export: {len(rows):,} event(s) -> {args.output}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from geo import exports, mapdata
     from geo.exports.source import texts_from
@@ -351,6 +369,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or by_suffix.get(suffix, suffix.lstrip("."))
     if fmt not in exports.FORMATS:
         raise CliError(f"give --format ({', '.join(exports.FORMATS)}); cannot tell it from {args.output!r}")
+    if getattr(args, "events", False):
+        return _export_events(args, fmt)
     state = _export_state(args)
     store = Store(config.database_url(args.db))
     data_ = mapdata.load(store)  # the dashboard's in-memory read: sentences are cut only where quoted
@@ -460,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--center", metavar="LAT,LON", help="centre of the view (default: fit the places)")
     ex.add_argument("--zoom", type=int, help="zoom level of the view (2-18)")
     ex.add_argument("--link", metavar="URL", help="start from a dashboard map link's view and filters")
+    ex.add_argument("--events", action="store_true",
+                    help="with --format csv: one row per event, with ACLED's column names (not the map's places)")
     ex.add_argument("--db", help="database URL")
     ex.set_defaults(func=cmd_export)
 
