@@ -181,10 +181,15 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
             raise CliError(f"{d}: no such file")
     t = time.perf_counter()
     try:
-        path = build_index(records_with_dumps(default_records(), dumps), out, demonyms=demonym_countries())
+        meta: dict[str, str] = {}  # filled by records_with_dumps: which dumps (countries' villages) the index holds
+        path = build_index(records_with_dumps(default_records(), dumps, meta,
+                                              progress=lambda msg: print(msg, file=sys.stderr, flush=True)),
+                           out, demonyms=demonym_countries(), meta=meta)
     except DumpError as e:
         raise CliError(str(e)) from None
     print(f"gazetteer index written to {path} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    if meta.get("dump_countries"):
+        print(f"the index holds every village of: {meta['dump_countries']} (from {meta['dumps']})", file=sys.stderr)
     return 0
 
 

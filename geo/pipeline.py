@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,8 +17,14 @@ from geo.gazetteer import Gazetteer, NameHit
 from geo.lexicon import Lexicon, load_lexicon
 from geo.multilingual import MultilingualRecognizer, script_of
 from geo.recognize import Match, Recognizer, _overlaps
+from geo.hierarchy import _ENCLOSED_BY
 from geo.resolve import Resolver
+from geo.spelling import SpellingMatcher, Unresolved
+from geo.text import sentence_around
 from geo.types import Mention, ResolvedMention
+
+UNRESOLVED_SCORE = 0.3  # the area is right, the point is not the place
+_SPELLING_TRUST = {"spelling": 0.85, "fuzzy": 0.6}
 
 # Where an unknown capitalised name is most likely a place: right after a locative preposition.
 _LOCATIVE = re.compile(r"\b(?:in|near|at|outside|around|from|towards?|into|village of|town of|city of)\s+"
@@ -35,6 +42,7 @@ class Geoparser:
         self.recognizer = Recognizer(gazetteer, lexicon or load_lexicon())
         self.multilingual = MultilingualRecognizer(gazetteer, self.recognizer.lexicon)
         self.resolver = Resolver(gazetteer)
+        self.spelling = SpellingMatcher(gazetteer, self.recognizer.lexicon)
 
     def parse(self, text: str) -> list[ResolvedMention]:
         if not text or not text.strip():
@@ -46,10 +54,44 @@ class Geoparser:
             matches = sorted(matches + extra, key=lambda m: m.mention.start)
         if self.online is not None:
             matches = sorted(matches + self._online_matches(text, matches), key=lambda m: m.mention.start)
+        extra, how, unresolved = self.spelling.find(text, matches)
+        if extra:
+            matches = sorted(matches + extra, key=lambda m: m.mention.start)
         decisions = self.resolver.decide(text, matches)
         if self.calibrator is None:
-            return [d.mention for d in decisions]
-        return [replace(d.mention, score=self.calibrator.score(d.features)) for d in decisions]
+            out = [d.mention for d in decisions]
+        else:
+            out = [replace(d.mention, score=self.calibrator.score(d.features)) for d in decisions]
+        # A spelling match is less certain than the name itself, a close spelling less still.
+        out = [replace(m, match=how[(m.start, m.end)], score=m.score * _SPELLING_TRUST[how[(m.start, m.end)]])
+               if (m.start, m.end) in how else m for m in out]
+        kept = [self._unresolved(text, u, out) for u in unresolved]
+        return sorted(out + [k for k in kept if k is not None], key=lambda m: m.start)
+
+    @staticmethod
+    def _unresolved(text: str, u: Unresolved, resolved: list[ResolvedMention]) -> ResolvedMention | None:
+        """A place the gazetteer lacks, at the area the report puts it in: the district, province or country
+        written right after it ("X, Y district", "village of X in Y"), else, for a name said to be a village
+        or town, the country the report names. None when the report gives no such area."""
+        s_start, s_end = sentence_around(text, u.mention.start, u.mention.end)
+        after = [m for m in resolved if u.mention.end <= m.start < s_end]
+        area = None
+        if after and _ENCLOSED_BY.match(text[u.mention.end:after[0].start]) and after[0].feature != "continent":
+            area = after[0]
+        elif u.precise:
+            inside = [m for m in after if m.feature in ("district", "county", "region", "country")]
+            # else the country the sentence names, else the one most of the report's places lie in
+            named = [m for m in resolved if m.feature == "country" and s_start <= m.start < s_end]
+            counts = Counter(m.country for m in resolved if m.country)
+            top = [m for m in resolved if m.feature == "country" and counts and m.country == counts.most_common(1)[0][0]]
+            area = inside[0] if inside else named[0] if named else top[0] if top else None
+        if area is None:
+            return None
+        precision = 2 if area.feature in ("district", "county", "city") else 3
+        return ResolvedMention(start=u.mention.start, end=u.mention.end, text=u.mention.text,
+                               name=u.mention.text, lat=area.lat, lon=area.lon, feature="unresolved",
+                               country=area.country, score=UNRESOLVED_SCORE, source=f"within {area.name}",
+                               match="unresolved", geo_precision=precision)
 
 
     def _online_matches(self, text: str, matches: list[Match]) -> list[Match]:

@@ -80,6 +80,11 @@ class ResolvedMention:
     geonameid: int | None = None
     score: float = 0.0
     source: str = "geonames"
+    # How the name was matched when not by the gazetteer's own spelling (geo/spelling.py): "spelling" (a
+    # transliteration variant), "fuzzy" (a close spelling within the report's country) or "unresolved" (a place
+    # the gazetteer lacks, shown at the area enclosing it); None for an exact name.
+    match: str | None = None
+    geo_precision: int | None = None  # ACLED's: 2 near the point (a district's), 3 only the region or country
 
     def to_json(self) -> dict:
         """The CLI's mention record (the evaluation contract: keep the keys stable)."""

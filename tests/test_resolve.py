@@ -194,3 +194,31 @@ def test_the_reports_hierarchy_decides(geoparser, text, surface, country, featur
 def test_a_list_of_regions_is_no_hierarchy(geoparser):
     found = {m.text: m.feature for m in geoparser.parse("Cases rose in California, Illinois, and New York.")}
     assert found == {"California": "region", "Illinois": "region", "New York": "region"}
+
+
+@pytest.mark.parametrize(
+    "text, surface, country, how",
+    [
+        # transliteration families: Tal/Tell, Ein/Ain/Ayn, -ah/-a, Kh/H, ou/u
+        ("Turkish-backed fighters advanced near Tal Abiad in northern Syria.", "Tal Abiad", "SY", "spelling"),
+        ("Shelling hit the camp in Ein Issa, Syria, overnight.", "Ein Issa", "SY", "spelling"),
+        # a close spelling, only within the country the report names
+        ("Rebels attacked Khan Shaykhoon in Syria.", "Khan Shaykhoon", "SY", "spelling"),
+        ("Turkish troops entered Jarablusa in Syria.", "Jarablusa", "SY", "fuzzy"),
+    ],
+)
+def test_spellings_of_conflict_reporting(geoparser, text, surface, country, how):
+    m = where(geoparser, text, surface)
+    assert (m.country, m.match) == (country, how), m
+    assert m.score < 0.95  # a spelling match is less certain than the name itself
+
+
+def test_a_village_the_gazetteer_lacks_is_kept_at_its_district_or_country(geoparser):
+    text = "Gunmen attacked the village of Wuroqatam in Tongomayel district, Soum province, Burkina Faso."
+    m = where(geoparser, text, "Wuroqatam")
+    assert (m.match, m.country, m.feature) == ("unresolved", "BF", "unresolved")
+    assert m.geo_precision in (2, 3)
+    # nothing clearly says it is a place, or no area to put it in: not kept, and never guessed abroad
+    assert not [m for m in geoparser.parse("Officials in Wuroqatam denied it.") if m.text == "Wuroqatam"]
+    assert not [m for m in geoparser.parse("They met at Duke University Medical Center in Durham.")
+                if m.match == "unresolved"]

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.gazetteer.normalize import norm
+from geo.gazetteer.normalize import norm, skeleton
 from geo.gazetteer.sources import GazetteerRecord
 from geo.types import Candidate
 
 INDEX_FILE = "gazetteer.sqlite"
-SCHEMA_VERSION = "3"  # 2: entries.names; 3: demonyms
+SCHEMA_VERSION = "4"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries
 
 # How a name relates to its place; lower is more authoritative.
 NAME, ALTERNATE, VARIANT = 0, 1, 2
@@ -34,7 +34,10 @@ CREATE TABLE entries (
 CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE extents (key INTEGER PRIMARY KEY, radius_km REAL NOT NULL, spread_km REAL NOT NULL);
 CREATE TABLE demonyms (word TEXT PRIMARY KEY, country TEXT NOT NULL);
+CREATE TABLE skeletons (skel TEXT NOT NULL, key INTEGER NOT NULL);  -- transliteration-folded names (normalize.skeleton)
 """
+# Places whose names get a transliteration key: towns and divisions (not airfields, seas, countries).
+_SKELETON_FEATURES = frozenset({"city", "district", "region", "county"})
 
 
 class GazetteerMissing(FileNotFoundError):
@@ -71,17 +74,21 @@ def _name_rows(key: int, rec: GazetteerRecord) -> set[tuple[str, int, int]]:
     return {(k, key, kind) for k, kind in rows.items()}
 
 
-def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dict[str, str] | None = None) -> Path:
-    """Write the index atomically: a half-built file never replaces a good one. `demonyms`: "Syrian" → SY."""
+def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dict[str, str] | None = None,
+                meta: dict[str, str] | None = None) -> Path:
+    """Write the index atomically: a half-built file never replaces a good one. `demonyms`: "Syrian" → SY;
+    `meta`: more facts to record (which GeoNames dumps, hence which countries' villages, the index holds)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / INDEX_FILE
     tmp = out_dir / f".{INDEX_FILE}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
     con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-    entries, names, extents = [], [], []
+    entries, names, extents, skels = [], [], [], []
     for key, rec in enumerate(records):
         rows = _name_rows(key, rec)
+        if rec.feature in _SKELETON_FEATURES:
+            skels.extend({(sk, key) for sk in map(skeleton, [rec.name, *rec.alternates]) if sk})
         entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
                         rec.population, rec.geonameid, rec.source, rec.code, len(rows)))
         names.extend(rows)
@@ -90,13 +97,17 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dic
         if len(entries) >= 50_000:
             con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
             con.executemany("INSERT INTO names VALUES (?,?,?)", names)
-            entries, names = [], []
+            con.executemany("INSERT INTO skeletons VALUES (?,?)", skels)
+            entries, names, skels = [], [], []
     con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
     con.executemany("INSERT INTO names VALUES (?,?,?)", names)
+    con.executemany("INSERT INTO skeletons VALUES (?,?)", skels)
     con.executemany("INSERT INTO extents VALUES (?,?,?)", extents)
     con.executemany("INSERT INTO demonyms VALUES (?,?)", sorted((demonyms or {}).items()))
     con.execute("CREATE INDEX names_norm ON names(norm)")
-    con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
+    con.execute("CREATE INDEX skeletons_skel ON skeletons(skel)")
+    con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))]
+                    + sorted((meta or {}).items()))
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -149,6 +160,38 @@ class Gazetteer:
                 if hits:
                     out[k] = hits
         return out
+
+    def _rows(self, q: str, params: Sequence) -> list:
+        try:
+            return self._con.execute(q, params).fetchall()
+        except sqlite3.OperationalError:  # an index built before the table existed
+            return []
+
+    def lookup_spelling(self, name: str) -> list[NameHit]:
+        """Places whose name has the same transliteration-folded key (normalize.skeleton): "Tal Abiad" finds
+        Tell Abyad. Hits are VARIANT: a spelling match is weaker evidence than the name itself."""
+        sk = skeleton(name)
+        if not sk:
+            return []
+        rows = self._rows("SELECT e.* FROM skeletons s JOIN entries e ON e.key = s.key WHERE s.skel = ?", (sk,))
+        return [NameHit(self._candidate(r), VARIANT) for r in rows]
+
+    def names_in_country(self, country: str) -> list[tuple[str, int]]:
+        """(normalised name, key) of the towns and districts of one country, for fuzzy matching (cached)."""
+        cache = self.__dict__.setdefault("_country_names", {})
+        if country not in cache:
+            cache[country] = self._rows(
+                "SELECT n.norm, n.key FROM names n JOIN entries e ON e.key = n.key WHERE e.country = ? "
+                "AND e.feature IN ('city', 'district') AND n.kind <= 1", (country,))
+        return cache[country]
+
+    def entry(self, key: int) -> Candidate | None:
+        rows = self._rows("SELECT * FROM entries WHERE key = ?", (key,))
+        return self._candidate(rows[0]) if rows else None
+
+    def meta(self) -> dict[str, str]:
+        """What the index records about itself: schema, build time, the GeoNames dumps (countries) it holds."""
+        return dict(self._rows("SELECT k, v FROM meta", ()))
 
     def extent(self, key: int) -> tuple[float, float]:
         """(radius, spread) in km of an area entry: how large it is, and how far apart the usual label points

@@ -34,3 +34,36 @@ def norm(name: str) -> str:
     s = _SPACES.sub(" ", s).strip()
     s = _ARTICLE.sub("al ", s)
     return s
+
+
+# Transliteration families of conflict reporting folded to one spelling: Tal/Tell, Ein/Ain/Ayn, Kh/H, ou/u,
+# q/k, ei/ai, e/a (Hama/Hameh), -ah/-a/-eh, doubled letters; the article (al-/el-/ash-...) is dropped and the
+# words run together ("Al-Bab", "Albab"). A coarse key: used only where a name is clearly a place
+# (geo/spelling.py), never to read an arbitrary capitalised word as a place.
+_SKELETON_WORDS = {"tell": "tal", "tel": "tal", "tall": "tal", "ein": "ain", "ayn": "ain", "ayin": "ain",
+                   "el": "", "al": "", "ul": ""}
+_SKELETON_LETTERS = [("dj", "j"), ("kh", "h"), ("gh", "g"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"),
+                     ("ck", "k"), ("c", "k"), ("y", "i"), ("ei", "ai"), ("e", "a"), ("w", "u"), ("ph", "f")]
+_DOUBLE = re.compile(r"(.)\1+")
+_ASCII_WORD = re.compile(r"^[a-z ]+$")
+
+
+def skeleton(name: str) -> str:
+    """The transliteration-folded key of a name ("Tell Abyad" and "Tal Abiad" share "talabiad"); "" when the
+    name is not in Latin letters or too short to fold safely."""
+    s = norm(name)
+    if not _ASCII_WORD.match(s):
+        return ""
+    words = [_SKELETON_WORDS.get(w, w) for w in s.split()]
+    out = []
+    for w in words:
+        if not w:
+            continue
+        for a, b in _SKELETON_LETTERS:
+            w = w.replace(a, b)
+        w = _DOUBLE.sub(r"\1", w)
+        if len(w) > 3 and w.endswith("ah"):
+            w = w[:-1]
+        out.append(w)
+    key = "".join(out)
+    return key if len(key) >= 4 else ""
