@@ -96,6 +96,7 @@ def test_editor_corrects_an_event(stored):
     [ev] = Store(url).events(article.id)
     assert (ev.type, ev.subtype, ev.actor1, ev.modality, ev.place) == (
         "Battles", "Armed clash", "Military Forces of Syria", "intent", "Homs")
+    assert ev.fatalities == 3
     log = Store(url).audit_log()
     row = log[log["action"] == "edit event"].iloc[0]
     assert row["user"] == "ed" and "Armed clash" in row["detail"]

@@ -150,3 +150,18 @@ def test_a_dropped_event_stays_dropped_and_bad_corrections_are_refused(store_url
             store.correct(article.id, start, end, user="ed", place=bad)
     with pytest.raises(ValueError):
         store.correct(article.id, bad.start, bad.end, user="ed", place=mention(EVENT_TEXT, "Geneva", "x", 91, 0))
+
+
+def test_an_events_date_and_fatalities_are_corrected_and_kept(store_url):  # noqa: F811
+    from geo import corrections
+    from geo.auth import Role, User
+
+    store = Store(store_url)
+    article = Article(text=EVENT_TEXT, title="t")
+    store.add(article, [], [_event(date="2024-03-04", fatalities=None)])
+    corrections.set_event(store, User("ed", Role.EDITOR), article.id, store.events(article.id)[0],
+                          date="2024-03-05", fatalities=4)
+    store.reprocess(article.id, [], [_event(date="2024-03-04", fatalities=None)])
+    [ev] = store.events(article.id)
+    assert (ev.date, ev.fatalities) == ("2024-03-05", 4)
+    assert any("2024-03-05" in str(d) and "4 killed" in str(d) for d in store.audit_log()["detail"])
