@@ -314,9 +314,10 @@ class EventExtractor:
                     subtype = "Government regains territory" if a1 and a1.type == "state force" else \
                         "Non-state actor overtakes territory" if a1 else subtype
                 key = (etype, place.start if place else None)
-                if key in chosen:
-                    continue
                 future = g is _ARABIC_GRAMMAR and (m.groupdict().get("pre") or "").endswith("س")
+                if key in chosen and (chosen[key].modality == "fact" or _modality(
+                        text, s, m.start(), m.end(), g, future) != "fact"):
+                    continue  # "RSF attacks villages in X, raise fears of clashes": the factual reading wins
                 cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
                 chosen[key] = Event(
                     type=etype, subtype=subtype, actor1=fill_name(a1.name, cc) if a1 else None,

@@ -29,6 +29,8 @@ _NUM_RX = re.compile(rf"^{_QUAL}(?P<n>{NUM})\b", re.IGNORECASE)
 
 _DIE_AFTER = (r"killed|dead|died|die|dies|perished|slain|lost their lives|lost his life|lost her life|shot dead|"
               r"massacred|executed|beheaded|murdered|were killed|have been killed|has been killed|had been killed|"
+              r"hacked to death|stabbed to death|beaten to death|burnt alive|burned alive|lynched|"
+              r"tué|tuée|abattu|abattue|abattus|assassiné|assassinée|assassinés|exécuté|exécutés|"
               r"was killed|are killed|bodies|corpses|tués|morts|tuées|décédés|ont péri|ont été tués|a été tué|"
               r"ont trouvé la mort|ont perdu la vie")
 _KILL_BEFORE = (r"killing|killed|kills|kill|claimed the lives of|claiming the lives of|massacred|massacring|"
@@ -57,7 +59,15 @@ _SINGULAR = re.compile(r"^(?:a|an|one|the)?\s*(?:[\w'’-]+\s+){0,3}?(?:soldier|
                        r"civilian|child|boy|girl|man|woman|farmer|student|teacher|journalist|militant|fighter|"
                        r"commander|leader|member|guard|worker|resident|villager|trader|driver|herder|priest|imam|"
                        r"chief|official|peacekeeper|gunman|rebel|insurgent|jihadist|person|protester|demonstrator|"
-                       r"soldat|civil|policier|militaire|gendarme|enfant|femme|homme)\s*$", re.IGNORECASE)
+                       r"soldat|civil|policier|militaire|gendarme|enfant|femme|homme|suspect|casque bleu|général|chef|convert|"
+                       r"hindu|christian|pilot|bomber|shopkeeper|monk|nun|doctor|nurse|photographer|reporter)\s*$",
+                       re.IGNORECASE)
+# "a UN peacekeeper", "un casque bleu de la Minusca": one person, however many words follow
+_ONE = re.compile(r"^(?:a|an|one|un|une)\s+(?:[\w'’-]+\s+){0,6}?[\w'’-]+\s*$", re.IGNORECASE)
+# "police kill suspect", "killed a shopkeeper"
+_AFTER_KILL_ONE = re.compile(rf"\b(?:{_KILL_BEFORE})\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:suspect|commander|leader|"
+                             r"soldier|policeman|civilian|man|woman|boy|girl|child|journalist|priest|imam|chief|"
+                             r"official|farmer|trader|student|teacher)\b(?!s)", re.IGNORECASE)
 
 
 def number(phrase: str) -> int | None:
@@ -96,7 +106,7 @@ def _list_total(text: str, leading: bool) -> int | None:
             n = number(item)
         else:
             m = _LAST_NUM.search(item)
-            n = number(m.group(1)) if m else (1 if _SINGULAR.match(item) else None)
+            n = number(m.group(1)) if m else (1 if _SINGULAR.match(item) or _ONE.match(item) else None)
         if n is None:
             break
         total += n
@@ -109,6 +119,7 @@ _LAST_NUM = re.compile(rf"(?:^|\s)({_QUAL}{NUM})(?:\s+[\w'’-]+){{0,3}}\s*$", r
 
 def count_deaths(sentence: str) -> int | None:
     """Deaths the sentence reports: a number, 0 when it says none died or reports only wounded, else None."""
+    sentence = sentence.replace("#", "")
     best = None
     for m in _TOLL.finditer(sentence):
         n = number(m.group("n"))
@@ -127,13 +138,18 @@ def count_deaths(sentence: str) -> int | None:
             found = True
     if not found:
         for m in _BEFORE_DIE.finditer(sentence):
-            clause = re.split(r"\b(?:in|at|after|as|when|near|during|while|by|on)\b", m.group("list"))[-1]
-            if not clause.strip():
-                clause = m.group("list")
-            n = _list_total(clause, leading=False)
+            chunks = [c for c in re.split(r"\b(?:in|at|after|as|when|near|during|while|by|on)\b", m.group("list"))
+                      if c.strip()] or [m.group("list")]
+            n = _list_total(chunks[-1], leading=False)
+            if n is None and len(chunks) > 1:  # "Hindu priest in Bangladesh hacked to death"
+                n = _list_total(chunks[0], leading=False)
             if n is not None:
                 counted += n
                 found = True
+    if not found:
+        m = _AFTER_KILL_ONE.search(sentence)
+        if m:
+            counted, found = 1, True
     if found:
         best = max(best or 0, counted)
     if best is not None:
