@@ -27,6 +27,9 @@ class Countries:
     names: dict[str, str]  # ISO code -> ACLED's country name
     demonyms: dict[str, str]  # "Nigerian" -> "NG"
 
+    def __hash__(self) -> int:  # loaded once per directory: the identity is enough
+        return id(self)
+
     def name(self, cc: str | None) -> str | None:
         return self.names.get(cc.upper()) if cc else None
 
@@ -89,9 +92,26 @@ def event_country(text: str, place, sentence_places: list, doc_places: list, sen
         if found:
             return found[0]
     countries = countries or load_countries()
-    for m in re.finditer(r"[A-Z][\w.]+", text[sentence[0]:sentence[1]]):
-        at = sentence[0] + m.start()
-        cc = countries.demonyms.get(m.group())
-        if cc and not any(a <= at < b for a, b in actor_spans):  # "Turkish artillery" is whose, not where
-            return cc
+    for lo, hi in (sentence, (0, len(text))):  # the sentence, then the article ("... in northwest C. Africa")
+        for m in _demonym_regex(countries).finditer(text, lo, hi):
+            cc = countries.demonyms.get(m.group())
+            if cc and not any(a <= m.start() < b for a, b in actor_spans):  # "Turkish artillery": whose, not where
+                return cc
     return None
+
+
+@lru_cache(maxsize=4)
+def _demonym_regex(countries: Countries) -> re.Pattern:
+    """Demonyms and short names of countries as whole words, longest first ("DR Congo", "C. Africa", "Afghan")."""
+    names = sorted(countries.demonyms, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+
+
+@lru_cache(maxsize=2)
+def load_national(directory: Path = EVENTS_DIR) -> dict[tuple[str, str], str]:
+    """(generic actor id, country) -> the id of the actor it is there (data/events/national.csv)."""
+    path = directory / "national.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return {(r["generic"], r["country"]): r["actor"] for r in csv.DictReader(l for l in f if not l.startswith("#"))}

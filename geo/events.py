@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from geo.event_actors import event_country, fill_name, inter_code, interaction
+from geo.event_actors import event_country, fill_name, inter_code, interaction, load_national
 from geo.event_dates import parse_published
 from geo.event_lexicon import (  # noqa: F401  (ACLED_TYPES, EVENTS_DIR, LANGUAGES: re-exported)
     ACLED_TYPES, EVENTS_DIR, LANGUAGES, ActorMention, EventLexicon, Trigger, _W, load_event_lexicon,
@@ -319,6 +319,7 @@ class EventExtractor:
                         text, s, m.start(), m.end(), g, future) != "fact"):
                     continue  # "RSF attacks villages in X, raise fears of clashes": the factual reading wins
                 cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
+                a1, a2 = self._national(a1, cc), self._national(a2, cc)
                 chosen[key] = Event(
                     type=etype, subtype=subtype, actor1=fill_name(a1.name, cc) if a1 else None,
                     actor2=fill_name(a2.name, cc) if a2 else None, country=cc,
@@ -345,6 +346,11 @@ class EventExtractor:
                 found += self._coordinated(text, found, sent_places, g)
             events.extend(self._one_per_place(found))
         return events
+
+    def _national(self, actor, cc: str | None):
+        """A generic actor that is a known one in this country ("peacekeepers" in the CAR: MINUSCA)."""
+        known = load_national().get((actor.id, cc)) if actor is not None and cc else None
+        return self.lexicon.actors.get(known, actor) if known else actor
 
     @staticmethod
     def _coordinated(text: str, found: list[Event], places: list[ResolvedMention], g: _Grammar) -> list[Event]:

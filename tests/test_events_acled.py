@@ -177,3 +177,17 @@ def test_fatalities_told_in_the_next_sentence(extractor):
 def test_french_reports(extractor, text, etype):
     ev = first(extractor, text)
     assert ev.type == etype and ev.modality == "fact"
+
+
+def test_a_generic_actor_is_the_known_one_of_its_country(extractor):
+    assert first(extractor, "Rebels attacked peacekeepers near Bria.").actor2.startswith("MINUSCA") or \
+        first(extractor, "Rebels attacked peacekeepers near Bria.").actor2.startswith("United Nations Multidimensional")
+    assert first(extractor, "Rebels clashed with government forces near Aleppo.").actor1 == \
+        "Syrian opposition armed groups"
+    ev = first(extractor, "A soldier was killed in a clash with armed Islamists near Gao.")
+    assert ev.type == "Battles" and "Military Forces of Mali" in (ev.actor1, ev.actor2)
+
+
+def test_the_country_of_a_placeless_event_comes_from_a_short_name_in_the_text(extractor):
+    ev = extractor.extract("Ex-rebels attacked security forces in northwest C. Africa.", [], None)[0]
+    assert ev.actor2 == "Military Forces of Central African Republic"
