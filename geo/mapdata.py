@@ -9,6 +9,7 @@ aggregating by place, day or country then takes milliseconds.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from geo.joins import haversine_km
 from geo.store import FRAME_COLUMNS
-from geo.text import sentence_around
+from geo.text import sentence_spans
 from geo.validate import DATE_MAX, DATE_MIN
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
@@ -324,7 +325,10 @@ def counts_by(table: pd.DataFrame, column: str, *, also: str | None = None, limi
 
 
 def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
-    """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros."""
+    """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros.
+
+    Counted with numpy on day numbers (a pandas groupby with nunique took ~10 ms at 20,000 mentions, on
+    every new filter of every session)."""
     columns = ["day", "mentions", "articles"]
     if frame is None or frame.empty:
         return pd.DataFrame(columns=columns)
@@ -332,28 +336,51 @@ def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
     day = pd.Series(day.to_numpy(), index=frame.index)
     if step == "week":
         day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    grouped = pd.DataFrame({"day": day, "article_id": frame["article_id"]}).dropna().groupby("day")
-    out = grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
-    if out.empty:
+    ids = frame["article_id"]
+    valid = day.notna().to_numpy() & ids.notna().to_numpy()
+    if not valid.any():
         return pd.DataFrame(columns=columns)
-    full = pd.date_range(out.index.min(), out.index.max(), freq="W-MON" if step == "week" else "D")
-    return out.reindex(full, fill_value=0).rename_axis("day").reset_index()
+    day, ids = day[valid], ids[valid]
+    lo, hi = day.min(), day.max()
+    full = pd.date_range(lo, hi, freq="W-MON" if step == "week" else "D")
+    pos = ((day.to_numpy("datetime64[us]") - np.datetime64(lo, "us"))
+           // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
+    article = frame["article_pos"].to_numpy()[valid] if "article_pos" in frame else pd.factorize(ids)[0]
+    mentions = np.bincount(pos, minlength=len(full))
+    pairs = np.unique(pos * (int(article.max()) + 1) + article)  # each article once per day
+    articles = np.bincount(pairs // (int(article.max()) + 1), minlength=len(full))
+    return pd.DataFrame({"day": full, "mentions": mentions.astype(np.int64), "articles": articles.astype(np.int64)})
 
 
-def event_timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
+def event_timeline(frame: pd.DataFrame, step: str = "day", days: pd.DataFrame | None = None) -> pd.DataFrame:
     """Mentions per day (or week) split by what happened there: one column per event type present, and
-    "no event"; the same days as timeline(frame, step), so the columns add up to its mentions."""
-    days = timeline(frame, step)
+    "no event"; the same days as timeline(frame, step), so the columns add up to its mentions.
+
+    `days`: timeline(frame, step) when the caller has it already. Counted with numpy (a crosstab took
+    ~25 ms at 20,000 mentions, on every new filter of every session).
+    """
+    days = timeline(frame, step) if days is None else days
     if days.empty or "event_type" not in frame:
         return pd.DataFrame(columns=["day"])
     day = frame["day"]
     if step == "week":
         day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    kind = frame["event_type"].astype(object).fillna("no event")
-    counts = pd.crosstab(day.to_numpy(), kind.to_numpy())
-    counts = counts.reindex(days["day"], fill_value=0).rename_axis("day").reset_index()
-    counts.columns.name = None
-    return counts
+    day = day.to_numpy("datetime64[us]")
+    valid = ~np.isnat(day)
+    codes, labels = pd.factorize(frame["event_type"][valid], use_na_sentinel=True)
+    labels = [str(x) for x in labels] + ["no event"]
+    codes = np.where(codes < 0, len(labels) - 1, codes)
+    present = np.unique(codes)
+    kinds = sorted((labels[c], c) for c in present)  # by name, as crosstab's columns
+    column = np.zeros(len(labels), np.int64)
+    column[[c for _, c in kinds]] = np.arange(len(kinds))
+    kind_pos = column[codes]
+    kinds = [k for k, _ in kinds]
+    first = days["day"].to_numpy("datetime64[us]")[0]
+    day_pos = ((day[valid] - first) // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
+    counts = np.zeros((len(days), len(kinds)), np.int64)
+    np.add.at(counts, (day_pos, kind_pos), 1)
+    return pd.DataFrame({"day": days["day"].to_numpy(), **{str(k): counts[:, i] for i, k in enumerate(kinds)}})
 
 
 def country_counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -415,13 +442,25 @@ def nearest_place(table: pd.DataFrame, lat: float, lon: float, *, name: str | No
 
 
 def sentences(text: str, mentions: pd.DataFrame) -> list[tuple[str, str]]:
-    """(sentence, mention text) for each mention row (start/end/text), duplicates removed, in text order."""
+    """(sentence, mention text) for each mention row (start/end/text), duplicates removed, in text order.
+
+    As geo.text.sentence_around for each mention, with the text's sentences found once (not once per
+    mention) and the columns read as arrays: the map's panel shows eight articles on every click.
+    """
+    starts, ends = mentions["start"].to_numpy(), mentions["end"].to_numpy()
+    names = mentions["text"].to_numpy(object)
     out: dict[tuple[str, str], None] = {}
-    for m in mentions.sort_values("start").itertuples(index=False):
-        if not 0 <= m.start < m.end <= len(text):
+    spans = heads = None
+    for i in np.argsort(starts, kind="stable"):
+        start, end = int(starts[i]), int(ends[i])
+        if not 0 <= start < end <= len(text):
             continue
-        s, e = sentence_around(text, int(m.start), int(m.end))
-        out.setdefault((text[s:e], str(m.text)), None)
+        if spans is None:
+            spans = sentence_spans(text)
+            heads = [a for a, _ in spans]
+        j = bisect_right(heads, start) - 1
+        s, e = (spans[j][0], max(spans[j][1], end)) if j >= 0 and start < spans[j][1] else (start, end)
+        out.setdefault((text[s:e], str(names[i])), None)
     return list(out)
 
 

@@ -223,7 +223,7 @@ class View:
     @cached_property
     def days_by_type(self) -> pd.DataFrame:
         """Mentions per day by event type (geo.mapdata.event_timeline), once per view."""
-        return mapdata.event_timeline(self.frame, "day")
+        return mapdata.event_timeline(self.frame, "day", days=self.days)
 
     @cached_property
     def timeline_svg(self) -> str:

@@ -13,7 +13,10 @@ clients cost the machine next to nothing and every second measured is the server
            is drawn in a fragment, only the fragment, as a browser asks)
 
 Each session does one load, then --rounds filter changes and clicks in turn, back to back without
-pause (the worst case: N analysts who all act at the same moment and keep at it). Printed per N: the
+pause (the worst case: N analysts who all act at the same moment and keep at it). By default all
+sessions search for the same words and click the same places (what the server makes for one it shares
+with the others); with --distinct each session searches for and clicks places of its own, so every
+filter change is new work for the server. Printed per N: the
 median, 90th percentile and maximum of each kind of run, and the load average of the machine before
 and after (other work on the machine slows every figure; run --repeat > 1 and compare like with like).
 
@@ -21,7 +24,7 @@ With --a TREE (e.g. a `git worktree add /tmp/before HEAD~3`), the dashboard of t
 one are started on the same store and measured in turn (A B, B A, ...), so both see the same load.
 
 Usage: .venv/bin/python scripts/bench_sessions.py --db sqlite:////tmp/demo.sqlite [--sessions 1,10,25]
-       [--rounds 4] [--repeat 1] [--a /tmp/before] [--page map|articles|events]
+       [--rounds 4] [--repeat 1] [--a /tmp/before] [--page map|articles|events] [--distinct]
        (fill a store: python -m geo demo --db URL, or python -m geo demo --synthetic 10000 --db URL)
 """
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import html
 import os
 import re
 import statistics
@@ -64,7 +68,9 @@ class Session:
     page_hash: str = ""  # the page's script hash (new_session), sent back on every rerun as the browser does
     map_fragment: str = ""  # the fragment the map is drawn in, if any: a click reruns only that (as in a browser)
 
-    async def run(self, rounds: int, start: asyncio.Event) -> None:
+    async def run(self, rounds: int, start: asyncio.Event, distinct: int | None = None) -> None:
+        """Load, then `rounds` filter changes and clicks. `distinct`: this session's number, to search for
+        and click what no other session does (place names of the map, from that offset on)."""
         import websockets
 
         await start.wait()
@@ -78,13 +84,17 @@ class Session:
                 search = self.widgets.get(SEARCH_LABEL)
                 if search:
                     t = time.perf_counter()
-                    await self._rerun(ws, [self._text(search, QUERIES[i % len(QUERIES)])])
+                    query = QUERIES[i % len(QUERIES)]
+                    if distinct is not None and self.places:
+                        query = self.places[(distinct * rounds + i) % len(self.places)]["name"]
+                    await self._rerun(ws, [self._text(search, query)])
                     self.times["filter"].append(time.perf_counter() - t)
                 frame = next((v for k, v in self.widgets.items() if k.startswith("component:")), None)
                 if frame and self.places:
-                    hit = self.places[i % len(self.places)]
+                    hit = self.places[((distinct or 0) * rounds + i) % len(self.places)]
                     value = {"cm_view": {"lat": hit["lat"], "lng": hit["lon"], "zoom": 6},
-                             "cm_clicked": {"t": time.time() * 1000 + i, "kind": "place", **hit}}
+                             "cm_clicked": {"t": time.time() * 1000 + i, "kind": "place", "key": hit["key"],
+                                            "lat": hit["lat"], "lon": hit["lon"]}}
                     t = time.perf_counter()
                     if await self._rerun(ws, [self._json(frame, value)], fragment=self.map_fragment):
                         self.selected += 1
@@ -157,25 +167,31 @@ def _places(json_args: str) -> list[dict]:
                 continue
             keys = cols.get("key") or []
             if keys and all(isinstance(k, int) for k in keys) and "lat" in cols:
-                return [{"key": k, "lat": a, "lon": b} for k, a, b in zip(keys, cols["lat"], cols["lon"])][:8]
+                names = [html.unescape(m.group(1)) if m else "" for m in
+                         (re.match(r"<b>(.*?)</b>", str(label)) for label in cols.get("label", [""] * len(keys)))]
+                return [{"key": k, "lat": a, "lon": b, "name": n}
+                        for k, a, b, n in zip(keys, cols["lat"], cols["lon"], names)][:400]
     return []
 
 
-async def _round(base: str, n: int, rounds: int, page: str) -> list[Session]:
+async def _round(base: str, n: int, rounds: int, page: str, distinct: int | None) -> list[Session]:
     sessions = [Session(base, page) for _ in range(n)]
     start = asyncio.Event()
-    tasks = [asyncio.create_task(s.run(rounds, start)) for s in sessions]
+    tasks = [asyncio.create_task(s.run(rounds, start, None if distinct is None else distinct + i))
+             for i, s in enumerate(sessions)]
     await asyncio.sleep(0.05)
     start.set()
     await asyncio.gather(*tasks)
     return sessions
 
 
-def measure(base: str, n: int, rounds: int, page: str = "") -> dict:
-    """N sessions at once on a running dashboard: their page-run times by kind, and the load average."""
+def measure(base: str, n: int, rounds: int, page: str = "", distinct: int | None = None) -> dict:
+    """N sessions at once on a running dashboard: their page-run times by kind, and the load average.
+    `distinct`: every session searches for and clicks other places (from this offset on), so nothing
+    one session asks for was made for another (the worst case for what the server shares)."""
     load0 = os.getloadavg()[0]
     t = time.perf_counter()
-    sessions = asyncio.run(_round(base, n, rounds, page))
+    sessions = asyncio.run(_round(base, n, rounds, page, distinct))
     wall = time.perf_counter() - t
     out: dict = {"n": n, "wall": wall, "loadavg": (load0, os.getloadavg()[0]),
                  "errors": [e for s in sessions for e in s.errors], "selected": sum(s.selected for s in sessions)}
@@ -202,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--a", type=Path, help="also measure this tree (the code before a change), in turn with this one")
     ap.add_argument("--page", default="", help="the page's URL path name (default: the Map page)")
     ap.add_argument("--keep", type=Path, help="keep the server logs in this folder")
+    ap.add_argument("--distinct", action="store_true",
+                    help="every session searches for and clicks places no other session does (nothing shared)")
     args = ap.parse_args(argv)
     counts = [int(s) for s in args.sessions.split(",") if s.strip()]
     tmp = tempfile.TemporaryDirectory() if args.keep is None else None
@@ -218,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 order = list(servers) if rep % 2 == 0 else list(reversed(servers))
                 for name in order:
-                    r = measure(servers[name][1], n, args.rounds, args.page)
+                    # --distinct: new places in every repeat, the same ones for tree A and B
+                    offset = (rep * 1000 + n * 37) if args.distinct else None
+                    r = measure(servers[name][1], n, args.rounds, args.page, offset)
                     r["tree"] = name
                     rows.append(r)
                     print(f"{name or 'this tree'} N={n:>3}: load {_fmt(r, 'load')}  filter {_fmt(r, 'filter')}  "
@@ -233,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             except Exception:
                 proc.kill()
     print(f"\nPage-run seconds, median / p90 / max, {args.rounds} filter changes and clicks per session after "
-          f"its load; {os.cpu_count()} CPUs; store {args.db}")
+          f"its load{', each session its own places' if args.distinct else ''}; {os.cpu_count()} CPUs; "
+          f"store {args.db}")
     print("| tree | sessions | load | filter | click | load average (before -> after) |")
     print("|---|---|---|---|---|---|")
     for r in rows:
