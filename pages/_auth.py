@@ -260,7 +260,14 @@ def session_routes() -> list:
                                 samesite="strict", secure=secure)
         return response
 
+    def same_site(request) -> bool:
+        # Our page sends the browser here itself (window.location): a link from another site is refused, so
+        # that nobody can log a visitor into the sender's own account or log them out (login CSRF).
+        return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
     def set_session(request):
+        if not same_site(request):
+            return _redirect(request, None)
         cfg = auth_config()
         token = sessions(cfg).redeem(request.query_params.get("t"))
         if token is None or sessions(cfg).read(token, users_of(cfg)) is None:
@@ -268,6 +275,8 @@ def session_routes() -> list:
         return _redirect(request, token, max_age=session_seconds(cfg))
 
     def clear_session(request):
+        if not same_site(request):
+            return _redirect(request, None)
         cfg = auth_config()
         token = sessions(cfg).redeem(request.query_params.get("t"))
         return _redirect(request, None if token is None else "")

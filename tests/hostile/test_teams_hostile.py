@@ -331,3 +331,14 @@ def test_browser_deep_link_to_a_page_the_role_may_not_see(auth_env):
         page.wait_for_timeout(1500)
         body = page.inner_text("body")
         assert "Audit trail" not in body and "Admin" not in body and "Add article" not in body
+
+
+@pytest.mark.parametrize("route", ["session", "logout"])
+def test_a_ticket_followed_from_another_site_is_refused(routes, route):
+    """Login CSRF: a ticket of the sender's own account, sent as a link, must not log the visitor in as them."""
+    found, sessions = routes
+    ticket = sessions.handoff(sessions.issue(User("ed", Role.EDITOR)))
+    response = _call(found[route], {"t": ticket}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert "set-cookie" not in response.headers
+    same = _call(found[route], {"t": ticket}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert "set-cookie" in same.headers  # the ticket was not spent by the refused request
