@@ -42,7 +42,7 @@ def complete(events: list[Event], text: str, places: list[ResolvedMention], publ
         # "On 4 May, militants attacked X. Three soldiers were killed.": the deaths may be told just after.
         i = sentences.index(span) if span in sentences else -1
         follow = [s for s in sentences[i + 1:i + 3] if s not in event_sentences] if i >= 0 else []
-        deaths = fatalities([text[a:b] for a, b in [span] + follow], ev.type)
+        deaths = fatalities([text[a:b] for a, b in [span] + follow], ev.type, ev.subtype)
         out.append(replace(ev, date=date, date_precision=precision, fatalities=deaths,
                            admin1=_admin1(ev, places), geo_precision=ev.precision))
     return out

@@ -133,6 +133,9 @@ _ARABIC_GRAMMAR = _Grammar(
 
 _PASSIVE_PARTICIPLE = re.compile(r"(?:[аяеё]н|[аяеё]ны|[аяеё]на|[аяеё]но|[аяеё]ні)$", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(?:و)?$")
+_DISPUTED = re.compile(r"\b(?:a claim|claims?|reports?|which|but|though|although|while)\b[^.;]{0,60}?\b(?:denied|denies|"
+                       r"deny|rejected|rejects|disputed|disputes|dismissed)\b|\b(?:denied|denies|rejected) "
+                       r"(?:the |this |that )?(?:claim|report|account)", re.IGNORECASE)
 _POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|(?-i:may)(?!\s*\d))\b", re.IGNORECASE)
 
 
@@ -178,6 +181,9 @@ def _modality(text: str, sent_start: int, trig_start: int, trig_end: int, g: _Gr
         return "possibility"
     if g is _ENGLISH and trig_start - sent_start < 3 and _POSSIBLE_AFTER.search(text[trig_end:trig_end + 60]):
         return "possibility"  # "Recapturing Palmyra would ...": a gerund subject of a conditional
+    end = text.find(".", trig_end)
+    if g is _ENGLISH and _DISPUTED.search(text, trig_end, len(text) if end < 0 else end):
+        return "disputed"  # "Russia said it captured X, a claim Kyiv denied"
     return "fact"
 
 
@@ -308,6 +314,7 @@ class EventExtractor:
                 a1, a2 = self._actors(text, sent_actors, m.start(), m.end(), g)
                 subtype, etype = trig.subtype, trig.type
                 if g is _ENGLISH:
+                    a1 = _gerund_subject(text, sent_actors, s, m.start(), a1)
                     a1, a2 = _passive_actors(text, sent_actors, s, m.start(), m.end(), a1, a2)
                     etype, subtype = retype(etype, subtype, m.group(0), text[s:e], m.start() - s, a1, a2)
                 if etype == "Battles" and subtype not in ("Armed clash", "Attack"):
@@ -320,6 +327,7 @@ class EventExtractor:
                     continue  # "RSF attacks villages in X, raise fears of clashes": the factual reading wins
                 cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
                 a1, a2 = self._national(a1, cc), self._national(a2, cc)
+                a1, a2 = self._crowd(etype, a1, a2)
                 chosen[key] = Event(
                     type=etype, subtype=subtype, actor1=fill_name(a1.name, cc) if a1 else None,
                     actor2=fill_name(a2.name, cc) if a2 else None, country=cc,
@@ -346,6 +354,22 @@ class EventExtractor:
                 found += self._coordinated(text, found, sent_places, g)
             events.extend(self._one_per_place(found))
         return events
+
+    def _crowd(self, etype: str, a1, a2):
+        """ACLED codes every protest with Protesters as actor 1 and every riot with Rioters (or the mob's own
+        name); the police that broke it up, or the people a mob attacked, are actor 2."""
+        own = {"Protests": ("protesters",), "Riots": ("rioters", "political militia", "identity militia")}.get(etype)
+        if own is None or (a1 is not None and a1.type in own):
+            return a1, a2
+        crowd = self.lexicon.actors.get("protesters" if etype == "Protests" else "rioters")
+        if crowd is None:
+            return a1, a2
+        crowds = ("protesters", "rioters", "civilians")
+        if a1 is not None and a1.type not in crowds:
+            return crowd, a1  # "police fired tear gas at protesters": the police are the other side
+        if a2 is not None and (a2.type in ("protesters", "rioters") or a2.type == "civilians" and etype == "Protests"):
+            a2 = None
+        return crowd, a2
 
     def _national(self, actor, cc: str | None):
         """A generic actor that is a known one in this country ("peacekeepers" in the CAR: MINUSCA)."""
@@ -422,6 +446,18 @@ def _drop_containers(found: list[Event], places: list[ResolvedMention]) -> list[
     area = {p.start for p in places if p.feature in _AREAS}
     narrow = {ev.type for ev in found if ev.place_mention_start is not None and ev.place_mention_start not in area}
     return [ev for ev in found if not (ev.place_mention_start in area and ev.type in narrow)]
+
+
+_GERUND = re.compile(r",\s*(?:\w+ly\s+)?$")
+
+
+def _gerund_subject(text: str, actors: list[ActorMention], s: int, t0: int, a1):
+    """"Militants attacked a police post, killing 3 civilians": who kills is the clause's subject (the first
+    actor of the sentence), not the police of "police post"."""
+    if not text[t0:t0 + 40].split(" ")[0].lower().endswith("ing") or not _GERUND.search(text[s:t0]):
+        return a1
+    subject = next((a for a in actors if s <= a.start < t0 and a.actor.type not in ("civilians",)), None)
+    return subject.actor if subject is not None else a1
 
 
 def _passive_actors(text: str, actors: list[ActorMention], s: int, t0: int, t1: int, a1, a2):

@@ -34,7 +34,7 @@ _DIE_AFTER = (r"killed|dead|died|die|dies|perished|slain|lost their lives|lost h
               r"was killed|are killed|bodies|corpses|tués|morts|tuées|décédés|ont péri|ont été tués|a été tué|"
               r"ont trouvé la mort|ont perdu la vie")
 _KILL_BEFORE = (r"killing|killed|kills|kill|claimed the lives of|claiming the lives of|massacred|massacring|"
-                r"executed|executing|beheaded|beheading|shot dead|shooting dead|gunned down|murdered|murdering|"
+                r"executed|executing|beheaded|beheading|shot dead|shooting dead|gunned down|murdered|murdering|lynched|lynching|"
                 r"tuant|ont tué|a tué|tué|causé la mort de|coûté la vie à")
 _PERSON = (r"(?:[\w'’-]+\s+){0,3}?")  # "two [Somali] soldiers", "12 [suspected IS] militants"
 
@@ -161,14 +161,23 @@ def count_deaths(sentence: str) -> int | None:
     return None
 
 
-def fatalities(sentences: list[str], event_type: str) -> int | None:
+_NOT_LETHAL = {"Protests", "Riots", "Strategic developments"}
+_NOT_LETHAL_SUBTYPES = {"Abduction/forced disappearance", "Sexual violence"}
+_UNKNOWN = re.compile(r"\b(?:fatalities|casualties|deaths?|death toll) (?:were |are |was |is )?(?:unknown|not known|"
+                      r"unclear|not (?:yet )?(?:reported|clear|confirmed))|\bbilan (?:inconnu|non connu)", re.IGNORECASE)
+
+
+def fatalities(sentences: list[str], event_type: str, subtype: str = "") -> int | None:
     """The event's fatalities from its sentence, else from the sentences that follow it ("On 4 May, militants
-    attacked X. Three soldiers were killed."). A text silent about deaths: 0 for a protest, riot or strategic
-    development (ACLED's events without deaths reported), None for violence (unknown)."""
+    attacked X. Three soldiers were killed."). A text silent about deaths: 0 for an event that does not kill by
+    its nature (protest, riot, strategic development, abduction: ACLED's events without deaths reported), None
+    for violence (unknown), and None when the text says the toll is unknown."""
     for s in sentences:
+        if _UNKNOWN.search(s):
+            return None
         n = count_deaths(s)
         if n is not None:
             return n
-    if event_type in ("Protests", "Strategic developments"):
+    if event_type in _NOT_LETHAL or subtype in _NOT_LETHAL_SUBTYPES:
         return 0
     return None

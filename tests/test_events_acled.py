@@ -191,3 +191,29 @@ def test_a_generic_actor_is_the_known_one_of_its_country(extractor):
 def test_the_country_of_a_placeless_event_comes_from_a_short_name_in_the_text(extractor):
     ev = extractor.extract("Ex-rebels attacked security forces in northwest C. Africa.", [], None)[0]
     assert ev.actor2 == "Military Forces of Central African Republic"
+
+
+def test_claims_that_are_denied_are_disputed_not_facts(extractor):
+    assert first(extractor, "Russia said it captured Kherson, a claim Kyiv denied.").modality == "disputed"
+    assert first(extractor, "Russia said it captured Kherson.").modality == "fact"
+
+
+def test_protests_and_riots_have_the_crowd_as_actor_1(extractor):
+    ev = first(extractor, "Around 200 people held a protest in Addis Ababa against rising prices.")
+    assert (ev.actor1, ev.actor2) == ("Protesters (Ethiopia)", None)
+    ev = first(extractor, "Police fired tear gas at protesters in Bamako.")
+    assert (ev.actor1, ev.actor2) == ("Protesters (Mali)", "Police Forces of Mali")
+    ev = first(extractor, "Demonstrators threw stones and burned tyres in Ouagadougou.")
+    assert (ev.type, ev.actor1) == ("Riots", "Rioters (Burkina Faso)")
+
+
+def test_taking_a_town_the_army_left_is_a_non_violent_transfer(extractor):
+    ev = first(extractor, "Taliban fighters took control of Kandahar after government forces withdrew.")
+    assert (ev.type, ev.subtype, ev.actor1) == ("Strategic developments", "Non-violent transfer of territory",
+                                                "Taliban")
+
+
+def test_fatalities_unknown_and_non_lethal_events(extractor):
+    assert first(extractor, "Gunmen attacked a base near Gao. Fatalities unknown.").fatalities is None
+    assert first(extractor, "Gunmen abducted a village chief in Maiduguri.").fatalities == 0
+    assert first(extractor, "A mob lynched two suspected thieves in Maiduguri.").fatalities == 2
