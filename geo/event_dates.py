@@ -28,6 +28,9 @@ _YEAR = r"(?P<y>(?:19|20)\d\d)"
 # "4 May 2020", "May 4, 2020", "4th of May", "le 1er mars", "2020-05-04", "04/05/2020" (day first, as ACLED)
 _EXPLICIT = [
     re.compile(rf"\b{_YEAR}-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    # "between 4 and 6 May 2020", "on 4-5 May", "from 4 to 6 May": the first day
+    re.compile(rf"\b(?:between\s+|from\s+|on\s+)?{_DAY}\s*(?:-|–|and|to|&)\s*[0-3]?\d(?:st|nd|rd|th)?\s+"
+               rf"(?P<mon>{_MONTH})\.?(?:,?\s+{_YEAR})?\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})\.?(?:,?\s+{_YEAR})?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<mon>{_MONTH})\.?\s+{_DAY}\b(?:,?\s+{_YEAR})?", re.IGNORECASE),
     re.compile(rf"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/{_YEAR}\b"),

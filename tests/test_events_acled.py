@@ -217,3 +217,17 @@ def test_fatalities_unknown_and_non_lethal_events(extractor):
     assert first(extractor, "Gunmen attacked a base near Gao. Fatalities unknown.").fatalities is None
     assert first(extractor, "Gunmen abducted a village chief in Maiduguri.").fatalities == 0
     assert first(extractor, "A mob lynched two suspected thieves in Maiduguri.").fatalities == 2
+
+
+def test_acled_protest_sub_types_and_group_changes(extractor):
+    ev = first(extractor, "Police used tear gas to disperse protesters in Bamako.")
+    assert (ev.subtype, ev.actor2) == ("Protest with intervention", "Police Forces of Mali")
+    ev = first(extractor, "Soldiers opened fire on demonstrators in Khartoum, killing 5.")
+    assert (ev.subtype, ev.fatalities) == ("Excessive force against protesters", 5)
+    assert first(extractor, "The group named a new leader in Maiduguri.").subtype == "Change to group/activity"
+
+
+def test_sna_is_somalia_in_somalia_and_a_date_range_takes_its_first_day(extractor):
+    ev = first(extractor, "On 4 May 2020, Al Shabaab militants attacked SNA soldiers in Mogadishu.")
+    assert ev.actor2 == "Military Forces of Somalia"
+    assert event_date("Between 4 and 6 May 2020, clashes went on.", "", None) == ("2020-05-04", 1)
