@@ -59,6 +59,12 @@ class Weights:
     division_other = -1.5  # ... not a town
 
 
+def _sense_key(text: str, m: Match) -> str:
+    """The name as one sense per discourse counts it: with the division word that follows it, if any."""
+    division = division_word(text, m)
+    return f"{norm(m.mention.text)}|{division}" if division else norm(m.mention.text)
+
+
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -225,7 +231,9 @@ class Resolver:
                 if key in scores:
                     scores[key] = (scores[key][0], scores[key][1] + delta)
 
-        names = [norm(m.mention.text) for m in matches]
+        # "Kidal town (Kidal region)", "Bryansk region ... in Bryansk": a name with a division word after it
+        # is another sense of the name than the bare one, so one sense per discourse keeps them apart.
+        names = [_sense_key(text, m) for m in matches]
 
         # Pass 1: what each clear place says about the article (its country, its position).
         votes: dict[str, list[Vote]] = defaultdict(list)
@@ -272,12 +280,12 @@ class Resolver:
                 for key in keys:
                     by_name[name][key] += w.qualifier_match * 2
         repeats: dict[str, int] = defaultdict(int)
-        for m in matches:
-            repeats[norm(m.mention.text)] += 1
+        for name in names:
+            repeats[name] += 1
         out = []
-        for m, scores in zip(matches, contextual):
-            shared = by_name[norm(m.mention.text)]
-            n_occ = repeats[norm(m.mention.text)]
+        for m, name, scores in zip(matches, names, contextual):
+            shared = by_name[name]
+            n_occ = repeats[name]
             # The shared sense dominates; an explicit local signal (qualifier, airfield words) can still win.
             combined = {k: (c, s + shared[k] / n_occ) for k, (c, s) in scores.items()}
             best, p = self._pick(combined)
@@ -287,8 +295,8 @@ class Resolver:
                                        geonameid=best.geonameid, score=p, source=best.source)
             kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
             out.append(Decision(resolved, decision_features(
-                text, m, best, p, kind, len(combined), context_cache[norm(mn.text)].countries.get(best.country or "", 0.0),
-                repeats[norm(mn.text)], self.gazetteer.extent(best.key))))
+                text, m, best, p, kind, len(combined), context_cache[name].countries.get(best.country or "", 0.0),
+                repeats[name], self.gazetteer.extent(best.key))))
         return out
 
     @staticmethod
