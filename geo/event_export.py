@@ -79,3 +79,19 @@ def to_csv(rows: list[dict]) -> bytes:
         # a cell that a spreadsheet would run as a formula is written as text
         writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v) for k, v in r.items()})
     return out.getvalue().encode("utf-8")
+
+
+def event_details(store, article_ids: list[str]) -> dict[tuple[str, int, str], tuple[str | None, int | None]]:
+    """(article, evidence start, event type) -> (event date, fatalities) of stored events: what the Events page
+    shows beside the map's columns, read in one query for the rows on screen."""
+    from sqlalchemy import MetaData, Table, select
+
+    if not article_ids:
+        return {}
+    events = Table("events", MetaData(), autoload_with=store.engine)
+    if "event_date" not in events.c:
+        return {}
+    query = select(events.c.article_id, events.c.evidence_start, events.c.type, events.c.event_date,
+                   events.c.fatalities).where(events.c.article_id.in_(list(article_ids)))
+    with store.engine.connect() as con:
+        return {(a, int(s), t): (d, f) for a, s, t, d, f in con.execute(query)}

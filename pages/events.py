@@ -1,6 +1,6 @@
 """Events page: what happened where under the sidebar's filters, as a table in ACLED's terms.
 
-Each row is an event at a place (type, sub-type, actors, modality, location precision), with the
+Each row is an event at a place (its date, type, sub-type, actors, fatalities, modality, location precision), with the
 sentence it was read from as evidence and the article it came from. Evidence is cut from the texts of
 the rows shown only; the Export page writes all of them.
 """
@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import mapdata
+from geo.event_export import event_details
 from pages._panel import MODALITY_WORDS
 from pages._shared import current_state, ensure_dashboard, filtered, get_map_data, get_store
 
@@ -49,9 +50,15 @@ evidence = [
     texts.get(a, "")[int(s):int(e)].strip() if pd.notna(s) and pd.notna(e) else ""
     for a, s, e in zip(shown["article_id"], shown["evidence_start"], shown["evidence_end"])
 ]
+details = event_details(store, shown["article_id"].unique().tolist())
+found = [details.get((a, int(s), t), (None, None)) if pd.notna(s) else (None, None)
+         for a, s, t in zip(shown["article_id"], shown["evidence_start"], shown["event_type"])]
 st.dataframe(
     pd.DataFrame({
-        "Date": shown["day"].dt.date.to_numpy(),
+        # the event's own date (ACLED's event_date), else the article's
+        "Event date": [d or (str(day.date()) if pd.notna(day) else "") for (d, _), day in zip(found, shown["day"])],
+        "Fatalities": pd.array([f for _, f in found], dtype="Int64"),  # blank: the text does not say
+        "Article date": shown["day"].dt.date.to_numpy(),
         "Event type": shown["event_type"].to_numpy(),
         "Sub-event type": shown["event_subtype"].to_numpy(),
         "Actor 1": shown["actor1"].fillna("").to_numpy(),  # blank, as ACLED leaves an actor not named

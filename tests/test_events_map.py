@@ -176,3 +176,4 @@ def test_events_page_shows_events_with_evidence(dashboard_store, geoparser):
     assert row["Place"] == "Homs" and row["Evidence"] == "Protesters gathered in Homs."
     assert row["Actor 2"] == ""  # an actor the sentence does not name is blank, not "None"
     assert "denied" in set(table["Reported as"])
+    assert row["Fatalities"] == 0 and row["Event date"]  # a protest silent about deaths had none
