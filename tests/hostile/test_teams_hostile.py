@@ -59,14 +59,17 @@ def auth_env(tmp_path, monkeypatch, users):
 
 def _hostile_tokens(users) -> dict[str, str]:
     genuine = Sessions(SECRET).issue(User("ed", Role.EDITOR))
-    flipped = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    # The signature's first character (its last may carry only padding bits) and a payload character.
+    payload, stamp, signature = genuine.split(".")
+    flipped = f"{payload}.{stamp}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    flipped_payload = f"{payload[:2]}{'x' if payload[2] != 'x' else 'y'}{payload[3:]}.{stamp}.{signature}"
     other_key = Sessions("x" * 48).issue(User("ed", Role.EDITOR))
     expired = Sessions(SECRET).issue(User("ed", Role.EDITOR))  # genuine: judged two hours later below
     unsigned = genuine.split(".")[0]
     ticket_not_session = Sessions(SECRET).handoff(genuine)
     no_such_user = Sessions(SECRET).issue(User("mallory", Role.ADMIN))
     wrong_shape = URLSafeTimedSerializer(SECRET, salt="conflictmap-session").dumps(["ed"])
-    return {"flipped": flipped, "other key": other_key, "unsigned": unsigned, "ticket": ticket_not_session,
+    return {"flipped": flipped, "flipped payload": flipped_payload, "other key": other_key, "unsigned": unsigned, "ticket": ticket_not_session,
             "unknown user": no_such_user, "wrong shape": wrong_shape, "huge": "a" * 100_000, "markup": SCRIPT,
             "nul": "ed\x00", "expired": expired}
 
