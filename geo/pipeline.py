@@ -17,14 +17,18 @@ from geo.gazetteer import Gazetteer, NameHit
 from geo.lexicon import Lexicon, load_lexicon
 from geo.multilingual import MultilingualRecognizer, script_of
 from geo.recognize import Match, Recognizer, _overlaps
-from geo.hierarchy import _ENCLOSED_BY
+from geo.hierarchy import _ENCLOSED_BY, DIVISION_WORDS
 from geo.resolve import Resolver
 from geo.spelling import SpellingMatcher, Unresolved
 from geo.text import sentence_around
 from geo.types import Mention, ResolvedMention
 
 UNRESOLVED_SCORE = 0.3  # the area is right, the point is not the place
+ABROAD_DOUBT = 0.5
 _SPELLING_TRUST = {"spelling": 0.85, "fuzzy": 0.6}
+_DIVISION_OR_VILLAGE = re.compile(r"^\s+(?:village|town|hamlet|%s)\b" % "|".join(
+    w for ws in DIVISION_WORDS.values() for w in ws), re.IGNORECASE)
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|town|hamlet|locality|district|province)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 # Where an unknown capitalised name is most likely a place: right after a locative preposition.
 _LOCATIVE = re.compile(r"\b(?:in|near|at|outside|around|from|towards?|into|village of|town of|city of)\s+"
@@ -65,8 +69,28 @@ class Geoparser:
         # A spelling match is less certain than the name itself, a close spelling less still.
         out = [replace(m, match=how[(m.start, m.end)], score=m.score * _SPELLING_TRUST[how[(m.start, m.end)]])
                if (m.start, m.end) in how else m for m in out]
-        kept = [self._unresolved(text, u, out) for u in unresolved]
+        out, abroad = self._not_abroad(text, out)
+        kept = [self._unresolved(text, u, out) for u in unresolved + abroad]
         return sorted(out + [k for k in kept if k is not None], key=lambda m: m.start)
+
+    @staticmethod
+    def _not_abroad(text: str, out: list[ResolvedMention]) -> tuple[list[ResolvedMention], list[Unresolved]]:
+        """A division the report names ("Mansi township", "the village of X") that resolved outside every country
+        the report names, and is doubtful there, is a place the gazetteer lacks, not a town abroad: it becomes
+        unresolved. (A confident sense abroad stays: reports name neighbours, "Congo" for the DRC...)"""
+        named = {m.country for m in out if m.feature == "country" and m.country}
+        if not named:
+            return out, []
+        keep, moved = [], []
+        for m in out:
+            division = _DIVISION_OR_VILLAGE.match(text[m.end:m.end + 30]) or _VILLAGE_BEFORE.search(
+                text[max(0, m.start - 30):m.start])
+            if division and m.feature not in ("country", "continent") and m.country not in named \
+                    and m.score < ABROAD_DOUBT:
+                moved.append(Unresolved(Mention(m.start, m.end, m.text), True))
+            else:
+                keep.append(m)
+        return keep, moved
 
     @staticmethod
     def _unresolved(text: str, u: Unresolved, resolved: list[ResolvedMention]) -> ResolvedMention | None:
@@ -84,7 +108,11 @@ class Geoparser:
             named = [m for m in resolved if m.feature == "country" and s_start <= m.start < s_end]
             counts = Counter(m.country for m in resolved if m.country)
             top = [m for m in resolved if m.feature == "country" and counts and m.country == counts.most_common(1)[0][0]]
-            area = inside[0] if inside else named[0] if named else top[0] if top else None
+            country = named[0] if named else top[0] if top else None
+            # a province or district of that country named in the same sentence is closer than the country
+            region = [m for m in resolved if s_start <= m.start < s_end and country is not None
+                      and m.country == country.country and m.feature in ("district", "county", "region")]
+            area = inside[0] if inside else region[0] if region else country
         if area is None:
             return None
         precision = 2 if area.feature in ("district", "county", "city") else 3

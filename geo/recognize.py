@@ -94,8 +94,8 @@ def tokenize(text: str) -> list[Token]:
             word = word[:-2]
         gap = text[prev_end:s]
         starts = not tokens or bool(_SENTENCE_END.search(gap)) or "\n" in gap
-        if tokens and tokens[-1].text in _ABBREV and gap.startswith("."):
-            starts = False
+        if tokens and _abbreviation(tokens[-1].text) and gap.startswith("."):
+            starts = False  # "St. Louis", "C. Africa": an abbreviation's point ends no sentence
         first = word[0]
         cap = first.isupper() or (first.isdigit() and any(c.isupper() for c in word))
         if cap and not ("A" <= first <= "Z" or "\u00c0" <= first <= "\u024f" or first.isdigit()):
@@ -107,12 +107,18 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def _abbreviation(word: str) -> bool:
+    """St, Mt, or the wire's N., S., C. ("C. Africa", "N. Korea", "S. Sudan"; other initials are people's:
+    "George W. Bush")."""
+    return word in _ABBREV or word in ("N", "S", "C")
+
+
 def _joined(text: str, a: Token, b: Token) -> bool:
     """Whether two tokens can belong to one name: separated by one space or a hyphen."""
     gap = text[a.end:b.start]
     if gap in (" ", "-", "‐", "–", "'", "’"):
         return True
-    if a.text in _ABBREV and gap in (". ", "."):
+    if _abbreviation(a.text) and gap in (". ", "."):
         return True
     return False
 

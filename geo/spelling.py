@@ -83,10 +83,14 @@ class SpellingMatcher:
             out.append((Mention(s, e, name), strong))
         return out
 
+    def _a_person(self, name: str) -> bool:
+        first = name.split()[0]
+        return first in self.lexicon.titles or first in self.lexicon.first_names
+
     def _not_a_place(self, name: str) -> bool:
         lex = self.lexicon
         first = name.split()[0]
-        if first in lex.titles or first in lex.first_names or first in lex.demonyms or first in lex.org_heads:
+        if first in lex.demonyms or first in lex.org_heads:
             return True
         if any(w in lex.org_heads or w in _FACILITIES for w in re.split(r"[\s-]+", name)):
             return True  # "Duke University Medical Center", "Dolby Theatre": an institution, not a place
@@ -131,10 +135,12 @@ class SpellingMatcher:
         how: dict[tuple[int, int], str] = {}
         unresolved: list[Unresolved] = []
         for mention, strong in self.candidates(text, taken):
-            # A transliteration of a town of the report's country is taken whatever the word ("Khan Shaykhoun");
-            # a close spelling or an unknown name only when it does not look like a person, group or institution.
+            # A transliteration of a town of the report's country is taken even after a given name ("Khan
+            # Shaykhoun"); a close spelling or an unknown name only when it does not look like a person.
+            if self._not_a_place(mention.text):
+                continue
             hits = tuple(h for h in self.gazetteer.lookup_spelling(mention.text) if h.candidate.country in countries)
-            if not hits and self._not_a_place(mention.text):
+            if not hits and self._a_person(mention.text):
                 continue
             hits = hits or self.match(mention, countries)
             if hits:

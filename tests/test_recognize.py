@@ -191,3 +191,9 @@ def test_armed_groups_are_never_places(rec):
     assert spans(rec, "Ships anchored in the Sea of Azov.") == ["Sea of Azov"]
     # an alias that says where a group is keeps the place ("militants in Gaza")
     assert "Gaza" in spans(rec, "Militants in Gaza fired rockets.")
+
+
+def test_wire_abbreviations_of_countries(rec):
+    assert spans(rec, "Fresh violence kills 29 in C.Africa: Red Cross") == ["C.Africa"]
+    assert spans(rec, "Peacekeepers were attacked in C. Africa on Monday.") == ["C. Africa"]
+    assert "Bush" not in spans(rec, "George W. Bush spoke.")

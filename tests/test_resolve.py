@@ -222,3 +222,8 @@ def test_a_village_the_gazetteer_lacks_is_kept_at_its_district_or_country(geopar
     assert not [m for m in geoparser.parse("Officials in Wuroqatam denied it.") if m.text == "Wuroqatam"]
     assert not [m for m in geoparser.parse("They met at Duke University Medical Center in Durham.")
                 if m.match == "unresolved"]
+
+
+def test_a_division_resolved_abroad_with_doubt_is_kept_in_the_reports_country(geoparser):
+    m = where(geoparser, "Myanmar troops shot a farmer in Wuroqatam township, Kachin State.", "Wuroqatam")
+    assert m.country == "MM" and m.match == "unresolved"
