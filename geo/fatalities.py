@@ -117,9 +117,30 @@ def _list_total(text: str, leading: bool) -> int | None:
 _LAST_NUM = re.compile(rf"(?:^|\s)({_QUAL}{NUM})(?:\s+[\w'’-]+){{0,3}}\s*$", re.IGNORECASE)
 
 
+# Russian, Ukrainian, Arabic: figures in digits ("погибли 5 человек", "загинули 3 цивільних", "مقتل 5 مدنيين")
+_DIE_OTHER = r"погиб\w*|убит\w*|убил\w*|загину\w*|загибл\w*|вбит\w*|вбил\w*|уничтож\w*|знищ\w*|жертв\w*|" \
+             r"[وف]?(?:مقتل|قتلى|استشهاد|شهداء|مصرع\w*|[يت]?قتل\w*)"
+_OTHER_AFTER = re.compile(rf"(?<!\w)(?:{_DIE_OTHER})(?!\w)\s+(?:\S+\s+){{0,2}}?(?P<n>\d+)(?!\d)")
+_OTHER_BEFORE = re.compile(rf"(?<!\d)(?P<n>\d+)\s+(?:\S+\s+){{0,3}}?(?:{_DIE_OTHER})(?!\w)")
+_OTHER_NONE = re.compile(r"без жертв|жертв нет|жертв немає|обош\w* без|обійш\w* без|никто не пострадал|ніхто не "
+                         r"постраждав|دون (?:وقوع )?(?:إصابات|ضحايا|خسائر بشرية)|لا (?:إصابات|ضحايا)|لم ترد أنباء عن (?:إصابات|ضحايا)")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def _count_other(sentence: str) -> int | None:
+    text = sentence.translate(_ARABIC_DIGITS)
+    for rx in (_OTHER_AFTER, _OTHER_BEFORE):
+        m = rx.search(text)
+        if m and int(m.group("n")) < 100000 and not 1900 <= int(m.group("n")) <= 2100:
+            return int(m.group("n"))
+    return 0 if _OTHER_NONE.search(text) else None
+
+
 def count_deaths(sentence: str) -> int | None:
     """Deaths the sentence reports: a number, 0 when it says none died or reports only wounded, else None."""
     sentence = sentence.replace("#", "")
+    if re.search(r"[А-Яа-яІіЇїЄє\u0621-\u064A]", sentence):
+        return _count_other(sentence)
     best = None
     for m in _TOLL.finditer(sentence):
         n = number(m.group("n"))

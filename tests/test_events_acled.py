@@ -231,3 +231,14 @@ def test_sna_is_somalia_in_somalia_and_a_date_range_takes_its_first_day(extracto
     ev = first(extractor, "On 4 May 2020, Al Shabaab militants attacked SNA soldiers in Mogadishu.")
     assert ev.actor2 == "Military Forces of Somalia"
     assert event_date("Between 4 and 6 May 2020, clashes went on.", "", None) == ("2020-05-04", 1)
+
+
+@pytest.mark.parametrize("sentence, n", [
+    ("В результате обстрела погибли 5 человек.", 5),
+    ("Внаслідок атаки загинули 3 цивільних.", 3),
+    ("Обстрел обошелся без жертв.", 0),
+    ("مقتل 5 مدنيين في قصف", 5),
+    ("لقي ٧ أشخاص مصرعهم", 7),
+])
+def test_fatalities_in_russian_ukrainian_arabic(sentence, n):
+    assert count_deaths(sentence) == n
