@@ -262,7 +262,10 @@ def session_routes() -> list:
 
     def same_site(request) -> bool:
         # Our page sends the browser here itself (window.location): a link from another site is refused, so
-        # that nobody can log a visitor into the sender's own account or log them out (login CSRF).
+        # that nobody can log a visitor into the sender's own account or log them out (login CSRF). Without
+        # built-in users (single user, OIDC) the routes do nothing at all.
+        if auth_config().get("mode") != "password":
+            return False
         return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
     def set_session(request):

@@ -345,3 +345,15 @@ def test_a_ticket_followed_from_another_site_is_refused(routes, route):
     assert "set-cookie" not in response.headers
     same = _call(found[route], {"t": ticket}, headers={"Sec-Fetch-Site": "same-origin"})
     assert "set-cookie" in same.headers  # the ticket was not spent by the refused request
+
+
+def test_without_built_in_users_the_routes_do_nothing(routes, monkeypatch, tmp_path):
+    found, sessions = routes
+    ticket = sessions.handoff(sessions.issue(User("ed", Role.EDITOR)))
+    single = tmp_path / "single.toml"
+    single.write_text("[auth]\n", encoding="utf-8")
+    monkeypatch.setenv("CONFLICTMAP_AUTH_FILE", str(single))
+    key_file = Path(os.environ["CONFLICTMAP_SESSION_KEY_FILE"])
+    for route in ("session", "logout"):
+        assert "set-cookie" not in _call(found[route], {"t": ticket}).headers
+    assert not key_file.exists()  # no key made for a server that has no logins
