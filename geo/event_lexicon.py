@@ -125,6 +125,9 @@ class EventLexicon:
     foreign_names: dict[str, _Names] | None = None  # per language
     # Per language: demonym-led phrases and the country of each demonym group.
     foreign_forces: dict[str, tuple[re.Pattern, dict[str, str]]] | None = None
+    # Rank of the first catch-all English trigger ("kill", "strike", "attack"; triggers.csv marks them with a
+    # "# catch-all" line): beside a specific event of the sentence, what they read is its outcome.
+    catch_all_rank: int = 10 ** 6
 
     def actor_mentions(self, text: str, langs: frozenset[str] = frozenset({"en"})) -> list[ActorMention]:
         found: list[ActorMention] = []
@@ -291,4 +294,15 @@ def load_event_lexicon(directory: Path = EVENTS_DIR) -> EventLexicon:
             foreign[lang] = tuple(Trigger(_foreign_trigger_regex(row["pattern"], lang), row["type"], row["subtype"], rank)
                                   for rank, row in enumerate(_trigger_rows(path)))
     return EventLexicon(actors, automaton, tuple(triggers), foreign, _load_foreign_names(directory, actors),
-                        _load_foreign_forces(directory))
+                        _load_foreign_forces(directory), _catch_all_rank(directory / "triggers.csv"))
+
+
+def _catch_all_rank(path: Path) -> int:
+    """How many trigger rows come before the "# catch-all" line of a triggers file (none: all are specific)."""
+    n = -1  # the header
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# catch-all"):
+            return max(n, 0)
+        if line.strip() and not line.startswith("#"):
+            n += 1
+    return 10 ** 6

@@ -40,12 +40,16 @@ _VIOLENT_DEMO = re.compile(
     r"looted|looting|vandali[sz]ed|smashed|clash(?:ed|es)? with (?:the )?police|clash(?:ed|es)? with security|"
     r"violent (?:protest|demonstration)s?|turned violent|pneus brûlés|jets de pierres|barricad\w+)\b",
     re.IGNORECASE)
+_PROTEST_DEATHS = re.compile(r"\b(?:protesters?|demonstrators?|marchers?)\b[^.;]{0,30}\b(?:killed|shot dead|died)\b|"
+                             r"\b(?:killed|shot dead)\b[^.;]{0,30}\b(?:protests?|demonstrations?|protesters?|rall(?:y|ies))\b",
+                             re.IGNORECASE)
 # triggers that say both sides fought: never violence against civilians
 _TWO_SIDED = re.compile(r"\b(?:clash|fight|fought|battle|firefight|gun ?battle|gunfight|shoot-?out|exchange|"
                         r"skirmish|engag|encounter|affront|combat|accrochage|repuls|repel|offensive)", re.IGNORECASE)
 # "30 Taliban killed in ...", "two soldiers were killed": the deed's victims stand before it
-PASSIVE = re.compile(r"^(?:killed|shot dead|gunned down|slain|dead|died|dies|tués?|tuées?|abattus?|morts)\b",
-                     re.IGNORECASE)
+PASSIVE = re.compile(r"^(?:killed|shot dead|gunned down|slain|dead|died|dies|hacked to death|stabbed to death|"
+                     r"beaten to death|assassinated|murdered|executed|beheaded|tués?|tuées?|abattus?|morts|"
+                     r"assassinée?s?)\b", re.IGNORECASE)
 _BE_BEFORE = re.compile(r"\b(?:were|was|been|are|is|get|got|ont été|a été)\s+$", re.IGNORECASE)
 
 
@@ -71,6 +75,8 @@ def retype(etype: str, subtype: str, trigger: str, sentence: str, t_rel: int, a1
     """The ACLED type and sub-type of a trigger in its sentence (t_rel: where the trigger starts in it)."""
     verb = re.match(r"\S+", trigger)
     after = sentence[t_rel + (verb.end() if verb else 0):t_rel + len(trigger) + 80]
+    if etype == "Protests" and subtype == "Peaceful protest" and _PROTEST_DEATHS.search(sentence):
+        return "Protests", "Excessive force against protesters"  # "protester killed in a demonstration"
     if etype == "Protests" and subtype == "Peaceful protest" and _VIOLENT_DEMO.search(sentence):
         return "Riots", "Violent demonstration"
     if etype == "Riots" and a1 is not None and a1.type in ("protesters", "rioters") and re.search(
@@ -85,7 +91,7 @@ def retype(etype: str, subtype: str, trigger: str, sentence: str, t_rel: int, a1
     passive = passive_kill(sentence, t_rel, t_rel + len(trigger))
     before = sentence[max(0, t_rel - 80):t_rel]
     # the first word that says who was hit, up to the clause's end ("abducted 40 pupils ..., police said")
-    obj = re.split(r"[,;]|\bsaid\b", after)[0]
+    obj = re.split(r"[,;]|\b(?:said|by|par)\b", after)[0]  # "hacked to death by Islamists": the agent, not the victim
     armed_after, civil_after = ARMED_WORDS.search(obj), CIVIL_WORDS.search(obj)
     victims_armed = bool(armed_after and not (civil_after and civil_after.start() < armed_after.start()))
     victims_civil = (a2 is not None and a2.type == "civilians") or bool(civil_after and not victims_armed)
@@ -95,9 +101,10 @@ def retype(etype: str, subtype: str, trigger: str, sentence: str, t_rel: int, a1
         subj = re.split(r"[,;:]\s*(?=[^,;:]*$)", before)[-1] if before else ""
         victims_armed = bool(ARMED_WORDS.search(subj)) or _armed(a1) and not CIVIL_WORDS.search(subj)
         victims_civil = bool(CIVIL_WORDS.search(subj)) and not victims_armed
-        if not victims_armed and not victims_civil:
+        if not victims_armed and not victims_civil:  # "Two killed after army attack on a hideout"
+            rest = sentence[t_rel:]
             victims_armed = bool(re.search(r"\b(?:clash|fight|battle|raid|ambush|offensive|operation)", sentence,
-                                           re.IGNORECASE))
+                                           re.IGNORECASE)) or bool(ARMED_WORDS.search(rest) and not CIVIL_WORDS.search(rest))
             victims_civil = not victims_armed and bool(CIVIL_WORDS.search(sentence))
     if victims_armed and not victims_civil:
         return "Battles", "Armed clash"

@@ -299,6 +299,7 @@ class EventExtractor:
                         continue
                     hits.append((m, trig))
             chosen: dict[tuple, Event] = {}
+            generic: dict[int, bool] = {}  # id(event) -> read from one of the last, catch-all triggers
             taken: list[tuple[int, int]] = []
             for m, trig in sorted(hits, key=lambda h: (h[1].rank, any(a.start <= h[0].start() < a.end for a in sent_actors),
                                                        h[0].start())):
@@ -337,7 +338,15 @@ class EventExtractor:
                     precision=precision, evidence_start=s, evidence_end=e,
                     modality=_modality(text, s, m.start(), m.end(), g, future), trigger=m.group(0),
                     trigger_start=m.start())
+                generic[id(chosen[key])] = trig.rank >= self.lexicon.catch_all_rank
             found = list(chosen.values())
+            # "Car bomb in Baghdad kills 10", "airstrikes kill 8": the killing is the specific event's outcome
+            if any(generic.get(id(ev)) is False and ev.type in _VIOLENT for ev in found):
+                placed = next((ev for ev in found if generic.get(id(ev)) and ev.place_mention_start is not None), None)
+                found = [ev if generic.get(id(ev)) is not False or ev.place_mention_start is not None or placed is None
+                         else replace(ev, place_mention_start=placed.place_mention_start, place=placed.place,
+                                      precision=placed.precision, country=placed.country)
+                         for ev in found if not generic.get(id(ev))]
             # "protesters gathered in X" is a protest; "police detained protesters" is what the police did.
             weak = [ev for ev in found if ev.type == "Protests" and any(
                 a.start <= ev.trigger_start < a.end for a in sent_actors)]
@@ -448,6 +457,7 @@ def _drop_containers(found: list[Event], places: list[ResolvedMention]) -> list[
     return [ev for ev in found if not (ev.place_mention_start in area and ev.type in narrow)]
 
 
+_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _GERUND = re.compile(r",\s*(?:\w+ly\s+)?$")
 
 

@@ -242,3 +242,12 @@ def test_sna_is_somalia_in_somalia_and_a_date_range_takes_its_first_day(extracto
 ])
 def test_fatalities_in_russian_ukrainian_arabic(sentence, n):
     assert count_deaths(sentence) == n
+
+
+def test_a_specific_event_absorbs_the_killing_it_caused(extractor):
+    events = extractor.extract("Car bomb in Kabul kills at least 10 people.", places_of("Car bomb in Kabul kills"), None)
+    assert [(e.type, e.fatalities) for e in events] == [("Explosions/Remote violence", 10)]
+    ev = first(extractor, "A journalist was hacked to death by suspected Islamists in Kabul.")
+    assert ev.type == "Violence against civilians"
+    ev = first(extractor, "A protester was killed during a demonstration in Khartoum.")
+    assert (ev.type, ev.subtype) == ("Protests", "Excessive force against protesters")
