@@ -82,16 +82,22 @@ _AREA = ("country", "continent", "sea", "river")
 
 
 def event_country(text: str, place, sentence_places: list, doc_places: list, sentence: tuple[int, int],
-                  actor_spans: list[tuple[int, int]] = (), countries: Countries | None = None) -> str | None:
+                  actor_spans: list[tuple[int, int]] = (), countries: Countries | None = None,
+                  actor_countries: list[str] = ()) -> str | None:
     """The country of an event: its place's; else that of a place in its sentence, then in the article; else a
-    demonym of the sentence ("in Afghan south"). None rather than a guess."""
+    demonym of the sentence ("in Afghan south"); else the country of a national armed group of the sentence
+    ("Karen rebels, government troops clash"). None rather than a guess."""
     if place is not None and place.country:
         return place.country
     for group in (sentence_places, doc_places):
         found = [p.country for p in group if p.country]
         if found:
             return found[0]
-    countries = countries or load_countries()
+    found = _demonym_country(text, sentence, actor_spans, countries or load_countries())
+    return found or next((cc for cc in actor_countries if cc), None)
+
+
+def _demonym_country(text: str, sentence: tuple[int, int], actor_spans, countries: Countries) -> str | None:
     for lo, hi in (sentence, (0, len(text))):  # the sentence, then the article ("... in northwest C. Africa")
         for m in _demonym_regex(countries).finditer(text, lo, hi):
             cc = countries.demonyms.get(m.group())

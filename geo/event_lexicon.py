@@ -22,7 +22,8 @@ LANGUAGES = ("en", "ru", "uk", "ar")
 
 # Demonym + military noun ("Russian frigate", "Turkish jets"): the state forces of that country.
 _FORCE_NOUNS = (r"forces|troops|army|soldiers|jets|warplanes|aircraft|frigate|warships?|navy|military|artillery|"
-                r"drones|missiles|helicopters|bombers|units|police|militias?|gunboats?|submarine")
+                r"drones|missiles|helicopters|bombers|units|police|militias?|gunboats?|submarine|positions|servicemen|"
+                r"border guards|personnel|military personnel|defen[cs]es|air defen[cs]es|warship")
 _DEMONYM_COUNTRY = {
     "Syrian": "SY", "Russian": "RU", "American": "US", "US": "US", "U.S.": "US", "Turkish": "TR", "Iraqi": "IQ",
     "Israeli": "IL", "Iranian": "IR", "Ukrainian": "UA", "Lebanese": "LB", "Jordanian": "JO", "British": "GB",

@@ -52,10 +52,11 @@ class _Grammar:
     clause_marks: str
 
 
-_LOC_EXACT = r"in|at|inside|into|on|to|of|across|throughout"
+_LOC_EXACT = r"in|at|inside|into|on|to|of|across|throughout|à|au|aux|dans|en|sur"  # French reports of the Sahel
 _LOC_NEAR = (r"near|outside|around|close to|outskirts of|edge of|north of|south of|east of|west of|"
              r"north-east of|north-west of|south-east of|south-west of|northeast of|northwest of|southeast of|"
-             r"southwest of|towards|toward|km from|kilometres from|kilometers from|miles from|from")
+             r"southwest of|towards|toward|km from|kilometres from|kilometers from|miles from|from|près de|non loin de|"
+             r"aux environs de|autour de|à proximité de|dans les environs de|vers")
 
 _ENGLISH = _Grammar(
     locative=re.compile(rf"(?:\b(?P<exact>{_LOC_EXACT})|\b(?P<near>{_LOC_NEAR}))\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,3}}$",
@@ -316,6 +317,7 @@ class EventExtractor:
                 subtype, etype = trig.subtype, trig.type
                 if g is _ENGLISH:
                     a1 = _gerund_subject(text, sent_actors, s, m.start(), a1)
+                    a2 = _joint_subject(text, sent_actors, s, m.start(), a1, a2)
                     a1, a2 = _passive_actors(text, sent_actors, s, m.start(), m.end(), a1, a2)
                     etype, subtype = retype(etype, subtype, m.group(0), text[s:e], m.start() - s, a1, a2)
                 if etype == "Battles" and subtype not in ("Armed clash", "Attack"):
@@ -326,7 +328,9 @@ class EventExtractor:
                 if key in chosen and (chosen[key].modality == "fact" or _modality(
                         text, s, m.start(), m.end(), g, future) != "fact"):
                     continue  # "RSF attacks villages in X, raise fears of clashes": the factual reading wins
-                cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors])
+                cc = event_country(text, place, sent_places, places, (s, e), [(a.start, a.end) for a in sent_actors],
+                                   actor_countries=[a.actor.country for a in sent_actors
+                                                    if a.actor.type not in ("state force", "external force")])
                 a1, a2 = self._national(a1, cc), self._national(a2, cc)
                 a1, a2 = self._crowd(etype, a1, a2)
                 chosen[key] = Event(
@@ -341,7 +345,7 @@ class EventExtractor:
                 generic[id(chosen[key])] = trig.rank >= self.lexicon.catch_all_rank
             found = list(chosen.values())
             # "Car bomb in Baghdad kills 10", "airstrikes kill 8": the killing is the specific event's outcome
-            if any(generic.get(id(ev)) is False and ev.type in _VIOLENT for ev in found):
+            if any(generic.get(id(ev)) is False and ev.type in _VIOLENT and ev.modality == "fact" for ev in found):
                 placed = next((ev for ev in found if generic.get(id(ev)) and ev.place_mention_start is not None), None)
                 found = [ev if generic.get(id(ev)) is not False or ev.place_mention_start is not None or placed is None
                          else replace(ev, place_mention_start=placed.place_mention_start, place=placed.place,
@@ -459,6 +463,18 @@ def _drop_containers(found: list[Event], places: list[ResolvedMention]) -> list[
 
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _GERUND = re.compile(r",\s*(?:\w+ly\s+)?$")
+
+
+def _joint_subject(text: str, actors: list[ActorMention], s: int, t0: int, a1, a2):
+    """"Karen rebels, government troops clash", "MNDAA and government forces clashed": two sides named before
+    the verb; the one next to the verb stays actor 1, the other is actor 2."""
+    if a2 is not None or a1 is None:
+        return a2
+    before = [a for a in actors if s <= a.start < t0]
+    if len(before) >= 2 and before[-1].actor == a1 and re.fullmatch(r"\s*(?:,|and|&|with|et)\s*",
+                                                                    text[before[-2].end:before[-1].start]):
+        return before[-2].actor
+    return a2
 
 
 def _gerund_subject(text: str, actors: list[ActorMention], s: int, t0: int, a1):

@@ -251,3 +251,17 @@ def test_a_specific_event_absorbs_the_killing_it_caused(extractor):
     assert ev.type == "Violence against civilians"
     ev = first(extractor, "A protester was killed during a demonstration in Khartoum.")
     assert (ev.type, ev.subtype) == ("Protests", "Excessive force against protesters")
+
+
+def test_two_sides_named_before_the_verb_and_the_country_of_a_national_group(extractor):
+    ev = extractor.extract("Karen rebels and government troops clashed on Monday.", [], None)[0]
+    assert {ev.actor1, ev.actor2} == {"Military Forces of Myanmar",
+                                      "KNU/KNLA: Karen National Union/Karen National Liberation Army"}
+    ev = first(extractor, "The army killed a farmer in Sittwe.")
+    assert (ev.type, ev.actor2) == ("Violence against civilians", "Civilians (Myanmar)")
+
+
+def test_french_locatives_give_the_place(extractor):
+    ev = first(extractor, "Des hommes armés ont tué 5 civils à Djibo.")
+    assert (ev.place, ev.actor2, ev.fatalities) == ("Djibo", "Civilians (Burkina Faso)", 5)
+    assert first(extractor, "Des combats ont éclaté près de Gao.").precision == 2
