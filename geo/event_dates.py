@@ -49,7 +49,9 @@ _WEEKDAY = re.compile(r"(?<!\w)(?P<w>" + "|".join(sorted(map(re.escape, _WEEKDAY
 # offset in days from publication, precision
 _RELATIVE = [
     (re.compile(r"\b(?:the day before yesterday|avant-hier)\b|позавчера|позавчора", re.IGNORECASE), -2, 1),
-    (re.compile(r"\b(?:yesterday|last night|overnight|hier|la nuit dernière|cette nuit)\b|вчера|вчора|ночью|вночі|"
+    # "overnight" ("cette nuit", "ночью") in a report is the night that ends on its publication day
+    (re.compile(r"\b(?:overnight|cette nuit)\b|(?<!\w)(?:ночью|вночі)(?!\w)", re.IGNORECASE), 0, 1),
+    (re.compile(r"\b(?:yesterday|last night|hier|la nuit dernière)\b|вчера|вчора|"
                 r"(?<!\w)(?:أمس|امس|البارحة)(?!\w)", re.IGNORECASE), -1, 1),
     (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today|aujourd'hui|ce matin)\b|"
                 r"сегодня|сьогодні|(?<!\w)اليوم(?!\w)", re.IGNORECASE), 0, 1),

@@ -40,5 +40,5 @@ def test_geoparse_reads_published_and_dates_events(tmp_path, capsys):
     assert main(["geoparse", str(src), "--events", "-o", str(out)]) == 0
     rec = json.loads(out.read_text())
     ev = rec["events"][0]
-    assert ev["date"] == "2020-05-05" and rec["date"] == "2020-05-05"
+    assert ev["date"] == "2020-05-06" and rec["date"] == "2020-05-06"  # the night ending that day
     assert {"fatalities", "assoc_actor1", "assoc_actor2", "admin1", "geo_precision"} <= set(ev)
