@@ -160,11 +160,12 @@ def _places(json_args: str) -> list[dict]:
     """A few places of the map's places layer (ids and positions, as a click on them reports them)."""
     decoder = json.JSONDecoder()
     for script in json.loads(json_args).get("layers", {}).get("scripts", []):
-        for m in re.finditer(r"var d = ", script):  # geo.mapjs.PointLayer's column arrays
+        for m in re.finditer(r"window\.CM\.plugins\.pointLayer\([\w.]+, ", script):  # geo.mapjs.PointLayer
             try:
-                cols, _ = decoder.raw_decode(script, m.end())
+                options, _ = decoder.raw_decode(script, m.end())
             except ValueError:
                 continue
+            cols = options.get("data") or {}
             keys = cols.get("key") or []
             if keys and all(isinstance(k, int) for k in keys) and "lat" in cols:
                 names = [html.unescape(m.group(1)) if m else "" for m in
