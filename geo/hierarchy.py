@@ -31,6 +31,9 @@ _DIVISION_AFTER = re.compile(rf"^\s+(?:{_ANY_DIVISION})\b", re.IGNORECASE)
 # " in ", " of ", "in the ... of".
 _ENCLOSED_BY = re.compile(rf"^(?:\s+(?:{_ANY_DIVISION}))?(?:\s*,\s*(?:in\s+)?|\s*\(\s*|\s*[-–]\s*|"
                           rf"\s+(?:in|of)\s+)(?:the\s+)?(?:(?:{_ANY_DIVISION})\s+of\s+)?$", re.IGNORECASE)
+# "Boni (Hombori, Mopti)": a name the gazetteer lacks between a place and its enclosing area is skipped over.
+_SKIPPING = re.compile(rf"^(?:\s*,\s*|\s*\(\s*|\s+(?:in|of)\s+)(?:the\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?"
+                       rf"(?:\s+(?:{_ANY_DIVISION}))?\s*,\s*$", re.IGNORECASE)
 _AREAS = ("country", "region", "district", "county")
 DISTRICT_SLACK_KM = 30.0
 
@@ -75,7 +78,7 @@ def enclosures(text: str, matches: list[Match]) -> dict[int, list[int]]:
         gap = text[a.end:b.start]
         if b.start < a.end or len(gap) > 40:
             continue
-        if _ENCLOSED_BY.match(gap) or (gap in (" ", "-") and any(
+        if _ENCLOSED_BY.match(gap) or _SKIPPING.match(gap) or (gap in (" ", "-") and any(
                 h.candidate.feature == "country" and h.kind <= 1 for h in matches[i + 1].hits)):
             # "Mexico, China, Japan": a list of countries encloses nothing.
             if gap.strip() == "," and _only_countries(matches[i]) and _only_countries(matches[i + 1]):

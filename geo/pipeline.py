@@ -17,7 +17,7 @@ from geo.gazetteer import Gazetteer, NameHit
 from geo.lexicon import Lexicon, load_lexicon
 from geo.multilingual import MultilingualRecognizer, script_of
 from geo.recognize import Match, Recognizer, _overlaps
-from geo.hierarchy import _ENCLOSED_BY, DIVISION_WORDS
+from geo.hierarchy import _ENCLOSED_BY, _SKIPPING, DIVISION_WORDS, contains, enclosures
 from geo.resolve import Resolver
 from geo.spelling import SpellingMatcher, Unresolved
 from geo.text import sentence_around
@@ -25,6 +25,11 @@ from geo.types import Mention, ResolvedMention
 
 UNRESOLVED_SCORE = 0.3  # the area is right, the point is not the place
 ABROAD_DOUBT = 0.5
+_NEAR_ANCHOR = re.compile(r"^[\s,]*(?:(?:some|about|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+                          r"(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of|"
+                          r"near|outside|close to|just outside|on the outskirts of)\s+(?:the\s+)?(?:(?:town|city)\s+of\s+)?$",
+                          re.IGNORECASE)
+ENCLOSING_SURE = 0.7  # an enclosing area resolved this surely may overrule the name it encloses
 _SPELLING_TRUST = {"spelling": 0.85, "fuzzy": 0.6}
 _DIVISION_OR_VILLAGE = re.compile(r"^\s+(?:village|town|hamlet|%s)\b" % "|".join(
     w for ws in DIVISION_WORDS.values() for w in ws), re.IGNORECASE)
@@ -69,9 +74,33 @@ class Geoparser:
         # A spelling match is less certain than the name itself, a close spelling less still.
         out = [replace(m, match=how[(m.start, m.end)], score=m.score * _SPELLING_TRUST[how[(m.start, m.end)]])
                if (m.start, m.end) in how else m for m in out]
+        out, outside = self._outside_enclosing(text, matches, out)
         out, abroad = self._not_abroad(text, out)
-        kept = [self._unresolved(text, u, out) for u in unresolved + abroad]
+        abroad += outside
+        kept = [self._unresolved(text, u, out, self._country_points()) for u in unresolved + abroad]
         return sorted(out + [k for k in kept if k is not None], key=lambda m: m.start)
+
+    @staticmethod
+    def _outside_enclosing(text: str, matches: list[Match], out: list[ResolvedMention]
+                           ) -> tuple[list[ResolvedMention], list[Unresolved]]:
+        """"Boni (Hombori, Mopti)": when no sense of a name lies in the area the report puts it in, and it resolved
+        to another country with doubt, the report's place is one the gazetteer lacks: unresolved, at that area."""
+        by_span = {(m.start, m.end): m for m in out}
+        moved: set[tuple[int, int]] = set()
+        for i, outer in enclosures(text, matches).items():
+            inner, area = matches[i], by_span.get((matches[outer[0]].mention.start, matches[outer[0]].mention.end))
+            mine = by_span.get((inner.mention.start, inner.mention.end))
+            if area is None or mine is None or area.feature == "continent" or mine.country == area.country \
+                    or mine.feature in ("country", "continent", "region") or mine.score >= ABROAD_DOUBT \
+                    or area.score < ENCLOSING_SURE:
+                continue  # a list ("Russia, Romania"), or a confident place
+            held = [q.candidate for q in matches[outer[0]].hits if q.candidate.name == area.name
+                    and q.candidate.country == area.country]
+            if not any(contains(q, h.candidate, 100.0) or (q.feature == "city" and h.candidate.country == q.country)
+                       for q in held for h in inner.hits):
+                moved.add((mine.start, mine.end))
+        return ([m for m in out if (m.start, m.end) not in moved],
+                [Unresolved(Mention(s, e, text[s:e]), True) for s, e in sorted(moved)])
 
     @staticmethod
     def _not_abroad(text: str, out: list[ResolvedMention]) -> tuple[list[ResolvedMention], list[Unresolved]]:
@@ -92,15 +121,26 @@ class Geoparser:
                 keep.append(m)
         return keep, moved
 
+    def _country_points(self) -> dict[str, ResolvedMention]:
+        """Each country as a mention-like area (for a village in a report that names only its towns)."""
+        if not hasattr(self, "_countries"):
+            self._countries = {c.country: ResolvedMention(0, 0, c.name, c.name, c.lat, c.lon, "country", c.country)
+                               for c in self.gazetteer.by_feature("country") if c.country}
+        return self._countries
+
     @staticmethod
-    def _unresolved(text: str, u: Unresolved, resolved: list[ResolvedMention]) -> ResolvedMention | None:
+    def _unresolved(text: str, u: Unresolved, resolved: list[ResolvedMention],
+                    countries: dict[str, ResolvedMention]) -> ResolvedMention | None:
         """A place the gazetteer lacks, at the area the report puts it in: the district, province or country
         written right after it ("X, Y district", "village of X in Y"), else, for a name said to be a village
         or town, the country the report names. None when the report gives no such area."""
         s_start, s_end = sentence_around(text, u.mention.start, u.mention.end)
         after = [m for m in resolved if u.mention.end <= m.start < s_end]
         area = None
-        if after and _ENCLOSED_BY.match(text[u.mention.end:after[0].start]) and after[0].feature != "continent":
+        gap = text[u.mention.end:after[0].start] if after else ""
+        if after and _NEAR_ANCHOR.match(gap) and after[0].feature in ("city", "district", "county"):
+            area = after[0]  # "the village of X south of Bakhmut": near the town
+        elif after and (_ENCLOSED_BY.match(gap) or _SKIPPING.match(gap)) and after[0].feature != "continent":
             area = after[0]
         elif u.precise:
             inside = [m for m in after if m.feature in ("district", "county", "region", "country")]
@@ -108,7 +148,8 @@ class Geoparser:
             named = [m for m in resolved if m.feature == "country" and s_start <= m.start < s_end]
             counts = Counter(m.country for m in resolved if m.country)
             top = [m for m in resolved if m.feature == "country" and counts and m.country == counts.most_common(1)[0][0]]
-            country = named[0] if named else top[0] if top else None
+            country = named[0] if named else top[0] if top else countries.get(counts.most_common(1)[0][0]) \
+                if counts else None
             # a province or district of that country named in the same sentence is closer than the country
             region = [m for m in resolved if s_start <= m.start < s_end and country is not None
                       and m.country == country.country and m.feature in ("district", "county", "region")]

@@ -227,3 +227,15 @@ def test_a_village_the_gazetteer_lacks_is_kept_at_its_district_or_country(geopar
 def test_a_division_resolved_abroad_with_doubt_is_kept_in_the_reports_country(geoparser):
     m = where(geoparser, "Myanmar troops shot a farmer in Wuroqatam township, Kachin State.", "Wuroqatam")
     assert m.country == "MM" and m.match == "unresolved"
+
+
+def test_a_name_outside_the_area_the_report_puts_it_in_stays_in_that_area(geoparser):
+    # "X (Y, Z)": no sense of X lies in Z and X resolved abroad with doubt: kept as unresolved at Z
+    m = where(geoparser, "Gunmen attacked a post in Wuroqa (Hombiri, Mopti) on Friday.", "Wuroqa")
+    assert (m.match, m.country) == ("unresolved", "ML")
+
+
+def test_a_village_near_a_town_is_kept_at_the_town(geoparser):
+    m = where(geoparser, "Troops retook the village of Wuroqatam south of Bakhmut.", "Wuroqatam")
+    b = where(geoparser, "Troops retook the village of Wuroqatam south of Bakhmut.", "Bakhmut")
+    assert (m.match, m.geo_precision, m.lat, m.lon) == ("unresolved", 2, b.lat, b.lon)

@@ -88,7 +88,7 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dic
     for key, rec in enumerate(records):
         rows = _name_rows(key, rec)
         if rec.feature in _SKELETON_FEATURES:
-            skels.extend({(sk, key) for sk in map(skeleton, [rec.name, *rec.alternates]) if sk})
+            skels.extend({(sk, key) for sk in map(skeleton, [rec.name, *rec.alternates, *rec.variants]) if sk})
         entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
                         rec.population, rec.geonameid, rec.source, rec.code, len(rows)))
         names.extend(rows)
@@ -177,12 +177,12 @@ class Gazetteer:
         return [NameHit(self._candidate(r), VARIANT) for r in rows]
 
     def names_in_country(self, country: str) -> list[tuple[str, int]]:
-        """(normalised name, key) of the towns and districts of one country, for fuzzy matching (cached)."""
+        """(normalised name, key) of the towns, districts and regions of one country, for fuzzy matching (cached)."""
         cache = self.__dict__.setdefault("_country_names", {})
         if country not in cache:
             cache[country] = self._rows(
                 "SELECT n.norm, n.key FROM names n JOIN entries e ON e.key = n.key WHERE e.country = ? "
-                "AND e.feature IN ('city', 'district') AND n.kind <= 1", (country,))
+                "AND e.feature IN ('city', 'district', 'region') AND n.kind <= 2", (country,))
         return cache[country]
 
     def entry(self, key: int) -> Candidate | None:
