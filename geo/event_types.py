@@ -82,6 +82,14 @@ def retype(etype: str, subtype: str, trigger: str, sentence: str, t_rel: int, a1
     if etype == "Riots" and a1 is not None and a1.type in ("protesters", "rioters") and re.search(
             r"\b(?:kill|beat|lynch|attack|stabb|hack)", sentence, re.IGNORECASE) and not _VIOLENT_DEMO.search(sentence):
         return "Riots", "Mob violence"
+    if (etype, subtype) == ("Strategic developments", "Looting/property destruction"):
+        # "angry residents torched a police station": people, not an armed group, destroying property
+        subject = re.split(r"[,;]", sentence[:t_rel])[-1]
+        crowd = a1.type in ("civilians", "protesters", "rioters") if a1 is not None else bool(
+            re.search(r"\b(?:crowds?|mobs?|youths?|residents|villagers|protesters|demonstrators|rioters|locals)\b",
+                      subject, re.IGNORECASE))
+        if crowd:
+            return "Riots", "Violent demonstration" if re.search(r"protest|demonstrat", sentence, re.I) else "Mob violence"
     if etype not in ("Battles", "Violence against civilians") or subtype not in ("Armed clash", "Attack"):
         return etype, subtype
     if a1 is not None and a1.type in ("protesters", "rioters"):  # "crowds attacked government offices"

@@ -266,3 +266,14 @@ def test_french_locatives_give_the_place(extractor):
     ev = first(extractor, "Des hommes armés ont tué 5 civils à Djibo.")
     assert (ev.place, ev.actor2, ev.fatalities) == ("Djibo", "Civilians (Burkina Faso)", 5)
     assert first(extractor, "Des combats ont éclaté près de Gao.").precision == 2
+
+
+@pytest.mark.parametrize("text, etype, subtype", [
+    ("Around 50 farmers gathered in Bamako to demand compensation.", "Protests", "Peaceful protest"),
+    ("Teachers staged a strike in Addis Ababa.", "Protests", "Peaceful protest"),
+    ("Angry residents torched a police station in Maiduguri.", "Riots", "Mob violence"),
+    ("Soldiers looted shops in Bria.", "Strategic developments", "Looting/property destruction"),
+])
+def test_acled_protest_wording_and_crowds_destroying_property(extractor, text, etype, subtype):
+    ev = first(extractor, text)
+    assert (ev.type, ev.subtype) == (etype, subtype)
