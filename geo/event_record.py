@@ -43,6 +43,11 @@ def complete(events: list[Event], text: str, places: list[ResolvedMention], publ
         i = sentences.index(span) if span in sentences else -1
         follow = [s for s in sentences[i + 1:i + 3] if s not in event_sentences] if i >= 0 else []
         deaths = fatalities([text[a:b] for a, b in [span] + follow], ev.type, ev.subtype)
+        # ACLED's geo_precision: how near the trigger puts the event (exact / near / region), no better than
+        # what the place's own resolution allows (a village shown at its district's point is 2 at best)
+        place = next((p for p in places if p.start == ev.place_mention_start), None)
+        resolved = getattr(place, "geo_precision", None) if place is not None else None
+        geo = max(p for p in (ev.precision, resolved) if p) if (ev.precision or resolved) else None
         out.append(replace(ev, date=date, date_precision=precision, fatalities=deaths,
-                           admin1=_admin1(ev, places), geo_precision=ev.precision))
+                           admin1=_admin1(ev, places), geo_precision=geo))
     return out

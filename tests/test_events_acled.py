@@ -277,3 +277,10 @@ def test_french_locatives_give_the_place(extractor):
 def test_acled_protest_wording_and_crowds_destroying_property(extractor, text, etype, subtype):
     ev = first(extractor, text)
     assert (ev.type, ev.subtype) == (etype, subtype)
+
+
+def test_geo_precision_is_no_better_than_the_place_resolution(extractor):
+    text = "Gunmen attacked Gao."
+    place = ResolvedMention(16, 19, "Gao", "Gao", 0.0, 0.0, "city", "ML", geo_precision=2)
+    assert extractor.extract(text, [place], None)[0].geo_precision == 2
+    assert first(extractor, "Gunmen attacked Gao.").geo_precision == 1
