@@ -23,6 +23,7 @@ from geo.event_dates import parse_published
 from geo.event_lexicon import (  # noqa: F401  (ACLED_TYPES, EVENTS_DIR, LANGUAGES: re-exported)
     ACLED_TYPES, EVENTS_DIR, LANGUAGES, ActorMention, EventLexicon, Trigger, _W, load_event_lexicon,
 )
+from geo.event_place import narrowed
 from geo.event_record import complete
 from geo.event_types import passive_kill, retype
 from geo.text import sentence_spans
@@ -261,7 +262,8 @@ class EventExtractor:
         """The events of a text over its resolved places; `published` (a date or YYYY-MM-DD) dates
         "on Monday", and dates events whose text gives no date."""
         spans = sentence_spans(text)
-        return complete(self._extract(text, places), text, sorted(places, key=lambda p: p.start),
+        ordered = sorted(places, key=lambda p: p.start)
+        return complete(narrowed(self._extract(text, places), text, ordered, spans), text, ordered,
                         parse_published(published), spans)
 
     def _extract(self, text: str, places: list[ResolvedMention]) -> list[Event]:
