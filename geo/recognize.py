@@ -396,6 +396,12 @@ class Recognizer:
                 return []
         if len(surface) <= 2 and not surface.isupper():
             return []
+        if len(surface) <= 3 and not surface.isupper():
+            # A three-letter short form is an acronym ("CAR", "DRC"): written "Car" it is the word ("Car bomb
+            # kills 9"), so only a place's own name of that length ("Hue", "Ufa") stands.
+            hits = [h for h in hits if norm(h.candidate.name) == norm(surface)]
+            if not hits:
+                return []
         after_text = text[tokens[b].end:tokens[b].end + 40]
         if _NAMED_AFTER.search(after_text):
             return []  # "Marburg virus", "Lassa fever": named after a place, not about it
