@@ -70,8 +70,10 @@ _ENGLISH = _Grammar(
     intent=re.compile(r"\b(?:plan(?:s|ned|ning)? to|intend(?:s|ed)? to|intends|aim(?:s|ed)? to|want(?:s|ed)? to|"
                       r"seek(?:s|ing)? to|determined to|prepar(?:es|ing|ed) to|(?-i:will)|is going to|are going to|"
                       r"vow(?:s|ed)? to|pledged to|promised to|planning to use|ready to)\b[^.;]{0,60}$", re.IGNORECASE),
-    possible=re.compile(r"\b(?:would|could|might|(?-i:may)(?!\s*\d)|can|cannot|can't|likely to|able to|if|unless|risk of|"
-                        r"fears? of|feared|expected to|allow)\b[^.;]{0,60}$", re.IGNORECASE),
+    # "would-be" (a would-be bomber) describes a person, and "feared dead" hedges the toll, not the event.
+    possible=re.compile(r"\b(?:would(?!-be)|could|might|(?-i:may)(?!\s*\d)|can|cannot|can't|likely to|able to|if|unless|"
+                        r"risk of|fears? of|feared(?! (?:dead|killed|drowned|missing))|expected to|allow)\b[^.;]{0,60}$",
+                        re.IGNORECASE),
     passive_by=re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE),
     verb_first=False,
     clause_marks=";",
@@ -138,7 +140,7 @@ _COORDINATION = re.compile(r"\s*(?:,|и|і|й|та|а также|و|,\s*و)?\s*(
 _DISPUTED = re.compile(r"\b(?:a claim|claims?|reports?|which|but|though|although|while)\b[^.;]{0,60}?\b(?:denied|denies|"
                        r"deny|rejected|rejects|disputed|disputes|dismissed)\b|\b(?:denied|denies|rejected) "
                        r"(?:the |this |that )?(?:claim|report|account)", re.IGNORECASE)
-_POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would|could|might|(?-i:may)(?!\s*\d))\b", re.IGNORECASE)
+_POSSIBLE_AFTER = re.compile(r"^\w*\s+[^.;,]{0,40}?\b(?:would(?!-be)|could|might|(?-i:may)(?!\s*\d))\b", re.IGNORECASE)
 
 
 
