@@ -10,6 +10,7 @@ from the URL when a session starts (or a link brings new parameters) and write i
 
 from __future__ import annotations
 
+import functools
 import runpy
 import tempfile
 import threading
@@ -560,33 +561,20 @@ def sidebar(store: Store) -> None:
             st.warning("Map scripts are not installed, so maps stay blank offline. Run `make assets`.")
 
 
-_COPY_LINK = """
-<button type="button" id="cm-copy-link" class="cm-copy-link"
+_COPY_LINK_BUTTON = """<button type="button" id="cm-copy-link" class="cm-copy-link"
   style="width:100%;padding:.35rem .6rem;border:1px solid rgba(49,51,63,.2);border-radius:.5rem;background:#fff;
-         cursor:pointer;font:inherit">Copy link to this view</button>
-<script>
-(function () {
-  if (window.__cmCopyLinkBound) return;
-  window.__cmCopyLinkBound = true;
-  document.addEventListener("click", function (e) {
-    var b = e.target.closest && e.target.closest("#cm-copy-link");
-    if (!b) return;
-    var href = window.location.href;
-    function done(ok) { b.textContent = ok ? "Link copied" : "Copy failed: use the address bar";
-                        setTimeout(function () { b.textContent = "Copy link to this view"; }, 2000); }
-    b.dataset.href = href;
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(href).then(function () { done(true); }, function () { done(false); });
-    } else { done(false); }
-  });
-})();
-</script>
-"""
+         cursor:pointer;font:inherit">Copy link to this view</button>"""
 
 
 def copy_link_button() -> None:
     """Copies the page URL, which holds the whole view (the map writes its centre and zoom into it)."""
-    st.html(_COPY_LINK, unsafe_allow_javascript=True)
+    st.html(_COPY_LINK_BUTTON + page_script("copy_link.js"), unsafe_allow_javascript=True)
+
+
+@functools.cache
+def page_script(name: str) -> str:
+    """A script of pages/js/ as a <script> element (the pages' JavaScript lives in .js files)."""
+    return "<script>" + (Path(__file__).with_name("js") / name).read_text(encoding="utf-8") + "</script>"
 
 
 # ---------------------------------------------------------------------------------------- small helpers

@@ -28,6 +28,7 @@ from pages._shared import (
     get_map_data,
     get_roads,
     get_store,
+    page_script,
 )
 
 ensure_dashboard()
@@ -44,28 +45,14 @@ FORMATS = {
     "GeoPackage": ("gpkg", None, "application/geopackage+sqlite3"),
 }
 
-# Takes the map's latest view (left by geo.mapjs.ViewSync in this window) into the URL, then fires the
-# history event on which Streamlit reruns the page with the URL's parameters. Python's own parameters
-# are already in the URL when this runs (they arrive before the page's elements), so only the view
-# changes. Nothing from the articles is in this script.
-_TAKE_VIEW = """<script>
-(function () {
-  var v = window.__cmView;
-  if (!v || typeof v.center !== "string" || !/^-?[0-9.]+,-?[0-9.]+$/.test(v.center)) return;
-  delete window.__cmView;
-  var url = new URL(window.location.href);
-  if (url.searchParams.get("center") === v.center && url.searchParams.get("zoom") === String(v.zoom)) return;
-  url.searchParams.set("center", v.center);
-  url.searchParams.set("zoom", String(parseInt(v.zoom, 10)));
-  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
-  window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
-})();
-</script>"""
+# pages/js/take_view.js takes the map's latest view (left by geo.mapjs.ViewSync in this window) into the
+# URL, then fires the history event on which Streamlit reruns the page with the URL's parameters. Python's
+# own parameters are already in the URL when this runs, so only the view changes.
 
 
 def take_view_from_map() -> None:
     """Bring the view the analyst left the map at (see the module docstring); draws nothing visible."""
-    st.html(_TAKE_VIEW, unsafe_allow_javascript=True)
+    st.html(page_script("take_view.js"), unsafe_allow_javascript=True)
 
 
 def keep_view_for_the_map(state: MapState) -> None:
