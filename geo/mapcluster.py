@@ -24,10 +24,3 @@ class ClusterLayer(CMElement):
         super().__init__()
         self._name = "ClusterLayer"
         self.data, self.styles, self.cell = data, styles, cell
-
-
-CLUSTER_CSS = """
-.cm-cluster { background: rgba(215, 48, 31, .82); border: 2px solid #fff; border-radius: 50%;
-  box-shadow: 0 0 0 1px rgba(0,0,0,.35); color: #fff; font: 600 12px/1 sans-serif;
-  display: flex; align-items: center; justify-content: center; }
-"""

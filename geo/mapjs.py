@@ -20,6 +20,7 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 
 JS_DIR = Path(__file__).with_name("js")  # the map's JavaScript, one file per element
+CSS_DIR = Path(__file__).with_name("css")  # the map's stylesheets
 
 # Panes, bottom to top. The offline basemap lies *under* Leaflet's tile pane (200), so a web or local
 # tile layer simply covers it; the choropleth lies between tiles and the overlay pane (400).
@@ -84,6 +85,23 @@ class CMElement(folium.MacroElement):
             figure.script.add_child(_Script(script), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+
+
+class Style(Element):
+    """Stylesheets of geo/css/ as one <style> element (read once; never compiled as a template)."""
+
+    def __init__(self, *names: str):
+        super().__init__()
+        self._name = "Style"
+        self.names = names
+
+    def render(self, **kwargs) -> str:
+        return "<style>\n" + "".join(stylesheet(n) for n in self.names) + "</style>"
+
+
+@functools.cache
+def stylesheet(name: str) -> str:
+    return (CSS_DIR / name).read_text(encoding="utf-8")
 
 
 @functools.cache

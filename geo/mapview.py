@@ -19,9 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from branca.element import Element
 from folium.map import FitBounds
-from folium.template import Template
 
 from geo import mapcluster, mapjs
 from geo.assets import bundle_scripts, localize
@@ -427,19 +425,6 @@ def _centre(bounds: list[list[float]] | None) -> tuple[float, float] | None:
     return (s + n) / 2, (w + e) / 2
 
 
-_STYLE = """<style>
-html .leaflet-container { background: #d4e4f1; }  /* the sea, where no country is drawn */
-.cm-popup mark { background: #ffe066; padding: 0 1px; }
-.cm-popup a { color: #0b5394; }
-.cm-country-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  color: #7a7366; font: 11px/1.1 sans-serif; letter-spacing: .04em; text-transform: uppercase; }
-.cm-hide-labels .cm-country-label { display: none; }
-.leaflet-control-attribution { font-size: 10px; }
-.cm-legend { background: rgba(255,255,255,.85); padding: 4px 8px; border-radius: 4px; font: 11px/16px sans-serif;
-  color: #333; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
-.cm-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px;
-  vertical-align: -1px; }
-</style>"""
 
 
 def build_map(
@@ -470,7 +455,7 @@ def build_map(
         maxZoom=MAX_ZOOM,  # required by Leaflet when no tile layer sets it
         minZoom=2,
     )
-    fmap.get_root().header.add_child(Element(_STYLE), name="conflictmap_style")
+    fmap.get_root().header.add_child(mapjs.Style("map.css"), name="conflictmap_style")
     if tiles:
         folium.TileLayer(tiles, name=tiles, overlay=False, control=True, max_zoom=MAX_ZOOM).add_to(fmap)
     _basemap_layer(countries if countries is not None else countries_frame(), filled=not tiles).add_to(fmap)
@@ -656,7 +641,7 @@ def base_map(
                       height=height, maxZoom=MAX_ZOOM, minZoom=2, prefer_canvas=True)
     # Leaflet only: no jQuery, Bootstrap or icon fonts (nothing here uses them), so the map loads faster.
     fmap.default_js, fmap.default_css = list(LEAFLET_JS), list(LEAFLET_CSS)
-    fmap.get_root().header.add_child(_DashboardStyle(), name="conflictmap_style")
+    fmap.get_root().header.add_child(mapjs.Style("map.css", "dashboard.css", "cluster.css"), name="conflictmap_style")
     mapjs.Helpers().add_to(fmap)
     frame = countries if countries is not None else countries_frame()
     data = countries_geojson() if countries is None else frame[["name", "geometry"]].__geo_interface__
@@ -996,37 +981,8 @@ def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schema
     return group
 
 
-_DASHBOARD_STYLE = """<style>
-.cm-city-label span, .cm-town-label span { position: absolute; transform: translate(-50%, -140%); white-space: nowrap;
-  color: #3d3d3d; font: 11px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
-.cm-town-label span { color: #222; font-weight: 600; }
-.cm-road-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; color: #6b3d07;
-  font: italic 10px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
-.cm-legend b.cm-line { display: inline-block; width: 18px; height: 0; border-top: 3px solid; margin-right: 5px;
-  vertical-align: 3px; }
-.cm-legend b.cm-dashed { border-top-style: dashed; }
-.cm-legend i.cm-sq { border-radius: 0; margin-right: 0; border: 0; }
-.cm-legend b.cm-legend-head { font-weight: 600; }
-.cm-legend i[style*="#fff"] { box-shadow: 0 0 0 1px #555; }
-.leaflet-heatmap-layer { pointer-events: none; }
-.cm-copy-link a { font-size: 15px; line-height: 30px; text-decoration: none; }
-.cm-time { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px; font: 12px sans-serif;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); display: flex; align-items: center; gap: 6px; }
-.cm-time-play { width: 30px; height: 24px; border: 1px solid #999; border-radius: 3px; background: #fff; cursor: pointer; }
-.cm-time-slider { width: 220px; }
-.cm-time-label { min-width: 150px; }
-.cm-export a { font: bold 16px/30px sans-serif; text-decoration: none; color: #333; }
-""" + mapcluster.CLUSTER_CSS + """</style>"""
 
 
-class _DashboardStyle(Element):
-    """The map's CSS, compiled once (an Element made from a string compiles it as a template each time)."""
-
-    _template = Template("{% raw %}" + _STYLE + _DASHBOARD_STYLE + "{% endraw %}")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "DashboardStyle"
 
 
 def timeline_key(kinds: Iterable[str]) -> str:
