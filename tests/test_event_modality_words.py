@@ -5,17 +5,12 @@ from __future__ import annotations
 import pytest
 
 from geo.events import EventExtractor
-from geo.pipeline import default_geoparser
 
 
 @pytest.fixture(scope="module")
-def modalities():
-    try:
-        parser = default_geoparser()
-    except Exception as exc:  # noqa: BLE001 - the index is built by `make index`
-        pytest.skip(f"gazetteer index not available: {exc}")
+def modalities(geoparser):  # the real index (tests/conftest.py)
     extractor = EventExtractor()
-    return lambda text: [e.modality for e in extractor.extract(text, parser.parse(text), "2021-06-01")]
+    return lambda text: [e.modality for e in extractor.extract(text, geoparser.parse(text), "2021-06-01")]
 
 
 @pytest.mark.parametrize("text", [

@@ -6,19 +6,14 @@ from __future__ import annotations
 import pytest
 
 from geo.events import EventExtractor
-from geo.pipeline import default_geoparser
 
 
 @pytest.fixture(scope="module")
-def parse():
-    try:
-        parser = default_geoparser()
-    except Exception as exc:  # noqa: BLE001 - the index is built by `make index`
-        pytest.skip(f"gazetteer index not available: {exc}")
+def parse(geoparser):  # the real index (tests/conftest.py)
     extractor = EventExtractor()
 
     def run(text: str):
-        places = parser.parse(text)
+        places = geoparser.parse(text)
         events = [e for e in extractor.extract(text, places, "2024-03-05") if e.modality == "fact"]
         return events, {p.start: p for p in places}
     return run

@@ -8,15 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from geo.pipeline import default_geoparser
-
-
-@pytest.fixture(scope="module")
-def geoparser():
-    try:
-        return default_geoparser()
-    except Exception as exc:  # noqa: BLE001 - the index is built by `make index`
-        pytest.skip(f"gazetteer index not available: {exc}")
 
 
 @pytest.mark.parametrize("text, town, region", [

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from geo.pipeline import default_geoparser
 
 
 @pytest.fixture(scope="module")
-def parse():
-    try:
-        parser = default_geoparser()
-    except Exception as exc:  # noqa: BLE001 - the index is built by `make index`
-        pytest.skip(f"gazetteer index not available: {exc}")
-    return lambda text: [(m.text, m.name) for m in parser.parse(text)]
+def parse(geoparser):  # the real index (tests/conftest.py)
+    return lambda text: [(m.text, m.name) for m in geoparser.parse(text)]
 
 
 def test_a_word_that_spells_an_acronym_is_not_the_place(parse):
