@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -21,42 +20,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("origin") / "s.sqlite"
-    port = _free_port()
-    log = open(db.with_suffix(".log"), "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": f"sqlite:///{db}"}, stdout=log, stderr=subprocess.STDOUT,
-    )
+    """The dashboard on an empty store, started as the benchmarks start it (scripts/bench_map.py)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {db.with_suffix('.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield port
+        import bench_map
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    folder = tmp_path_factory.mktemp("origin")
+    proc, base = bench_map.start(f"sqlite:///{folder / 's.sqlite'}", folder / "server.log")
+    try:
+        yield int(base.rsplit(":", 1)[1])
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 def _handshake(port: int, origin: str) -> str:
