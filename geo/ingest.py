@@ -45,27 +45,22 @@ class IngestError(Exception):
         self.line = line
 
 
-def checked(article: Article) -> Article:
-    """The article with every field normalised and bounded (geo/validate.py), or an IngestError.
+def checked(text: str, *, title: str | None = None, source: str | None = None, url: str | None = None,
+            published: str | None = None, language: str | None = None) -> Article:
+    """An Article with every field normalised and bounded (geo/validate.py), or an IngestError.
 
     Every way in (text, HTML, files, JSON lines, the Add article page) ends here, so what the
-    store holds can always be drawn and filtered.
+    store holds can always be drawn and filtered. The Article is made once, from the clean text
+    (its id hashes the text, which a lone surrogate would not survive).
     """
     try:
-        text = validate.storable_text(article.text)
+        text = validate.storable_text(text)
         check_length(text)
-        fields = {
-            "title": validate.title(article.title),
-            "source": validate.source(article.source),
-            "url": validate.url(article.url),
-            "published": validate.iso_date(article.published),
-            "language": validate.language(article.language),
-        }
+        return Article(text=text, title=validate.title(title), source=validate.source(source),
+                       url=validate.url(url), published=validate.iso_date(published),
+                       language=validate.language(language))
     except FieldError as exc:
         raise IngestError(str(exc)) from None
-    if text == article.text and all(getattr(article, k) == v for k, v in fields.items()):
-        return article
-    return Article(text=text, **fields)
 
 
 # --------------------------------------------------------------------------- plain text
@@ -267,14 +262,14 @@ def article_from_text(
         raise IngestError("no text")
     check_length(text)
     page = _clean(text)
-    return checked(Article(
-        text=page.body,
+    return checked(
+        page.body,
         title=title or page.title,
         source=source or page.site,
         url=url,
         published=published,
         language=language or detect_language(page.body),
-    ))
+    )
 
 
 def check_length(text: str) -> None:
@@ -378,15 +373,16 @@ def article_from_html(html: str | bytes, *, url: str | None = None) -> Article:
                 date = validate.iso_date(date)
             except FieldError:
                 date = None  # a page's own date that cannot be true (year 0001) is no date
-        check_length("\n\n".join(paragraphs))
-        return checked(Article(
-            text="\n\n".join(paragraphs),
+        body = "\n\n".join(paragraphs)
+        check_length(body)  # before detecting the language of megabytes
+        return checked(
+            body,
             title=title,
             source=(doc.sitename or "").strip() or None,
             url=url or doc.url,
             published=date,
-            language=doc.language or language or detect_language("\n\n".join(paragraphs)),
-        ))
+            language=doc.language or language or detect_language(body),
+        )
     text, title = _visible_text(html)
     if not text.strip():
         raise IngestError("no text found in the HTML page")
@@ -599,11 +595,11 @@ def articles_from_jsonl_record(rec: dict) -> Article:
         text = validate.storable_text(text)  # one character for one: offsets into it stay valid
         check_length(text)
         meta["language"] = meta["language"] or detect_language(text)
-        return checked(Article(text=text, **{k: v and validate.storable_text(v) for k, v in meta.items()}))
+        return checked(text, **meta)
     if isinstance(html, str) and html.strip():
         page = article_from_html(validate.storable_text(html), url=meta["url"])
-        given = {k: validate.storable_text(v) for k, v in meta.items() if v}
-        return checked(Article(**{**_fields(page), **given}))
+        given = {k: v for k, v in meta.items() if v}  # cleaned by checked() with the page's own fields
+        return checked(**{**_fields(page), **given})
     if text is not None and not isinstance(text, str):
         raise IngestError(f"'text' must be a string, got {type(text).__name__}")
     raise IngestError("record has no 'text' (or 'html')")
