@@ -94,6 +94,15 @@ def start(url: str, log: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str
     raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """End a server that start() began: politely, then for sure."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 class Visit:
     """One fresh browser tab on the Map page, counting bytes and outside requests."""
 
@@ -267,11 +276,7 @@ def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm
         filters = v.filter_times()
         v.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return {"n": n, "fill": fill_s, "cold": cold, "paint": statistics.median(paints), "paint_max": max(paints),
             "paint_min": min(paints), "timeline": timeline, "warm": warm_paints, "marks": marks,
             "page": statistics.median(sizes), "data": statistics.median(data), "filter": statistics.median(filters), "filter_max": max(filters),

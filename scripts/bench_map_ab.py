@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                     times[k].append(_visit(browser, servers[k][1]))
         finally:
             for proc, _ in servers.values():
-                proc.terminate()
+                bench_map.stop(proc)
     for k in "AB":
         xs = times[k]
         print(f"{k}: first paint median {statistics.median(xs):.3f} s ({min(xs):.2f}–{max(xs):.2f}), {len(xs)} visits")

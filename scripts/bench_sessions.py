@@ -248,11 +248,7 @@ def main(argv: list[str] | None = None) -> int:
                           flush=True)
     finally:
         for proc, _ in servers.values():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except Exception:
-                proc.kill()
+            bench_map.stop(proc)
     print(f"\nPage-run seconds, median / p90 / max, {args.rounds} filter changes and clicks per session after "
           f"its load{', each session its own places' if args.distinct else ''}; {os.cpu_count()} CPUs; "
           f"store {args.db}")

@@ -101,8 +101,7 @@ def test_the_benchmark_drives_sessions_that_load_filter_and_select(tmp_path, mon
     try:
         result = bench.measure(base, 2, 1)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        bench.bench_map.stop(proc)
     assert not result["errors"]
     assert result["load"][3] == 2 and result["filter"][3] == 2 and result["click"][3] == 2
     assert result["selected"] == 2  # each click drew the place's panel

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import os
 import socket
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -33,11 +32,7 @@ def server(tmp_path_factory):
     try:
         yield int(base.rsplit(":", 1)[1])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        bench_map.stop(proc)
 
 
 def _handshake(port: int, origin: str) -> str:
