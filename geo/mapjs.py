@@ -79,7 +79,8 @@ class CMElement(folium.MacroElement):
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        figure.header.add_child(_Script(f"<script>{library()}</script>"), name="cm_library")
+        if "cm_library" not in figure.header._children:  # once per page, not once per element
+            figure.header.add_child(_Script(library()), name="cm_library")
         script = self.script()
         if script:
             figure.script.add_child(_Script(script), name=self.get_name())
@@ -106,8 +107,8 @@ def stylesheet(name: str) -> str:
 
 @functools.cache
 def library() -> str:
-    """The map's own JavaScript: every file of geo/js/, _core.js first; loaded once per page."""
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(JS_DIR.glob("*.js")))
+    """The map's own JavaScript as one <script>: every file of geo/js/, _core.js first; loaded once per page."""
+    return "<script>" + "\n".join(p.read_text(encoding="utf-8") for p in sorted(JS_DIR.glob("*.js"))) + "</script>"
 
 
 class Helpers(CMElement):
