@@ -38,6 +38,9 @@ def run_bench(corpora: list[str] | None = None, repeat: int = 1) -> int:
     parser = default_geoparser(INDEX_DIR)
     for path in paths:
         docs = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        if not docs or "toponyms" not in docs[0]:
+            print(f"\n{path.name}: no toponym gold (event corpus?), skipped; score it with score_events.py")
+            continue
         chars = sum(len(d["text"]) for d in docs)
         preds = []
         t = time.perf_counter()

@@ -111,12 +111,15 @@ class SpellingMatcher:
             return ()
         found = []
         for cc in sorted(countries):
-            names = self.gazetteer.names_in_country(cc)
+            # ratio >= c needs 2*min/(len1+len2) >= c: the lengths a match can have
+            shortest = int(len(key) * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF))
+            longest = int(len(key) * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF) + 1
+            names, keys = self.gazetteer.names_in_country(cc, shortest, longest)
             if not names:
                 continue
-            best = process.extractOne(key, [n for n, _ in names], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if best is not None:
-                cand = self.gazetteer.entry(names[best[2]][1])
+                cand = self.gazetteer.entry(keys[best[2]])
                 if cand is not None:
                     found.append(NameHit(cand, FUZZY))
         return tuple(found)

@@ -7,6 +7,7 @@ so a cold start never parses the 80 MB of JSON the sources ship as.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,8 @@ from geo.gazetteer.sources import GazetteerRecord
 from geo.types import Candidate
 
 INDEX_FILE = "gazetteer.sqlite"
-SCHEMA_VERSION = "4"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries
+SCHEMA_VERSION = "5"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries;
+# 5: indexes names(key) and entries(country, feature) for the per-country name lists of fuzzy matching
 
 # How a name relates to its place; lower is more authoritative.
 NAME, ALTERNATE, VARIANT = 0, 1, 2
@@ -106,6 +108,8 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dic
     con.executemany("INSERT INTO demonyms VALUES (?,?)", sorted((demonyms or {}).items()))
     con.execute("CREATE INDEX names_norm ON names(norm)")
     con.execute("CREATE INDEX skeletons_skel ON skeletons(skel)")
+    con.execute("CREATE INDEX names_key ON names(key)")
+    con.execute("CREATE INDEX entries_country ON entries(country, feature)")
     con.executemany("INSERT INTO meta VALUES (?,?)", [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))]
                     + sorted((meta or {}).items()))
     con.commit()
@@ -176,14 +180,25 @@ class Gazetteer:
         rows = self._rows("SELECT e.* FROM skeletons s JOIN entries e ON e.key = s.key WHERE s.skel = ?", (sk,))
         return [NameHit(self._candidate(r), VARIANT) for r in rows]
 
-    def names_in_country(self, country: str) -> list[tuple[str, int]]:
-        """(normalised name, key) of the towns, districts and regions of one country, for fuzzy matching (cached)."""
-        cache = self.__dict__.setdefault("_country_names", {})
-        if country not in cache:
-            cache[country] = self._rows(
-                "SELECT n.norm, n.key FROM names n JOIN entries e ON e.key = n.key WHERE e.country = ? "
-                "AND e.feature IN ('city', 'district', 'region') AND n.kind <= 2", (country,))
-        return cache[country]
+    def names_in_country(self, country: str, shortest: int = 0, longest: int = 1 << 30) -> tuple[list[str], list[int]]:
+        """Normalised names (of `shortest`..`longest` characters) and their keys for the towns, districts and
+        regions of one country, for fuzzy matching: a close spelling has a close length, so only that band is
+        compared. The lists asked for last are kept up to 1,000,000 names in all (about 80 MB): a server reads
+        reports from a few theatres, and the United States alone holds 190,000 names."""
+        cache: dict[str, tuple[list[str], list[int], list[int]]] = self.__dict__.setdefault("_country_names", {})
+        if country in cache:
+            cache[country] = cache.pop(country)  # most recently used last
+        else:
+            rows = sorted(self._rows(
+                "SELECT n.norm, n.key FROM entries e JOIN names n ON n.key = e.key WHERE e.country = ? "
+                "AND e.feature IN ('city', 'district', 'region') AND n.kind <= 2", (country,)),
+                key=lambda r: len(r[0]))
+            while cache and sum(len(v[0]) for v in cache.values()) + len(rows) > 1_000_000:
+                cache.pop(next(iter(cache)))
+            cache[country] = ([r[0] for r in rows], [r[1] for r in rows], [len(r[0]) for r in rows])
+        names, keys, lengths = cache[country]
+        lo, hi = bisect_left(lengths, shortest), bisect_right(lengths, longest)
+        return names[lo:hi], keys[lo:hi]
 
     def entry(self, key: int) -> Candidate | None:
         rows = self._rows("SELECT * FROM entries WHERE key = ?", (key,))
