@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.auth import Action
+from geo.teams.auth import Action
 from pages._auth import login_gate, logout_button
 from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, prepare_state, sidebar
 

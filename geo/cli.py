@@ -22,7 +22,7 @@ class CliError(Exception):
 
 def _documents(source: str) -> Iterator[dict]:
     """Input documents as {"id", "text", ...} dicts, in input order; unreadable input is a CliError."""
-    from geo.ingest import IngestError
+    from geo.io.ingest import IngestError
 
     try:
         yield from _read_documents(source)
@@ -32,8 +32,8 @@ def _documents(source: str) -> Iterator[dict]:
 
 def _read_documents(source: str) -> Iterator[dict]:
     """The same limits as ingest (geo/limits.py): file size, line length, text length, no links."""
-    from geo.ingest import article_from_html, iter_jsonl, read_file_bytes
-    from geo.validate import printable
+    from geo.io.ingest import article_from_html, iter_jsonl, read_file_bytes
+    from geo.io.validate import printable
 
     if source == "-":
         yield from _checked_jsonl(iter_jsonl(sys.stdin), "<stdin>")
@@ -61,8 +61,8 @@ def _read_documents(source: str) -> Iterator[dict]:
 
 
 def _checked_jsonl(records: Iterator[dict], where: str) -> Iterator[dict]:
-    from geo.ingest import IngestError, check_length
-    from geo.validate import storable_text
+    from geo.io.ingest import IngestError, check_length
+    from geo.io.validate import storable_text
 
     for n, rec in enumerate(records, 1):
         if not isinstance(rec.get("text"), str):
@@ -76,17 +76,17 @@ def _checked_jsonl(records: Iterator[dict], where: str) -> Iterator[dict]:
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    from geo.pipeline import default_geoparser
+    from geo.parse.pipeline import default_geoparser
 
     parser = default_geoparser(Path(args.index) if args.index else config.INDEX_DIR)
     joiner = extractor = None
     if args.join:
-        from geo.joins import default_joiner
+        from geo.layers.joins import default_joiner
 
         joiner = default_joiner(parser.gazetteer)
     if args.events:
-        from geo.event_dates import document_date
-        from geo.events import EventExtractor
+        from geo.events.dates import document_date
+        from geo.events.extract import EventExtractor
 
         extractor = EventExtractor()
     from tqdm import tqdm
@@ -114,19 +114,19 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """In this process by default; on dask with --workers or --scheduler (geo/batch.py)."""
-    from geo.batch import run_batch_from_args
+    """In this process by default; on dask with --workers or --scheduler (geo/io/batch.py)."""
+    from geo.io.batch import run_batch_from_args
 
     return run_batch_from_args(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from geo.demo import load_demo
-    from geo.pipeline import default_geoparser
-    from geo.store import Store
+    from geo.parse.pipeline import default_geoparser
+    from geo.store.database import Store
 
     if args.synthetic:
-        from geo.synthetic import run_synthetic
+        from geo.dev.synthetic import run_synthetic
 
         n = run_synthetic(config.database_url(args.db), args.synthetic, seed=args.seed)
         print(f"demo: {n:,} synthetic article(s) added", file=sys.stderr)
@@ -142,8 +142,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     filled before events were stored. Reads each article's text and its current (corrected) places."""
     from tqdm import tqdm
 
-    from geo.events import extract_events
-    from geo.store import Store
+    from geo.events.extract import extract_events
+    from geo.store.database import Store
 
     store = Store(config.database_url(args.db))
     total = store.counts()["articles"]
@@ -213,7 +213,7 @@ def _one_line(value: object, limit: int = 120) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """One line per article, its id first (tab-separated: id, ingested, published, source, title)."""
-    from geo.store import Store
+    from geo.store.database import Store
 
     for row in Store(config.database_url(args.db)).article_index():
         print("\t".join((row["id"], row["ingested_at"].strftime("%Y-%m-%dT%H:%M:%SZ"), _one_line(row["published"], 32),
@@ -226,7 +226,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     trail under --user (default: cli:<login name>). Asks first on a terminal unless --yes."""
     import getpass
 
-    from geo.store import Store
+    from geo.store.database import Store
 
     store = Store(config.database_url(args.db))
     found: list[str] = []
@@ -255,7 +255,7 @@ def cmd_users_hash(args: argparse.Namespace) -> int:
     """Print an Argon2 hash for secrets.toml; the password is read without echo (or from stdin)."""
     import getpass
 
-    from geo.auth import hash_password
+    from geo.teams.auth import hash_password
 
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     try:
@@ -266,7 +266,7 @@ def cmd_users_hash(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from geo.bench import run_bench
+    from geo.dev.bench import run_bench
 
     return run_bench(corpora=args.corpus, repeat=args.repeat)
 
@@ -277,7 +277,7 @@ def _export_state(args: argparse.Namespace):
 
     import pandas as pd
 
-    from geo.mapstate import DEFAULT_LAYERS, MapState
+    from geo.view.state import DEFAULT_LAYERS, MapState
 
     state = MapState()
     if args.link:
@@ -349,8 +349,8 @@ def _export_layers(state, fmt: str) -> dict:
 
 def _export_events(args: argparse.Namespace, fmt: str) -> int:
     """One row per stored event with ACLED's column names (events without a place too, flagged)."""
-    from geo.event_export import event_rows, store_items, to_csv
-    from geo.store import Store
+    from geo.exports.events import event_rows, store_items, to_csv
+    from geo.store.database import Store
 
     if fmt != "csv":
         raise CliError("--events writes a table: use --format csv")
@@ -365,9 +365,10 @@ def _export_events(args: argparse.Namespace, fmt: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo import exports, mapdata
+    from geo import exports
+    from geo.store import frames as mapdata
     from geo.exports.source import texts_from
-    from geo.store import Store
+    from geo.store.database import Store
 
     by_suffix = {".json": "geojson", ".htm": "html"}
     suffix = Path(args.output).suffix.lower()
@@ -426,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="store articles (files, folders, JSONL) with their places")
     i.add_argument("paths", nargs="+")
     i.add_argument("--db", help="database URL (default: $DATABASE_URL or the SQLite file under data/)")
-    from geo.batch import add_batch_arguments
+    from geo.io.batch import add_batch_arguments
 
     add_batch_arguments(i)
     i.set_defaults(func=cmd_ingest)

@@ -80,7 +80,7 @@ class ResolvedMention:
     geonameid: int | None = None
     score: float = 0.0
     source: str = "geonames"
-    # How the name was matched when not by the gazetteer's own spelling (geo/spelling.py): "spelling" (a
+    # How the name was matched when not by the gazetteer's own spelling (geo/parse/spelling.py): "spelling" (a
     # transliteration variant), "fuzzy" (a close spelling within the report's country) or "unresolved" (a place
     # the gazetteer lacks, shown at the area enclosing it); None for an exact name.
     match: str | None = None
@@ -111,7 +111,7 @@ class Event:
     modality: str  # fact | negated | intent | threat | possibility
     trigger: str
     trigger_start: int
-    # ACLED's record beyond type, actors and place (geo/event_dates.py, geo/fatalities.py, geo/event_actors.py)
+    # ACLED's record beyond type, actors and place (geo/events/dates.py, geo/events/fatalities.py, geo/events/actors.py)
     date: str | None = None  # YYYY-MM-DD: a date in the text, else one relative to the publication date, else it
     date_precision: int | None = None  # 1 day, 2 week, 3 month (ACLED's time_precision)
     fatalities: int | None = None  # the number the text reports; 0 when none were hurt; None when it is silent

@@ -16,7 +16,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from geo import config as geo_config
-from geo.store import _WRITE, _Base, engine_for
+from geo.store.database import _WRITE, _Base, engine_for
 
 config = context.config
 if config.config_file_name is not None:  # the alembic command line (Store(url) passes no ini file)

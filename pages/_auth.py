@@ -1,11 +1,11 @@
 """The login gate: every page runs behind it when login is configured; roles are checked in code.
 
 Configuration: the `[auth]` table of `.streamlit/secrets.toml`, or a TOML file named by the
-CONFLICTMAP_AUTH_FILE environment variable (the same table), see geo/auth.py. Without it the dashboard
+CONFLICTMAP_AUTH_FILE environment variable (the same table), see geo/teams/auth.py. Without it the dashboard
 is single-user (the embedded default) and the local user is an admin.
 
 A built-in user's login outlives the browser tab through an HttpOnly cookie holding a signed, expiring
-token (geo.auth.Sessions). Streamlit can read cookies (`st.context.cookies`) but a script cannot set an
+token (geo.teams.auth.Sessions). Streamlit can read cookies (`st.context.cookies`) but a script cannot set an
 HttpOnly one, so the server started by `streamlit run serve.py` adds two small routes (`session_routes`):
 after the login form succeeds the browser is sent once to `/cm-auth/session` with a one-minute, one-time
 ticket, which sets the cookie and redirects back to the page the visitor asked for; `/cm-auth/logout`
@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from geo.auth import (
+from geo.teams.auth import (
     SESSION_COOKIE,
     Action,
     PermissionDenied,

@@ -1,6 +1,6 @@
 """Editors' forms: move or drop a place, add a missed one, correct an event; admins delete an article.
 
-Used by the Articles page and the map's panel. Every save goes through geo.corrections, which checks the
+Used by the Articles page and the map's panel. Every save goes through geo.teams.corrections, which checks the
 role again (a form reached by a viewer's session still writes nothing), is kept when the article is
 re-processed, and lands in the audit trail. Labels built from stored text go into widgets that show plain
 text (selectbox options, captions via esc) and never into markdown unescaped.
@@ -12,10 +12,10 @@ import re
 
 import streamlit as st
 
-from geo import corrections
-from geo.auth import Action, PermissionDenied
-from geo.mapview import esc
-from geo.store import Store
+from geo.teams import corrections
+from geo.teams.auth import Action, PermissionDenied
+from geo.maps.view import esc
+from geo.store.database import Store
 from geo.types import Article, Event, ResolvedMention
 from pages._auth import current_user
 from pages._shared import get_gazetteer

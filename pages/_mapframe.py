@@ -3,7 +3,7 @@
 streamlit-folium's frame loads a 225 kB React bundle before it even asks for Leaflet, then loads
 the map's scripts one after another; this frame is one small HTML page that fetches Leaflet and the
 plugin bundle while it waits for Streamlit's first message, and draws the map before the plugins
-(the tools) run (scripts/bench_map.py measures first paint). The map itself is still made with folium; geo.mapframe cuts it into the part built
+(the tools) run (scripts/bench_map.py measures first paint). The map itself is still made with folium; geo.maps.frame cuts it into the part built
 once and the layers swapped on each rerun, so panning and zooming never run Python and a filter
 change never reloads the map.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import folium
 import streamlit.components.v1 as components
 
-from geo import mapframe
+from geo.maps import frame as mapframe
 from pages._shared import SharedCache
 
 _component = components.declare_component("map", path=str(Path(__file__).with_name("mapframe")))
@@ -67,14 +67,14 @@ def map_frame(
     report: bool = True,
     below: str = "",
 ) -> dict | None:
-    """Draw the map; returns what its scripts last reported (geo.mapjs.ViewSync: `cm_view`, `cm_clicked`).
+    """Draw the map; returns what its scripts last reported (geo.maps.elements.ViewSync: `cm_view`, `cm_clicked`).
 
     The frame keeps its map while `base` stays the same (its digest is part of the key) and moves it
     only when `center`/`zoom` differ from the last ones given. `report=False`: clicks send nothing back
     (a preview), so they cause no rerun. `below`: markup drawn under the map inside the frame (the
-    timeline: an SVG from geo.mapview, whose text is escaped there), set as HTML after the first paint;
+    timeline: an SVG from geo.maps.view, whose text is escaped there), set as HTML after the first paint;
     in the frame it costs the page none of the work Streamlit's Markdown would. `layers`: feature groups,
-    or layers already rendered (`rendered`, `joined`) for the map named `map_cm` (geo.mapframe.MAP_ID).
+    or layers already rendered (`rendered`, `joined`) for the map named `map_cm` (geo.maps.frame.MAP_ID).
     """
     if not isinstance(layers, mapframe.Layers):
         layers = mapframe.layers(layers, base.map_name)

@@ -1,6 +1,6 @@
 """The panel beside the map: what the articles say about the selected place or air base.
 
-Article text is escaped before any markup is added (geo.mapview.esc / highlight / mark_spans), and
+Article text is escaped before any markup is added (geo.maps.view.esc / highlight / mark_spans), and
 links are only made from plain http(s) URLs (safe_href); tables show text, never HTML.
 """
 
@@ -12,9 +12,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from geo import mapdata
-from geo.mapstate import MapState
-from geo.mapview import esc, event_symbol_svg, highlight, safe_href
+from geo.store import frames as mapdata
+from geo.view.state import MapState
+from geo.maps.view import esc, event_symbol_svg, highlight, safe_href
 from geo.types import Event
 from pages._corrections import panel_tools
 from pages._shared import (
@@ -23,7 +23,6 @@ from pages._shared import (
     all_places,
     get_airbases,
     get_joiner,
-    get_map_data,
     get_store,
     page_link_params,
     set_state,
@@ -62,7 +61,7 @@ def event_line(event: Event) -> str:
 
 
 def state_after_click(value, state: MapState, places: pd.DataFrame, airbases, memory) -> MapState:
-    """The state after a click on the map, as its frame reported it (see geo.mapjs.ViewSync).
+    """The state after a click on the map, as its frame reported it (see geo.maps.elements.ViewSync).
 
     A click is handled once (`memory` keeps the last click's time: the frame keeps returning the last
     value on later reruns); it selects a place of the store or an airfield of the layer, and brings the

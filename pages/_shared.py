@@ -2,7 +2,7 @@
 
 Thin loaders only; the work happens in geo/. Not a page itself (st.navigation lists the pages).
 
-The state of the view — filters, layers, basemap, centre, zoom, selection — is one geo.mapstate.MapState,
+The state of the view — filters, layers, basemap, centre, zoom, selection — is one geo.view.state.MapState,
 kept in st.query_params so that a copied URL reproduces the view. The sidebar's widgets are initialised
 from the URL when a session starts (or a link brings new parameters) and write it back when they change;
 `current_state()` is what the pages read, `set_state()` what they write.
@@ -26,15 +26,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from geo import mapdata
-from geo.assets import DEFAULT_BASE_URL, has_bundle, missing_assets
+from geo.store import frames as mapdata
+from geo.maps.assets import DEFAULT_BASE_URL, has_bundle, missing_assets
 from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
-from geo.ingest import IngestError, read_article
-from geo.mapstate import BASEMAPS, LAYERS, STEPS, MapState
-from geo.mapview import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, esc, mention_bounds, timeline_svg
-from geo.store import Store
-from geo.tiles import find_local_tiles
+from geo.io.ingest import IngestError, read_article
+from geo.view.state import BASEMAPS, LAYERS, STEPS, MapState
+from geo.maps.view import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, esc, mention_bounds, timeline_svg
+from geo.store.database import Store
+from geo.maps.tiles import find_local_tiles
 from geo.types import Article
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
@@ -84,7 +84,7 @@ def get_store() -> Store:
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def get_geoparser():
     """The default geoparser; slow the first time, then shared by all sessions."""
-    from geo.pipeline import default_geoparser
+    from geo.parse.pipeline import default_geoparser
 
     return default_geoparser()
 
@@ -134,8 +134,8 @@ def get_roads() -> gpd.GeoDataFrame | None:
 
 @st.cache_resource(show_spinner=False)
 def get_joiner():
-    """Nearby air bases, roads, larger city and country (geo.joins), or None without the gazetteer."""
-    from geo.joins import default_joiner
+    """Nearby air bases, roads, larger city and country (geo.layers.joins), or None without the gazetteer."""
+    from geo.layers.joins import default_joiner
 
     gazetteer = get_gazetteer()
     return default_joiner(gazetteer, DATA_DIR / "layers" / "user") if gazetteer is not None else None
@@ -143,7 +143,7 @@ def get_joiner():
 
 @st.cache_resource(show_spinner=False)
 def get_local_tiles():
-    """A tile folder under static/tiles (see geo.tiles), or None."""
+    """A tile folder under static/tiles (see geo.maps.tiles), or None."""
     return find_local_tiles(STATIC_DIR)
 
 
@@ -162,8 +162,8 @@ def _map_data(version: tuple, _store: Store) -> mapdata.MapData:
 
 
 def get_map_data(store: Store, *, fresh: bool = False) -> mapdata.MapData:
-    """The whole store as frames (geo.mapdata), read again only when articles were added or removed
-    (after an ingest, only the new articles are read: geo.mapdata.refresh).
+    """The whole store as frames (geo.store.frames), read again only when articles were added or removed
+    (after an ingest, only the new articles are read: geo.store.frames.refresh).
 
     A resource, not cache_data: the frames are shared read-only instead of unpickled on every rerun.
     The store's version is looked up once per run (prepare_state asks with fresh=True).
@@ -206,24 +206,24 @@ def public_url(url: str) -> str:
 class View:
     """The mentions and articles the filters let through, with what the pages derive from them."""
 
-    frame: pd.DataFrame  # mention rows (geo.mapdata.MENTION_COLUMNS)
+    frame: pd.DataFrame  # mention rows (geo.store.frames.MENTION_COLUMNS)
     article_ids: pd.Index  # matching articles, newest first (incl. articles without places unless place filters)
-    places: pd.DataFrame  # geo.mapdata.places(frame)
+    places: pd.DataFrame  # geo.store.frames.places(frame)
     key: tuple = ()  # (store version, filters): what anything made from this view can be kept under (shared)
 
     @cached_property
     def bounds(self) -> list[list[float]] | None:
-        """Where most of the mentions are (geo.mapview.mention_bounds), once per view."""
+        """Where most of the mentions are (geo.maps.view.mention_bounds), once per view."""
         return mention_bounds(self.frame)
 
     @cached_property
     def days(self) -> pd.DataFrame:
-        """Mentions per day (geo.mapdata.timeline), once per view."""
+        """Mentions per day (geo.store.frames.timeline), once per view."""
         return mapdata.timeline(self.frame, "day")
 
     @cached_property
     def days_by_type(self) -> pd.DataFrame:
-        """Mentions per day by event type (geo.mapdata.event_timeline), once per view."""
+        """Mentions per day by event type (geo.store.frames.event_timeline), once per view."""
         return mapdata.event_timeline(self.frame, "day", days=self.days)
 
     @cached_property
@@ -233,7 +233,7 @@ class View:
 
     @cached_property
     def events(self) -> pd.DataFrame:
-        """geo.mapdata.event_summary(frame), computed once per view (views are shared and cached)."""
+        """geo.store.frames.event_summary(frame), computed once per view (views are shared and cached)."""
         return mapdata.event_summary(self.frame)
 
 
@@ -243,7 +243,7 @@ class SharedCache:
 
     Streamlit runs all sessions' scripts in one process whose threads take turns on one interpreter
     lock, so ten analysts cost ten times the work of one unless they share it (scripts/bench_sessions.py).
-    Keys hold the store's version (geo.mapdata.MapData.version) wherever the result depends on the
+    Keys hold the store's version (geo.store.frames.MapData.version) wherever the result depends on the
     store, so an ingest or a delete makes new entries and the old ones age out. At most `entries`
     results and about `max_bytes` of them (a result's size: `sizeof`) are kept, least recently used
     first out. Two sessions asking for a missing key at the same moment may both make it: no lock is held
@@ -581,7 +581,7 @@ def page_script(name: str) -> str:
 
 
 def places_table(places, height: int | str = "auto") -> None:
-    """The places of geo.mapdata.places / geo.mapview.places_frame as a table (text only, never HTML)."""
+    """The places of geo.store.frames.places / geo.maps.view.places_frame as a table (text only, never HTML)."""
     shown = places.drop(columns=[c for c in ("lat", "lon", "place_id") if c in places])
     st.dataframe(
         shown,

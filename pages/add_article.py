@@ -10,14 +10,18 @@ import dataclasses
 
 import streamlit as st
 
-from geo import mapdata, mapframe, mapview
-from geo.assets import bundle_scripts, localize
-from geo.auth import Action
-from geo.events import extract_events
+from geo.store import frames as mapdata
+
+from geo.maps import frame as mapframe
+
+from geo.maps import view as mapview
+from geo.maps.assets import bundle_scripts, localize
+from geo.teams.auth import Action
+from geo.events.extract import extract_events
 from geo.gazetteer import GazetteerMissing
-from geo.ingest import MAX_BYTES, IngestError, article_from_text
-from geo.mapjs import without_view_sync
-from geo.mapview import esc, mark_spans, mentions_frame, places_frame
+from geo.io.ingest import MAX_BYTES, IngestError, article_from_text
+from geo.maps.elements import without_view_sync
+from geo.maps.view import esc, mark_spans, mentions_frame, places_frame
 from geo.types import Article
 from pages._auth import current_user, require
 from pages._mapframe import map_frame

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.auth import Action
+from geo.teams.auth import Action
 from pages._auth import auth_config, require
 from pages._shared import ensure_dashboard, get_store
 

@@ -1,6 +1,6 @@
 """Articles page: the articles that pass the sidebar's filters; one of them with its places marked.
 
-?read=<id> opens an article. Article text is escaped before any markup is added (geo.mapview.esc),
+?read=<id> opens an article. Article text is escaped before any markup is added (geo.maps.view.esc),
 so st.markdown(unsafe_allow_html=True) only ever sees our own tags. From an article, its places open
 on the map (one place selected, or all of the article's places). Editors correct places and events
 and add missed places below the article; admins delete it (pages/_corrections.py).
@@ -13,8 +13,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from geo.auth import Action
-from geo.mapview import FOCUS_ZOOM, esc, mark_spans, safe_href
+from geo.teams.auth import Action
+from geo.maps.view import FOCUS_ZOOM, esc, mark_spans, safe_href
 from pages._auth import current_user
 from pages._corrections import delete_article, editor_tools, show_saved
 from pages._panel import PANEL_STYLE, event_line

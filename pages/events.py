@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import mapdata
-from geo.event_export import event_details
+from geo.store import frames as mapdata
+from geo.exports.events import event_details
 from pages._panel import MODALITY_WORDS
 from pages._shared import current_state, ensure_dashboard, filtered, get_map_data, get_store
 

@@ -5,7 +5,7 @@ fresh read of the store; only the formats that quote sentences read article text
 the rows they quote (geo.exports.source).
 
 The view: panning the map runs no Python, so the map leaves its latest view in the browser
-(`window.__cmView`, see geo.mapjs.ViewSync). When the analyst comes here, a few lines of script put
+(`window.__cmView`, see geo.maps.elements.ViewSync). When the analyst comes here, a few lines of script put
 that view into the URL and let Streamlit take the URL (a history event): one rerun of this page, so
 the exports use the centre and zoom the analyst last saw — and panning still never reruns anything.
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.auth import Action
+from geo.teams.auth import Action
 from geo.exports.source import export, texts_from
-from geo.mapstate import MapState
-from geo.mapview import esc
+from geo.view.state import MapState
+from geo.maps.view import esc
 from pages._auth import require
 from pages._shared import (
     current_state,
@@ -45,7 +45,7 @@ FORMATS = {
     "GeoPackage": ("gpkg", None, "application/geopackage+sqlite3"),
 }
 
-# pages/js/take_view.js takes the map's latest view (left by geo.mapjs.ViewSync in this window) into the
+# pages/js/take_view.js takes the map's latest view (left by geo.maps.elements.ViewSync in this window) into the
 # URL, then fires the history event on which Streamlit reruns the page with the URL's parameters. Python's
 # own parameters are already in the URL when this runs, so only the view changes.
 

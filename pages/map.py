@@ -4,7 +4,7 @@ Everything shown follows the shared sidebar's MapState, which lives in the URL. 
 map frame (pages/_mapframe.py) whose base (offline basemap, tools) never changes; the data layers are
 feature groups swapped in place, so filters change what is drawn without reloading the map, and
 panning or zooming runs no Python at all. A click on a place or an air base comes back as
-`cm_clicked` (see geo.mapjs.ViewSync) and selects it. The timeline is drawn inside the map's frame.
+`cm_clicked` (see geo.maps.elements.ViewSync) and selects it. The timeline is drawn inside the map's frame.
 
 Many analysts share one server process (scripts/bench_sessions.py): the map, its timeline and the panel
 are a fragment, so a click reruns only them, and what they show is made once for every session with the
@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import mapdata, mapframe, mapview
-from geo.assets import bundle_scripts, localize
-from geo.mapstate import MapState
-from geo.auth import Action
+from geo.store import frames as mapdata
+
+from geo.maps import frame as mapframe
+
+from geo.maps import view as mapview
+from geo.maps.assets import bundle_scripts, localize
+from geo.view.state import MapState
+from geo.teams.auth import Action
 from pages._auth import current_user
 from pages._mapframe import frame_key, joined, map_frame, rendered
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
@@ -59,7 +63,7 @@ def base_map() -> mapframe.Base:
 
 
 def _localized(group):
-    """A layer's scripts and styles from this server (geo.assets), in the plugin bundle when there is one."""
+    """A layer's scripts and styles from this server (geo.maps.assets), in the plugin bundle when there is one."""
     if group is not None:
         localize(group, asset_base())
         if plugin_bundle():
@@ -129,7 +133,7 @@ def _place_search(state: MapState, data) -> MapState:
     Runs before the map is drawn (it reads the form's session values); the form itself is drawn
     beside the map by `_search_form`, so the map's frame is the page's first element.
     """
-    from geo.geocoders import OfflineGazetteer
+    from geo.gazetteer.geocoders import OfflineGazetteer
 
     query = str(st.session_state.get("place_search") or "").strip()
     if not (st.session_state.get("place_search_go") and query):

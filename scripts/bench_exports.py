@@ -5,7 +5,7 @@ run on the store's whole mention frame with the layers the CLI would load, and t
 printed with the output's size.
 
 With `--db URL` (a filled store, e.g. `python -m geo demo --synthetic 100000 --db ...`) it times instead
-how the dashboard exports: from the in-memory map data (geo.mapdata, read once, not timed) through
+how the dashboard exports: from the in-memory map data (geo.store.frames, read once, not timed) through
 geo.exports.export, which reads only the article texts a format quotes — and, with `--old`, the way
 the Export page did before: Store.mention_frame() (timed) and the format's function on it.
 """
@@ -27,9 +27,9 @@ from geo.exports.browser import unavailable_reason  # noqa: E402
 from geo.gazetteer import Gazetteer  # noqa: E402
 from geo.layers.airbases import airbases_from  # noqa: E402
 from geo.layers.roads import load_roads  # noqa: E402
-from geo.mapstate import MapState  # noqa: E402
-from geo.pipeline import default_geoparser  # noqa: E402
-from geo.store import Store  # noqa: E402
+from geo.view.state import MapState  # noqa: E402
+from geo.parse.pipeline import default_geoparser  # noqa: E402
+from geo.store.database import Store  # noqa: E402
 
 
 def _best(fn, repeat: int) -> tuple[float, bytes]:
@@ -43,7 +43,7 @@ def _best(fn, repeat: int) -> tuple[float, bytes]:
 
 def from_map_data(url: str, formats: list[str], repeat: int, old: bool) -> int:
     """The dashboard's way (map data → export) and, with `old`, the store's full read → export."""
-    from geo import mapdata
+    from geo.store import frames as mapdata
     from geo.exports.source import export, texts_from
 
     store = Store(url)

@@ -1,4 +1,4 @@
-"""Batch ingest speed: N synthetic articles through geo.batch with 1 and 2 worker processes.
+"""Batch ingest speed: N synthetic articles through geo.io.batch with 1 and 2 worker processes.
 
     .venv/bin/python scripts/bench_ingest.py [--n 10000] [--workers 1 2] [--chunk-size 50]
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.dbcopy import database_copy  # noqa: E402
+from geo.dev.dbcopy import database_copy  # noqa: E402
 from geo.types import content_hash  # noqa: E402
 
 TEMPLATES = [
@@ -86,7 +86,7 @@ def run(path: Path, store_url: str, workers: int, chunk_size: int) -> tuple[floa
     """(cluster start-up s, ingest s, report) for one batch into an empty store."""
     from distributed import LocalCluster
 
-    from geo.batch import ingest_batch
+    from geo.io.batch import ingest_batch
 
     t = time.perf_counter()
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",

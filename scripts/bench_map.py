@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Map page benchmark: first paint, page size and filter-update time at 1k / 10k / 100k events.
 
-For each size: a temporary SQLite store is filled with geo.synthetic (one event per article), the
+For each size: a temporary SQLite store is filled with geo.dev.synthetic (one event per article), the
 dashboard is started on it with `streamlit run`, and headless Chromium (playwright, /usr/bin/chromium)
 opens the Map page with every request outside localhost blocked and counted. Measured:
 
@@ -13,7 +13,7 @@ opens the Map page with every request outside localhost blocked and counted. Mea
   outside   requests to anything but this machine (blocked; must be 0)
 
 With --breakdown, one visit's time line: Streamlit's own page and scripts, the WebSocket messages (the
-script's output, incl. the map), the map frame's scripts and the map's own marks (geo.mapjs).
+script's output, incl. the map), the map frame's scripts and the map's own marks (geo.maps.elements).
 
 Outside requests are cut by Chromium's own resolver rules (every name but this machine's fails to resolve)
 and counted from the DevTools protocol. --cut route uses a Playwright route instead, as the browser tests do:
@@ -63,8 +63,8 @@ def _free_port() -> int:
 
 
 def fill(url: str, n: int) -> float:
-    from geo.store import Store
-    from geo.synthetic import fill_synthetic
+    from geo.store.database import Store
+    from geo.dev.synthetic import fill_synthetic
 
     t = time.perf_counter()
     fill_synthetic(Store(url), n)
@@ -165,7 +165,7 @@ class Visit:
 
     def painted_mark(self) -> float:
         """Seconds from navigation to the frame after the places layer was drawn, by the browser's own
-        clocks (geo.mapjs marks it): `paint` without the benchmark's polling delay."""
+        clocks (geo.maps.elements marks it): `paint` without the benchmark's polling delay."""
         frame = self.map_frame()
         frame.wait_for_function("performance.getEntriesByName('cm-painted-place').length > 0", timeout=30_000)
         start = self.page.evaluate("performance.timeOrigin")
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             if args.db:
-                from geo.store import Store
+                from geo.store.database import Store
 
                 sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:

@@ -2,7 +2,7 @@
 """The Map page's Python cost of drawing the map, without a browser: what pages/_mapframe.py does.
 
 Builds the dashboard map as pages/map.py does (base map + places, air bases and legend layers) from a
-store's in-memory map data, then times geo.mapframe's steps — the base (made once per session) and the
+store's in-memory map data, then times geo.maps.frame's steps — the base (made once per session) and the
 layer scripts (made on every run) — and prints the median and range of --runs, with the script sizes.
 
 Usage: .venv/bin/python scripts/bench_map_render.py --db sqlite:////tmp/s100k.sqlite [--runs 7]
@@ -25,12 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", required=True)
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args(argv)
-    from geo import mapdata, mapframe, mapview
-    from geo.assets import bundle_scripts, has_bundle, localize
+    from geo.store import frames as mapdata
+    from geo.maps import frame as mapframe
+    from geo.maps import view as mapview
+    from geo.maps.assets import bundle_scripts, has_bundle, localize
     from geo.config import INDEX_DIR, STATIC_DIR
     from geo.gazetteer import Gazetteer
     from geo.layers.airbases import airbases_from
-    from geo.store import Store
+    from geo.store.database import Store
 
     data = mapdata.load(Store(args.db))
     places = mapdata.places(data.mentions)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How long the dashboard takes to read the store after an ingest: a full read vs a refresh.
 
-The dashboard keeps the store in memory as geo.mapdata frames and reads it again when the store's
+The dashboard keeps the store in memory as geo.store.frames frames and reads it again when the store's
 version changes. `mapdata.refresh` reads only the articles added since; this script measures both on a
 copy of a filled SQLite store (`python -m geo demo --synthetic N --db URL` fills one), adding --add
 articles at a time the way ingest does (Store.add, so they are stamped with the time of ingest), and
@@ -34,12 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
     from sqlalchemy.engine import make_url
 
-    from geo import mapdata
+    from geo.store import frames as mapdata
     from geo.config import INDEX_DIR
-    from geo.events import extract_events
+    from geo.events.extract import extract_events
     from geo.gazetteer import Gazetteer
-    from geo.store import Store
-    from geo.synthetic import _resolved, reports, towns_from
+    from geo.store.database import Store
+    from geo.dev.synthetic import _resolved, reports, towns_from
     from geo.types import Article
 
     source = make_url(args.db).database

@@ -12,7 +12,7 @@ import argparse
 import random
 import time
 
-from geo.pipeline import default_geoparser
+from geo.parse.pipeline import default_geoparser
 
 NAMES = ["Aleppo", "Homs", "Idlib", "Paris", "London", "Kabul", "Mosul", "Raqqa", "Berlin", "Damascus",
          "Kandahar", "Herat", "Lomax", "Jaskel", "Corvin", "Delmar"]

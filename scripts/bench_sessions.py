@@ -160,7 +160,7 @@ def _places(json_args: str) -> list[dict]:
     """A few places of the map's places layer (ids and positions, as a click on them reports them)."""
     decoder = json.JSONDecoder()
     for script in json.loads(json_args).get("layers", {}).get("scripts", []):
-        for m in re.finditer(r"window\.CM\.plugins\.pointLayer\([\w.]+, ", script):  # geo.mapjs.PointLayer
+        for m in re.finditer(r"window\.CM\.plugins\.pointLayer\([\w.]+, ", script):  # geo.maps.elements.PointLayer
             try:
                 options, _ = decoder.raw_decode(script, m.end())
             except ValueError:

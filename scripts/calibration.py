@@ -2,8 +2,8 @@
 import json
 import sys
 
-from geo.joins import haversine_km
-from geo.pipeline import default_geoparser
+from geo.layers.joins import haversine_km
+from geo.parse.pipeline import default_geoparser
 
 g = default_geoparser()
 bands = {}

@@ -4,7 +4,7 @@ import json
 import math
 import sys
 
-from geo.pipeline import default_geoparser
+from geo.parse.pipeline import default_geoparser
 
 
 def km(a, b, c, d):

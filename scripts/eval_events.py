@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from geo.events import EventExtractor
-from geo.pipeline import default_geoparser
+from geo.events.extract import EventExtractor
+from geo.parse.pipeline import default_geoparser
 
 
 def evaluate(path: Path, verbose: bool = False, lang: str | None = None) -> dict[str, float]:

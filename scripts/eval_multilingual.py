@@ -7,8 +7,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from geo.joins import haversine_km
-from geo.pipeline import default_geoparser
+from geo.layers.joins import haversine_km
+from geo.parse.pipeline import default_geoparser
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "multilingual_gold.jsonl"
 BROAD = {"syria", "iraq", "russia", "ukraine", "turkey", "lebanon", "jordan"}

@@ -4,7 +4,7 @@
 # Why npm: the XStatic wheels do not build here, and the npm registry is reachable where CDNs are not.
 # Idempotent: a file already in place is left alone, a package is only packed when something from it is missing.
 # Usage: scripts/fetch_assets.sh [static_dir]      (default: ./static next to this script's repo)
-# geo/assets.py lists the same destinations; tests/test_assets.py checks the two agree.
+# geo/maps/assets.py lists the same destinations; tests/test_assets.py checks the two agree.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,7 +101,7 @@ if [ ! -e "$rotate" ]; then
     fetched=$((fetched + 1))
 fi
 
-# The map plugins as one script (geo/assets.py PLUGIN_BUNDLE): the map frame then waits for one load
+# The map plugins as one script (geo/maps/assets.py PLUGIN_BUNDLE): the map frame then waits for one load
 # instead of six in a row, which is most of its start-up on a busy two-core machine.
 bundle="$vendor/conflictmap/plugins.js"
 members="leaflet.fullscreen/Control.FullScreen.js leaflet-measure/leaflet-measure.min.js leaflet-draw/leaflet.draw.js

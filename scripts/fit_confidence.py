@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import sys
 
-from geo.confidence import MODEL_FILE, fit
-from geo.joins import haversine_km
-from geo.pipeline import Geoparser, default_geoparser
+from geo.parse.confidence import MODEL_FILE, fit
+from geo.layers.joins import haversine_km
+from geo.parse.pipeline import Geoparser, default_geoparser
 
 
 def labelled_rows(parser: Geoparser, path: str) -> tuple[list[dict[str, float]], list[bool]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from geo.confidence import fit
-from geo.pipeline import Geoparser, default_geoparser
+from geo.parse.confidence import fit
+from geo.parse.pipeline import Geoparser, default_geoparser
 
 from fit_confidence import labelled_rows  # the same labels the model is fitted on
 

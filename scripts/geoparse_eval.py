@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from geo.config import ROOT
-from geo.joins import haversine_km
-from geo.pipeline import default_geoparser
+from geo.layers.joins import haversine_km
+from geo.parse.pipeline import default_geoparser
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.tiles import mbtiles_to_folder  # noqa: E402
+from geo.maps.tiles import mbtiles_to_folder  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

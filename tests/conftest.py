@@ -23,7 +23,7 @@ def gazetteer():
 
 @pytest.fixture(scope="session")
 def geoparser(gazetteer):
-    from geo.pipeline import Geoparser
+    from geo.parse.pipeline import Geoparser
 
     return Geoparser(gazetteer)
 

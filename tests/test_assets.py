@@ -10,7 +10,7 @@ import folium
 import pytest
 from folium import plugins
 
-from geo.assets import ASSETS, SUPPORT_FILES, UnknownAssetError, external_urls, localize, missing_assets
+from geo.maps.assets import ASSETS, SUPPORT_FILES, UnknownAssetError, external_urls, localize, missing_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "/app/static/vendor"
@@ -79,7 +79,7 @@ def test_missing_assets_empty_when_all_present(tmp_path):
 
 
 def test_fetch_script_installs_every_asset():
-    """The script's manifest and generated files cover every destination geo/assets.py relies on."""
+    """The script's manifest and generated files cover every destination geo/maps/assets.py relies on."""
     script = (ROOT / "scripts" / "fetch_assets.sh").read_text()
     manifest = re.search(r"manifest='(.*?)'", script, re.S).group(1)
     dests = {line.split()[2] for line in manifest.splitlines() if line.strip()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.auth import Action, PermissionDenied, Role, User, authenticate, hash_password, oidc_user
+from geo.teams.auth import Action, PermissionDenied, Role, User, authenticate, hash_password, oidc_user
 
 USERS = {
     "alice": {"role": "editor", "password_hash": hash_password("correct horse battery")},
@@ -52,7 +52,7 @@ def test_oidc_roles_default_to_viewer():
 import os  # noqa: E402
 import stat  # noqa: E402
 
-from geo.auth import LoginThrottle, Sessions, login, session_seconds, session_secret  # noqa: E402
+from geo.teams.auth import LoginThrottle, Sessions, login, session_seconds, session_secret  # noqa: E402
 
 SECRET = "s" * 40
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.batch
-from geo.batch import BatchReport, add_batch_arguments, ingest_batch, parse_feed, plan, run_batch_from_args
-from geo.store import Store
+import geo.io.batch
+from geo.io.batch import BatchReport, add_batch_arguments, ingest_batch, parse_feed, plan, run_batch_from_args
+from geo.store.database import Store
 from geo.types import Article
 from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
 
@@ -59,7 +59,7 @@ def offline(monkeypatch):
     def refuse(url, **_kw):
         raise AssertionError(f"the tests must not fetch {url}")
 
-    monkeypatch.setattr(geo.batch, "fetch_url", refuse)
+    monkeypatch.setattr(geo.io.batch, "fetch_url", refuse)
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_parse_rss_atom_and_rdf():
 
 @pytest.mark.parametrize("data, message", [("<rss><channel>", "bad XML"), ("<html><body/></html>", "not an RSS")])
 def test_unreadable_feed(data, message):
-    with pytest.raises(geo.batch.IngestError, match=message):
+    with pytest.raises(geo.io.batch.IngestError, match=message):
         parse_feed(data, "x.rss")
 
 
@@ -156,7 +156,7 @@ def test_stored_articles_are_skipped_before_parsing(inputs, tmp_path, monkeypatc
     first = ingest_batch([inputs / "homs.txt", inputs / "levant.rss"], url, scheduler="sync", progress=False)
     assert (first.added, first.skipped, first.failed) == (3, 0, 1)
     parsed = []
-    real = geo.batch._geoparser
+    real = geo.io.batch._geoparser
 
     def counting(index_dir):
         parser = real(index_dir)
@@ -168,7 +168,7 @@ def test_stored_articles_are_skipped_before_parsing(inputs, tmp_path, monkeypatc
 
         return Counting()
 
-    monkeypatch.setattr(geo.batch, "_geoparser", counting)
+    monkeypatch.setattr(geo.io.batch, "_geoparser", counting)
     again = ingest_batch([inputs], url, scheduler="sync", progress=False)  # "resume" with everything
     assert (again.added, again.skipped) == (2, 5)
     assert sorted(parsed) == sorted([IDLIB, ALEPPO])  # only the new ones were parsed
@@ -186,7 +186,7 @@ def test_online_entries_fetch_the_linked_page(tmp_path, monkeypatch):
         fetched.append(url)
         return page.encode()
 
-    monkeypatch.setattr(geo.batch, "fetch_url", fake_fetch)
+    monkeypatch.setattr(geo.io.batch, "fetch_url", fake_fetch)
     feed = tmp_path / "levant.rss"
     feed.write_text(RSS, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
@@ -219,7 +219,7 @@ def test_bad_arguments(tmp_path):
 
 
 def _parser_builds() -> int:
-    from geo.pipeline import default_geoparser
+    from geo.parse.pipeline import default_geoparser
 
     return default_geoparser.cache_info().misses
 
@@ -290,10 +290,10 @@ def test_cli_arguments(inputs, tmp_path, capsys):
     assert run_batch_from_args(only_bad) == 1
     missing_index = parser.parse_args([str(inputs / "homs.txt"), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}"])
     missing_index.scheduler = "sync"
-    orig = geo.batch._default_index
-    geo.batch._default_index = lambda: tmp_path / "no-index"
+    orig = geo.io.batch._default_index
+    geo.io.batch._default_index = lambda: tmp_path / "no-index"
     try:
         assert run_batch_from_args(missing_index) == 2
     finally:
-        geo.batch._default_index = orig
+        geo.io.batch._default_index = orig
     assert "gazetteer index not found" in capsys.readouterr().err

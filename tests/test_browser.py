@@ -1,6 +1,6 @@
 """End to end: the real dashboard in headless Chromium, every request outside this machine blocked and counted.
 
-The map draws on a canvas, so tests read what it drew from `window.CM` in the map's frame (geo.mapjs)
+The map draws on a canvas, so tests read what it drew from `window.CM` in the map's frame (geo.maps.elements)
 and click places at their screen position.
 """
 
@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.assets import missing_assets
+from geo.maps.assets import missing_assets
 from geo.exports.browser import LOCAL_HOSTS, block_outside
-from geo.store import Store
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from geo.confidence import Calibrator, fit, load_calibrator
-from geo.joins import haversine_km
+from geo.parse.confidence import Calibrator, fit, load_calibrator
+from geo.layers.joins import haversine_km
 
 
 def test_fit_learns_a_separating_feature():

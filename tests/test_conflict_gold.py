@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.joins import haversine_km
+from geo.layers.joins import haversine_km
 
 GOLD = Path(__file__).with_name("data") / "geoparse_conflict.jsonl"
 

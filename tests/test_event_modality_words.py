@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.events import EventExtractor
+from geo.events.extract import EventExtractor
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import EventExtractor
+from geo.events.extract import EventExtractor
 from tests.conftest import load_script
 
 GOLD = Path(__file__).parent / "data" / "events_gold.jsonl"

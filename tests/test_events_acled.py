@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from geo.event_dates import event_date
-from geo.events import EventExtractor
-from geo.fatalities import count_deaths
+from geo.events.dates import event_date
+from geo.events.extract import EventExtractor
+from geo.events.fatalities import count_deaths
 from geo.types import ResolvedMention
 
 COORDS = {"Gao": ("ML", "city"), "Maiduguri": ("NG", "city"), "Borno State": ("NG", "region"),

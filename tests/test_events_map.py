@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo import mapdata
-from geo.events import extract_events
-from geo.mapstate import MapState
-from geo.store import Store
+from geo.store import frames as mapdata
+from geo.events.extract import extract_events
+from geo.view.state import MapState
+from geo.store.database import Store
 from geo.types import Article
 
 TEXTS = [
@@ -33,7 +33,7 @@ def data(store) -> mapdata.MapData:
 
 
 def test_store_frame_and_map_data_carry_the_same_events(store, data):
-    from geo.store import EVENT_COLUMNS
+    from geo.store.database import EVENT_COLUMNS
 
     slow = store.mention_frame().sort_values(["article_id", "start"], ignore_index=True)
     fast = data.mentions.sort_values(["article_id", "start"], ignore_index=True)
@@ -96,7 +96,7 @@ def test_event_summary_counts_per_place_and_type(data):
 
 
 def test_timeline_stacks_mentions_by_event_type(data):
-    from geo import mapview
+    from geo.maps import view as mapview
 
     by_type = mapdata.event_timeline(data.mentions)
     days = mapdata.timeline(data.mentions)

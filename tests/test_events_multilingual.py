@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import ACLED_TYPES, EVENTS_DIR, EventExtractor, load_event_lexicon
+from geo.events.extract import ACLED_TYPES, EVENTS_DIR, EventExtractor, load_event_lexicon
 from tests.conftest import load_script
 
 GOLD = Path(__file__).parent / "data" / "events_gold_multilingual.jsonl"

@@ -8,11 +8,11 @@ import json
 import pandas as pd
 import pytest
 
-from geo import mapdata
+from geo.store import frames as mapdata
 from geo.exports import data as exdata
 from geo.exports.source import complete, export, popup_rows, prefiltered, texts_from, with_sentences
-from geo.mapstate import MapState
-from geo.store import Store
+from geo.view.state import MapState
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 
 

@@ -35,8 +35,8 @@ from geo.exports.layout import (
     time_window,
     view_extent,
 )
-from geo.mapstate import MapState
-from geo.store import Store
+from geo.view.state import MapState
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 
 CHROMIUM = "/usr/bin/chromium"
@@ -476,7 +476,7 @@ def test_cli_starts_from_a_dashboard_link(store, tmp_path):
 
 
 def test_cli_link_carries_the_view_the_map_wrote(store, tmp_path):
-    """The map keeps centre and zoom in the page URL (geo.mapjs.ViewSync), so a copied link exports that view."""
+    """The map keeps centre and zoom in the page URL (geo.maps.elements.ViewSync), so a copied link exports that view."""
     out = tmp_path / "view.html"
     res = _cli("--db", store.url, "--link", "http://localhost:8501/?center=35.5000,38.0000&zoom=9&layers=places",
                "-o", str(out))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from geopy.location import Location
 
-from geo.geocoders import GeocodeCache, OfflineGazetteer, OnlineFallback
-from geo.pipeline import Geoparser
+from geo.gazetteer.geocoders import GeocodeCache, OfflineGazetteer, OnlineFallback
+from geo.parse.pipeline import Geoparser
 
 
 def test_offline_gazetteer_is_a_geopy_geocoder(gazetteer):

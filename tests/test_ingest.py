@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import ingest
-from geo.ingest import (
+from geo.io import ingest
+from geo.io.ingest import (
     IngestError,
     article_from_html,
     article_from_text,

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.config import ROOT
-from geo.joins import Joiner, haversine_km
+from geo.layers.joins import Joiner, haversine_km
 from geo.layers.roads import RoadDataError, read_roads, schematic_roads
 from geo.types import ResolvedMention
 
@@ -127,7 +127,7 @@ def test_seed_joins_pass_the_reference_check(shared, tmp_path):
     ],
 )
 def test_relative_positions_offset_the_anchor(prefix, dlat, dlon, radius):
-    from geo.joins import relative_position
+    from geo.layers.joins import relative_position
 
     text = prefix + "Palmyra"
     m = place("Palmyra", 34.56, 38.28, len(prefix), len(text))
@@ -138,6 +138,6 @@ def test_relative_positions_offset_the_anchor(prefix, dlat, dlon, radius):
 
 
 def test_no_relative_position_without_a_relation():
-    from geo.joins import relative_position
+    from geo.layers.joins import relative_position
 
     assert relative_position("Clashes in Palmyra", place("Palmyra", 34.56, 38.28, 11, 18)) is None

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from geo.ingest import article_from_text
-from geo.store import Store
+from geo.io.ingest import article_from_text
+from geo.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.auth import hash_password
+from geo.teams.auth import hash_password
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -112,7 +112,7 @@ def _browser_login(page, name: str, password: str) -> None:
 
 
 def test_browser_login_survives_reload_and_new_tab_and_deep_link_lands(auth_env, tmp_path):
-    from geo.store import Store
+    from geo.store.database import Store
     from geo.types import Article
 
     article = Article(text="Shelling was reported near the river crossing overnight.", title="Crossing report")
@@ -198,7 +198,7 @@ def test_a_deep_links_query_is_kept_through_the_login(auth_env):
 
 
 def test_failed_logins_are_throttled(auth_env, monkeypatch):
-    from geo import auth
+    from geo.teams import auth
 
     monkeypatch.setattr(auth, "USER_THROTTLE", auth.LoginThrottle(free=2))
     monkeypatch.setattr("pages._auth.login", lambda *a, **k: auth.login(*a, by_user=auth.USER_THROTTLE, **k))
@@ -212,7 +212,7 @@ def test_failed_logins_are_throttled(auth_env, monkeypatch):
 
 
 def test_a_valid_session_cookie_logs_in_without_the_form(auth_env, monkeypatch):
-    from geo.auth import Role, User
+    from geo.teams.auth import Role, User
     from pages import _auth
 
     cfg = _auth.auth_config()

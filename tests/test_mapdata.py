@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import mapdata
-from geo.mapstate import MapState
-from geo.store import FRAME_COLUMNS, Store
+from geo.store import frames as mapdata
+from geo.view.state import MapState
+from geo.store.database import FRAME_COLUMNS, Store
 from geo.types import Article, Event, ResolvedMention
 
 

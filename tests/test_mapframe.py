@@ -1,4 +1,4 @@
-"""geo.mapframe: the dashboard map cut into a base built once and layers swapped on each rerun."""
+"""geo.maps.frame: the dashboard map cut into a base built once and layers swapped on each rerun."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo import mapframe, mapview
-from geo.assets import PLUGIN_BUNDLE, bundle_scripts, localize
+from geo.maps import frame as mapframe
+
+from geo.maps import view as mapview
+from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts, localize
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAME_HTML = ROOT / "pages" / "mapframe" / "index.html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.mapstate import MapState
+from geo.view.state import MapState
 
 
 def frame():

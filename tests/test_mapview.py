@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo.mapview import (
+from geo.maps.view import (
     ATTRIBUTION,
     mark_spans,
     DEFAULT_CENTER,
@@ -27,7 +27,7 @@ from geo.mapview import (
     popup_html,
     safe_href,
 )
-from geo.store import FRAME_COLUMNS
+from geo.store.database import FRAME_COLUMNS
 
 XSS_TITLE = "Raid <script>alert(1)</script> on `${window.pwned=1}` \\x3cscript>"
 XSS_SENTENCE = 'Jets struck Homs <img src=x onerror="alert(2)"> before dawn.'
@@ -106,7 +106,7 @@ def _render(m: folium.Map) -> str:
 
 
 def _body(html: str) -> str:
-    """The page without its <head>, where the map's JavaScript library (geo/js) sits: what runs for this map."""
+    """The page without its <head>, where the map's JavaScript library (geo/maps/js) sits: what runs for this map."""
     return html.split("</head>", 1)[1]
 
 
@@ -267,8 +267,10 @@ def test_mentions_frame_matches_the_store_frame():
 
 # ---------------------------------------------------------------------------------------- the dashboard map
 
-from geo import mapdata, mapview  # noqa: E402
-from geo.assets import PLUGIN_BUNDLE, bundle_scripts  # noqa: E402
+from geo.store import frames as mapdata  # noqa: E402
+
+from geo.maps import view as mapview
+from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts  # noqa: E402
 
 
 def _script(element) -> str:
@@ -286,7 +288,7 @@ def places(frame) -> pd.DataFrame:
 
 
 def test_base_map_is_offline_and_the_same_every_time(countries):
-    from geo import mapframe
+    from geo.maps import frame as mapframe
 
     cities = pd.DataFrame({"name": ["Aleppo", "<b>Homs</b>"], "lat": [36.2, 34.7], "lon": [37.2, 36.7],
                            "population": [1_600_000, 800_000], "country": ["SY", "SY"]})
@@ -302,7 +304,7 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
                   "history.replaceState", "setComponentValue"):
         assert piece in html, piece
     # The tools wait for the first paint of the data: their scripts sit in one CM.afterPaint block, in both
-    # folium's rendering and the dashboard frame's (geo.mapframe).
+    # folium's rendering and the dashboard frame's (geo.maps.frame).
     for script in (html, frame_base.script):
         start = script.index("window.CM.afterPaint(function () {")
         end = script.index("});", script.index("window.CM.plugins.offlineMiniMap("))
@@ -325,7 +327,7 @@ def test_base_map_loads_the_plugin_bundle_when_asked(countries):
     scripts = [u for u in parser.urls if u.endswith(".js")]
     assert scripts == ["/app/static/vendor/leaflet/leaflet.js", f"/app/static/vendor/{PLUGIN_BUNDLE}"]
     group = mapview.heat_layer(pd.DataFrame({"lat": [1.0], "lon": [2.0], "mentions": [3]}))
-    from geo.assets import localize
+    from geo.maps.assets import localize
 
     bundle_scripts(localize(group, "/app/static/vendor"), "/app/static/vendor")
     assert all(not getattr(el, "default_js", None) for el in group._children.values())

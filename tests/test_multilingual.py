@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.gazetteer import norm
-from geo.language import detect_language
+from geo.parse.language import detect_language
 from tests.conftest import load_script
 
 DATA = Path(__file__).parent / "data"

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages._shared as shared
-from geo.ingest import IngestError
-from geo.store import Store
+from geo.io.ingest import IngestError
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,7 +192,7 @@ def test_clicks_select_places_and_air_bases_once():
     import pandas as pd
     from shapely.geometry import Point
 
-    from geo.mapstate import MapState
+    from geo.view.state import MapState
     from pages._panel import state_after_click
 
     places = pd.DataFrame({"place_id": [7], "name": ["Homs"], "lat": [34.72405], "lon": [36.72559]})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.recognize import Recognizer, tokenize
-from geo.lexicon import load_lexicon
+from geo.parse.recognize import Recognizer, tokenize
+from geo.parse.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")

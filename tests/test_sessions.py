@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo.mapview as mapview
-from geo.store import Store
+import geo.maps.view as mapview
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 from pages._shared import SharedCache
 

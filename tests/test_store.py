@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.store import FRAME_COLUMNS, Store
+from geo.store.database import FRAME_COLUMNS, Store
 from geo.types import Article, ResolvedMention
 from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
 
@@ -159,7 +159,7 @@ def test_sqlite_pragmas(tmp_path):
 
 def test_demo_articles_are_well_formed():
     from geo.demo import DEMO_PATH
-    from geo.ingest import iter_jsonl
+    from geo.io.ingest import iter_jsonl
 
     records = list(iter_jsonl(DEMO_PATH))
     assert len(records) == 8

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from geo.dbcopy import database_copy
-from geo.store import (
+from geo.dev.dbcopy import database_copy
+from geo.store.database import (
     MIGRATIONS_DIR,
     PLACE_COLUMNS,
     SCHEMA_HEAD,
@@ -310,7 +310,7 @@ def test_postgis_filters_use_the_spatial_indexes(filled):
         pytest.skip("PostGIS only")
     from sqlalchemy.dialects import postgresql
 
-    from geo.store import _in_bbox, _within
+    from geo.store.database import _in_bbox, _within
 
     with filled._engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
@@ -441,7 +441,7 @@ def test_map_data_refresh_reads_only_new_articles_on_each_backend(store, monkeyp
     """mapdata.refresh compares ingest times and ids as each database returns them."""
     import pandas as pd
 
-    from geo import mapdata
+    from geo.store import frames as mapdata
 
     a = "Shelling hit Homs and Damascus."
     store.add(Article(a, title="One", source="Wire"), [mention(a, "Homs"), mention(a, "Damascus")])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.store import Store
+from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 
 from tests.test_store_backends import store_url  # noqa: F401 (the sqlite + postgis fixture)
@@ -153,8 +153,8 @@ def test_a_dropped_event_stays_dropped_and_bad_corrections_are_refused(store_url
 
 
 def test_an_events_date_and_fatalities_are_corrected_and_kept(store_url):  # noqa: F811
-    from geo import corrections
-    from geo.auth import Role, User
+    from geo.teams import corrections
+    from geo.teams.auth import Role, User
 
     store = Store(store_url)
     article = Article(text=EVENT_TEXT, title="t")

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from geo.events import EventExtractor
-from geo.store import Store
-from geo.synthetic import COUNTRIES, Town, fill_synthetic, reports, run_synthetic
+from geo.events.extract import EventExtractor
+from geo.store.database import Store
+from geo.dev.synthetic import COUNTRIES, Town, fill_synthetic, reports, run_synthetic
 
 
 class TinyGazetteer:
@@ -29,7 +29,7 @@ class TinyGazetteer:
 
 @pytest.fixture()
 def towns():
-    from geo.synthetic import towns_from
+    from geo.dev.synthetic import towns_from
 
     return towns_from(TinyGazetteer())
 
@@ -85,7 +85,7 @@ def test_fill_synthetic_stores_n_articles_in_bulk(tmp_path, towns):
 
 
 def test_run_synthetic_opens_the_url(tmp_path, monkeypatch):
-    import geo.synthetic as synthetic
+    import geo.dev.synthetic as synthetic
 
     monkeypatch.setattr(synthetic, "fill_synthetic",
                         lambda store, n, seed=0: fill_synthetic_stub(store, n, seed))

@@ -8,7 +8,7 @@ import sqlite3
 import folium
 import pytest
 
-from geo.tiles import find_local_tiles, mbtiles_to_folder
+from geo.maps.tiles import find_local_tiles, mbtiles_to_folder
 
 
 def _mbtiles(path, fmt="png"):
@@ -48,7 +48,7 @@ def test_vector_mbtiles_are_refused(tmp_path):
 
 
 def test_local_tiles_become_a_basemap_layer(tmp_path):
-    from geo import mapview
+    from geo.maps import view as mapview
 
     (tmp_path / "tiles" / "5" / "19").mkdir(parents=True)
     (tmp_path / "tiles" / "5" / "19" / "12.jpg").write_bytes(b"x")

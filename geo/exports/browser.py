@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import folium
 import geopandas as gpd
 import pandas as pd
 
 from geo.exports.html import VENDOR_DIR, inline_assets, interactive_map, page_html
 from geo.exports.layout import Layout, plain
-from geo.mapjs import CMElement, js_literal
-from geo.mapstate import MapState
-from geo.mapview import BROAD_FEATURES, esc, marker_radius
+from geo.maps.elements import CMElement, js_literal
+from geo.view.state import MapState
+from geo.maps.view import BROAD_FEATURES, esc, marker_radius
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -89,7 +88,7 @@ class PlaceLabels(CMElement):
     Names are set as text (textContent), never as markup.
     """
 
-    plugin, options = "placeLabels", ("labels",)  # geo/js/place_labels.js
+    plugin, options = "placeLabels", ("labels",)  # geo/maps/js/place_labels.js
 
     def __init__(self, layout: Layout):
         super().__init__()
@@ -162,7 +161,7 @@ body { display: grid; grid-template-columns: minmax(0, 1fr) %(panel)spx; grid-te
 </style>"""
 
 def _ready(more: int) -> str:
-    """The call that fits the page and then sets window.cmReady (geo/js/briefing_ready.js)."""
+    """The call that fits the page and then sets window.cmReady (geo/maps/js/briefing_ready.js)."""
     return f"<script>window.CM.plugins.briefingReady({js_literal({'more': int(more)})});</script>"
 
 

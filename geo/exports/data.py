@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.mapview import FEATURE_COLOURS, OTHER_COLOUR, esc
+from geo.maps.view import FEATURE_COLOURS, OTHER_COLOUR, esc
 
 # Column order of every export; "text" is the mention as the article wrote it; the event fields say what
 # happened there according to the sentence (ACLED terms; empty when the sentence reports no event there).
@@ -44,7 +44,7 @@ def with_events(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with EVENT_FIELDS: the event (if any) whose place is the mention, from its sentence."""
     if frame.empty or "sentence" not in frame or all(f in frame for f in EVENT_FIELDS):
         return frame
-    from geo.events import EventExtractor
+    from geo.events.extract import EventExtractor
     from geo.types import ResolvedMention
 
     extractor = EventExtractor()

@@ -1,6 +1,6 @@
 """A standalone interactive map: one HTML file with Leaflet and every other asset inside it.
 
-The map is the dashboard's (geo.mapview.build_map), its state's filters and view applied. Scripts and
+The map is the dashboard's (geo.maps.view.build_map), its state's filters and view applied. Scripts and
 stylesheets are read from static/vendor and written into the page, and the images the stylesheets
 refer to become data: URLs, so the file opens from disk, offline, with no server.
 """
@@ -16,12 +16,12 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo.assets import localize
+from geo.maps.assets import localize
 from geo.config import STATIC_DIR
 from geo.exports.layout import ROAD_COLOUR, plain
-from geo.mapjs import CMElement
-from geo.mapstate import MapState
-from geo.mapview import build_map, esc
+from geo.maps.elements import CMElement
+from geo.view.state import MapState
+from geo.maps.view import build_map, esc
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 _INLINE_BASE = "cm-inline://vendor"  # localize() points every asset here; inline_assets() replaces each link
@@ -41,7 +41,7 @@ class InlineError(RuntimeError):
 class SetView(CMElement):
     """Centres the map on the state's view after everything else (build_map fits the places first)."""
 
-    plugin, options = "setView", ("center", "zoom")  # geo/js/set_view.js
+    plugin, options = "setView", ("center", "zoom")  # geo/maps/js/set_view.js
 
     def __init__(self, center: tuple[float, float], zoom: int):
         super().__init__()
@@ -53,7 +53,7 @@ class SetView(CMElement):
 class DrawOrder(CMElement):
     """Airfields, then places, brought above layers added after build_map (roads), in the same SVG."""
 
-    plugin, options = "drawOrder", ()  # geo/js/draw_order.js
+    plugin, options = "drawOrder", ()  # geo/maps/js/draw_order.js
 
     def __init__(self):
         super().__init__()

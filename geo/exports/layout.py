@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from geo.mapstate import MapState
-from geo.mapview import (
+from geo.view.state import MapState
+from geo.maps.view import (
     AIRFIELD_STYLE,
     ATTRIBUTION,
     BROAD_FEATURES,

@@ -13,7 +13,7 @@ import pandas as pd
 from geo.exports import browser, static
 from geo.exports.html import VENDOR_DIR
 from geo.exports.layout import Briefing, build_layout
-from geo.mapstate import MapState
+from geo.view.state import MapState
 
 RENDERERS = ("browser", "static")
 PICTURE_FORMATS = ("png", "pdf")

@@ -1,6 +1,6 @@
 """Exports from the rows the map already holds, instead of a fresh read of the whole store.
 
-The dashboard keeps the store in memory as geo.mapdata frames and filters them in milliseconds; an
+The dashboard keeps the store in memory as geo.store.frames frames and filters them in milliseconds; an
 export starts from those filtered mention rows. They lack one column of Store.mention_frame(): the
 sentence around each mention (it needs the article's full text). `export` reads the texts of only the
 articles a format shows sentences of — every matching article for the data files, the first few per
@@ -20,12 +20,12 @@ from geo.exports import data as data_exports
 from geo.exports.html import VENDOR_DIR, to_html
 from geo.exports.layout import Briefing
 from geo.exports.render import PICTURE_FORMATS, Rendered, render
-from geo.mapstate import MapState
-from geo.mapview import MAX_ARTICLES_IN_POPUP
+from geo.view.state import MapState
+from geo.maps.view import MAX_ARTICLES_IN_POPUP
 from geo.text import sentence_spans
 
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
-Texts = Callable[[list[str]], Mapping[str, str]]  # article ids → {id: full text}, e.g. geo.mapdata.article_texts
+Texts = Callable[[list[str]], Mapping[str, str]]  # article ids → {id: full text}, e.g. geo.store.frames.article_texts
 
 
 def prefiltered(state: MapState) -> MapState:
@@ -118,7 +118,7 @@ def export(
 ) -> Rendered:
     """One export of what `state` shows, as bytes (`Rendered.renderer` is "" for the non-picture formats).
 
-    `frame`: mention rows — Store.mention_frame() or geo.mapdata's (which lack sentences: `texts` then
+    `frame`: mention rows — Store.mention_frame() or geo.store.frames's (which lack sentences: `texts` then
     gives the articles' texts, read only for the rows the format quotes). `filtered=True` says the rows
     already are what `state` shows (see `prefiltered`).
     """
@@ -141,7 +141,7 @@ def export(
 
 def texts_from(store) -> Texts:
     """The article-texts reader of a store (one query per 500 articles), for `export(texts=...)`."""
-    from geo.mapdata import article_texts
+    from geo.store.frames import article_texts
 
     def read(ids: Iterable[str]) -> Mapping[str, str]:
         return article_texts(store, ids)

@@ -36,8 +36,8 @@ from geo.exports.layout import (  # noqa: E402
     plain,
     view_extent,
 )
-from geo.mapstate import MapState  # noqa: E402
-from geo.mapview import (  # noqa: E402
+from geo.view.state import MapState  # noqa: E402
+from geo.maps.view import (  # noqa: E402
     AIRFIELD_STYLE,
     AIRPORT_MARGIN_DEG,
     BROAD_FEATURES,

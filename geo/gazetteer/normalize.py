@@ -39,7 +39,7 @@ def norm(name: str) -> str:
 # Transliteration families of conflict reporting folded to one spelling: Tal/Tell, Ein/Ain/Ayn, Kh/H, ou/u,
 # q/k, ei/ai, e/a (Hama/Hameh), -ah/-a/-eh, doubled letters; the article (al-/el-/ash-...) is dropped and the
 # words run together ("Al-Bab", "Albab"). A coarse key: used only where a name is clearly a place
-# (geo/spelling.py), never to read an arbitrary capitalised word as a place.
+# (geo/parse/spelling.py), never to read an arbitrary capitalised word as a place.
 _SKELETON_WORDS = {"tell": "tal", "tel": "tal", "tall": "tal", "ein": "ain", "ayn": "ain", "ayin": "ain",
                    "el": "", "al": "", "ul": ""}
 _SKELETON_LETTERS = [("dj", "j"), ("kh", "h"), ("gh", "g"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"),

@@ -5,10 +5,11 @@ The index builder does not care where a record comes from; sources can be added 
 """
 
 from __future__ import annotations
+from geo.config import CURATED_GAZETTEER_DIR
+from geo.config import naturalearth_dir
 
 import csv
 import gzip
-import io
 import itertools
 import json
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-CURATED_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+CURATED_DIR = CURATED_GAZETTEER_DIR
 
 # Names and keywords that make an airfield military (OurAirports has no military type).
 _MILITARY = re.compile(
@@ -140,7 +141,7 @@ def country_shapes(countries: dict[str, dict]) -> dict[str, tuple[tuple[float, f
     (Natural Earth 1:110m, shipped inside pyogrio)."""
     import pyogrio
 
-    path = Path(str(resources.files("pyogrio") / "tests" / "fixtures" / "naturalearth_lowres"))
+    path = naturalearth_dir()
     if not path.exists():
         return {}
     frame = pyogrio.read_dataframe(path, columns=["name", "iso_a3"])

@@ -9,8 +9,9 @@ import geopandas as gpd
 from shapely.geometry import LineString
 
 from geo.gazetteer import Gazetteer
+from geo.config import LAYERS_DIR
 
-SCHEMATIC_CSV = Path(__file__).resolve().parents[2] / "data" / "layers" / "roads_schematic.csv"
+SCHEMATIC_CSV = LAYERS_DIR / "roads_schematic.csv"
 SCHEMATIC_SOURCE = "Conflict Map schematic roads (towns from GeoNames, CC BY 4.0)"
 _NAME_COLUMNS = ("name", "NAME", "ref", "REF", "label", "LABEL", "name_en", "highway", "type")
 

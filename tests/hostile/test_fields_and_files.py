@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.batch import ingest_batch
-from geo.ingest import (
+from geo.io.batch import ingest_batch
+from geo.io.ingest import (
     IngestError,
     article_from_text,
     articles_from_jsonl_record,
@@ -23,11 +23,11 @@ from geo.ingest import (
     read_article,
     read_file_bytes,
 )
-from geo.mapdata import _day
-from geo.mapstate import MapState
-from geo.store import Store
+from geo.store.frames import _day
+from geo.view.state import MapState
+from geo.store.database import Store
 from geo.types import Article
-from geo.validate import FieldError, iso_date, printable
+from geo.io.validate import FieldError, iso_date, printable
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = "Russian jets struck near Palmyra on Monday, the ministry said."

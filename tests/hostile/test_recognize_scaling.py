@@ -1,7 +1,7 @@
 """A long run of capitalised words costs recognition time in proportion to its length, not its square.
 
 Once, every match in a run re-read the whole run, so 16,000 pasted names took 11 s and a 2 MB file hours.
-Timing tests flake on a loaded machine, so the work is counted instead: the lines of geo/recognize.py
+Timing tests flake on a loaded machine, so the work is counted instead: the lines of geo/parse/recognize.py
 executed (a deterministic count of the interpreter's line events) and the phrases looked up in the gazetteer.
 A 4x longer run must cost about 4x (linear), far from 16x (quadratic).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 import sys
 
-import geo.recognize as recognize_module
-from geo.recognize import Recognizer
+import geo.parse.recognize as recognize_module
+from geo.parse.recognize import Recognizer
 
 NAMES = ["Aleppo", "Homs", "Idlib", "Paris", "London", "Kabul", "Mosul", "Raqqa", "Berlin", "Damascus",
          "Kandahar", "Herat", "Lomax", "Jaskel", "Corvin", "Delmar"]
@@ -24,7 +24,7 @@ def _run(n: int) -> str:
 
 
 def _lines_executed(recognizer: Recognizer, text: str) -> int:
-    """Line events in geo/recognize.py while recognising `text` (loop iterations included)."""
+    """Line events in geo/parse/recognize.py while recognising `text` (loop iterations included)."""
     count = 0
     target = recognize_module.__file__
 

@@ -17,8 +17,8 @@ from geo.exports.browser import block_outside
 from geo.exports.data import to_csv, to_geojson, to_kml
 from geo.exports.html import to_html
 from geo.layers.roads import RoadDataError, read_roads
-from geo.mapstate import MapState
-from geo.mapview import build_map, esc, safe_href
+from geo.view.state import MapState
+from geo.maps.view import build_map, esc, safe_href
 
 from tests.hostile.payloads import IMG, JS_URL, MARKUP, SCRIPT, SQL, SVG, TEMPLATE
 

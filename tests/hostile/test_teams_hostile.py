@@ -12,8 +12,8 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from streamlit.testing.v1 import AppTest
 
-from geo import corrections
-from geo.auth import (
+from geo.teams import corrections
+from geo.teams.auth import (
     SESSION_COOKIE,
     LoginThrottle,
     PermissionDenied,
@@ -24,7 +24,7 @@ from geo.auth import (
     session_secret,
     throttle_keys,
 )
-from geo.store import Store
+from geo.store.database import Store
 from geo.types import Article, Candidate, Event, ResolvedMention
 
 from tests.hostile.payloads import IMG, SCRIPT

@@ -1,0 +1,1 @@
+"""Developer tools: benchmarks, synthetic stores, database copies. Nothing in the product imports these."""

@@ -1,0 +1,1 @@
+"""Stage 3: sentences -> ACLED-style events (type, actors, date, fatalities, place)."""

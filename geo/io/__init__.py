@@ -1,0 +1,1 @@
+"""The input edge: bytes, files, pages and feeds -> checked Articles (and batches of them)."""

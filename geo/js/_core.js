@@ -1,5 +1,0 @@
-// Loaded once per page before the map's own script (geo/mapjs.py, CMElement): each file in geo/js adds
-// one plugin to CM.plugins, and each element of the map calls its plugin with the map (or its group) and
-// its options as one JSON object. Nothing here runs until a plugin is called, so Leaflet may load later.
-window.CM = window.CM || {};
-window.CM.plugins = window.CM.plugins || {};

@@ -1,0 +1,479 @@
+"""What the dashboard map draws, computed fast enough for 100,000 articles.
+
+`load(store)` reads the store with three plain SQL queries (no ORM objects, no per-mention sentence
+splitting) into a `MapData`: the mention frame (the columns of Store.mention_frame() except the
+sentence, plus each mention's `day` and `place_id`), the articles, and a case-folded search text per
+article. The dashboard caches it per `store_version(store)`; filtering it with MapState and
+aggregating by place, day or country then takes milliseconds.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import MetaData, func, select
+from sqlalchemy.engine import Engine
+
+from geo.layers.joins import haversine_km
+from geo.store.database import FRAME_COLUMNS
+from geo.text import sentence_spans
+from geo.io.validate import DATE_MAX, DATE_MIN
+
+MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
+ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
+EVENT_CATEGORIES = ("event_type", "event_subtype", "actor1", "actor2", "modality")
+PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
+
+
+@dataclass(frozen=True)
+class MapData:
+    mentions: pd.DataFrame  # one row per mention, MENTION_COLUMNS (article_pos: the article's row in `articles`)
+    articles: pd.DataFrame  # one row per article, indexed by article_id: title, source, url, published, day
+    texts: pd.Series = field(repr=False)  # case-folded "title text" per article, same order as `articles`
+    version: tuple = ()
+    last_ingest: object = field(default=None, repr=False)  # store_version's last ingest, as the database has it
+
+    @property
+    def empty(self) -> bool:
+        return self.mentions.empty and self.articles.empty
+
+
+@lru_cache(maxsize=8)
+def _reflected(engine: Engine):
+    """The store's tables as the database has them (reflected once per engine)."""
+    meta = MetaData()
+    meta.reflect(bind=engine)
+    return meta.tables
+
+
+def _tables(engine: Engine):
+    tables = _reflected(engine)
+    return tables["articles"], tables["places"], tables["mentions"]
+
+
+def _read_frame(query, con) -> pd.DataFrame:
+    """pd.read_sql without SQLAlchemy's row objects: the driver's tuples straight into a frame (at 100,000
+    articles a third faster). Values come as the driver gives them (SQLite: times as ISO text)."""
+    result = con.execute(query)
+    return pd.DataFrame(result.cursor.fetchall(), columns=list(result.keys()))
+
+
+def _events(con, engine: Engine, articles=None) -> pd.DataFrame:
+    """Events keyed by the mention they happened at: (article_id, start); of `articles` (a query of
+    article ids) if given."""
+    e = _reflected(engine)["events"]
+    query = select(e.c.article_id, e.c.place_start.label("start"), e.c.type.label("event_type"),
+                   e.c.subtype.label("event_subtype"), e.c.actor1, e.c.actor2, e.c.modality, e.c.precision,
+                   e.c.evidence_start, e.c.evidence_end).where(e.c.place_start.is_not(None)).order_by(e.c.id)
+    if articles is not None:
+        query = query.where(e.c.article_id.in_(articles))
+    ev = _read_frame(query, con)
+    ev = ev.drop_duplicates(["article_id", "start"])
+    for c in EVENT_CATEGORIES:
+        ev[c] = ev[c].astype("category")
+    return ev.astype({"start": "int64", "precision": "Int64", "evidence_start": "Int64", "evidence_end": "Int64"})
+
+
+def store_version(store) -> tuple:
+    """Changes whenever articles are added, removed or corrected: the cache key of `load`.
+
+    Cheap (index lookups): article count and last ingest, the newest mention, place and event (events
+    found again get new ids), and the newest entry of the store's audit trail, which every correction of
+    a mention adds to.
+    """
+    return _watermark(store)[0]
+
+
+def _watermark(store) -> tuple[tuple, object]:
+    """(store_version, the last ingest time as the database gives it)."""
+    engine = store.engine
+    articles, places, mentions = _tables(engine)
+    audit = _reflected(engine).get("audit")
+    with engine.connect() as con:
+        n_articles, last_ingest = con.execute(
+            select(func.count(), func.max(articles.c.ingested_at)).select_from(articles)).one()
+        last_mention = con.execute(select(func.max(mentions.c.id))).scalar()
+        last_place = con.execute(select(func.max(places.c.id))).scalar()
+        last_audit = con.execute(select(func.max(audit.c.id))).scalar() if audit is not None else None
+        events = _reflected(engine).get("events")
+        last_event = con.execute(select(func.max(events.c.id))).scalar() if events is not None else None
+    version = (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
+               int(last_audit or 0), int(last_event or 0))
+    return version, last_ingest
+
+
+def _day(published: pd.Series, ingested: pd.Series) -> pd.Series:
+    """The article's date, else the day it was ingested (naive, normalised to midnight)."""
+    day = pd.to_datetime(published, errors="coerce", format="ISO8601")
+    if getattr(day.dt, "tz", None) is not None:
+        day = day.dt.tz_convert(None)
+    day = day.astype("datetime64[us]")
+    # A date stored before ingest checked the range (year 1000, 9999) is no date: the slider cannot draw it.
+    day = day.where((day >= pd.Timestamp(DATE_MIN)) & (day <= pd.Timestamp(DATE_MAX)))
+    return day.fillna(ingested.dt.tz_convert(None).astype("datetime64[us]")).dt.normalize()
+
+
+def load(store) -> MapData:
+    """The whole store as frames for the map (read-only: share it, don't mutate it)."""
+    version, last_ingest = _watermark(store)  # before reading: the frames hold at least this version
+    with store.engine.connect() as con:
+        a, m, ev = _read(con, store.engine)
+        p = _places(con, store.engine)
+    frame, a, texts = _assemble(a, m, ev, p)
+    return MapData(frame, a, texts, version, last_ingest)
+
+
+def refresh(store, previous: MapData) -> MapData:
+    """`previous` brought up to the store's present state.
+
+    When articles were only added since (the usual case: ingest), only those are read and put in front
+    of the previous frames: at 100,000 articles a small batch costs a fraction of a full `load`. Anything
+    else — an article deleted, a place corrected, events found again for old articles — reads it all.
+    """
+    version, last_ingest = _watermark(store)
+    if version == previous.version:
+        return previous
+    if (previous.last_ingest is None or not previous.version or previous.version[0] != version[0]
+            or previous.version[5] != version[5]):  # another store, or corrections since
+        return load(store)
+    engine = store.engine
+    mentions = _tables(engine)[2]
+    events = _reflected(engine).get("events")
+    with engine.connect() as con:
+        a, m, ev = _read(con, engine, since=previous.last_ingest)
+        known = previous.articles.index  # its hash table is built once; isin() would scan 100,000 strings
+        a = a[_where(a["article_id"], lambda aid: aid not in known)]
+        ids = set(a["article_id"])
+        m = m[_where(m["article_id"], ids.__contains__)]
+        ev = ev[_where(ev["article_id"], ids.__contains__)]
+        # Of whom the mentions and events written since `previous` are.
+        new_mentions = _read_frame(select(mentions.c.article_id).where(mentions.c.id > previous.version[3]), con)
+        new_events = (_read_frame(select(events.c.article_id).where(events.c.id > previous.version[6]), con)
+                      if events is not None else pd.DataFrame({"article_id": []}))
+        p = _places(con, engine)
+    # Every article, mention and event the store has beyond `previous` must be of the new articles; else
+    # some were removed or changed (or written during the last read): read everything.
+    if (version[1] != len(previous.articles) + len(a) or len(new_mentions) != len(m)
+            or not set(new_mentions["article_id"]) <= ids or not set(new_events["article_id"]) <= ids):
+        return load(store)
+    frame, new_articles, new_texts = _assemble(a, m, ev, p)
+    return MapData(*_prepend(previous, frame, new_articles, new_texts), version, last_ingest)
+
+
+def _where(values: pd.Series, test) -> np.ndarray:
+    """A boolean row mask (a plain list would select columns when it is empty)."""
+    return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
+
+
+def _read(con, engine: Engine, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Articles, their mentions and their events; only articles ingested at or after `since` if given."""
+    articles, _, mentions = _tables(engine)
+    newer = articles.c.ingested_at >= since if since is not None else None
+    query = select(articles.c.id.label("article_id"), articles.c.title, articles.c.source, articles.c.url,
+                   articles.c.published, articles.c.ingested_at, articles.c.text, articles.c.language)
+    a = _read_frame(query if newer is None else query.where(newer), con)
+    query = select(mentions.c.article_id, mentions.c.place_id, mentions.c.start, mentions.c.end, mentions.c.text,
+                   mentions.c.score).order_by(mentions.c.article_id, mentions.c.start, mentions.c.id)
+    if newer is not None:
+        query = query.where(mentions.c.article_id.in_(select(articles.c.id).where(newer)))
+    m = _read_frame(query, con)
+    ev = _events(con, engine, None if newer is None else select(articles.c.id).where(newer))
+    return a, m, ev
+
+
+def _places(con, engine: Engine) -> pd.DataFrame:
+    places = _tables(engine)[1]
+    return _read_frame(select(places.c.id.label("place_id"), places.c.name, places.c.lat, places.c.lon,
+                              places.c.feature, places.c.country, places.c.geonameid), con)
+
+
+def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
+              p: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """(mention frame, articles, search texts) from the rows read, newest article first."""
+    # Text columns as strings even when a few rows hold only missing values (so that parts concatenate).
+    a = a.astype({c: "str" for c in ("article_id", "title", "source", "url", "published", "text", "language")})
+    m = m.astype({c: "str" for c in ("article_id", "text")})
+    p = p.astype({c: "str" for c in ("name", "feature", "country")})
+    a["ingested_at"] = pd.to_datetime(a["ingested_at"], utc=True, format="ISO8601", errors="coerce").astype(
+        "datetime64[us, UTC]")
+    a["day"] = _day(a["published"], a["ingested_at"])
+    a = a.set_index("article_id", drop=False).rename_axis(None)
+    # Newest first, as Store.mention_frame() orders them.
+    a = a.sort_values(["ingested_at", "article_id"], ascending=[False, True])
+    texts = (a["title"].fillna("") + "\n" + a["text"].fillna("")).str.casefold()  # aligned with `a`
+    a = a.drop(columns="text").assign(article_pos=np.arange(len(a), dtype="int64"))
+    m = m.astype({"start": "int64"}).merge(ev, on=["article_id", "start"], how="left")
+    frame = m.merge(a, on="article_id", how="inner").merge(p, on="place_id", how="inner")
+    frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
+    frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
+                          "geonameid": "Int64", "score": "float64", "place_id": "int64"})
+    return frame[MENTION_COLUMNS], a[ARTICLE_COLUMNS], texts
+
+
+def _prepend(previous: MapData, frame: pd.DataFrame, articles: pd.DataFrame,
+             texts: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The new articles' frames in front of the previous ones, in load's order (newest first)."""
+    in_order = previous.articles.empty or bool((articles["ingested_at"] > previous.articles["ingested_at"].max()).all())
+    articles = pd.concat([articles, previous.articles])
+    texts = pd.concat([texts, previous.texts])
+    frame = pd.concat([frame, previous.mentions], ignore_index=True)
+    for c in EVENT_CATEGORIES:  # categories of both parts (concat of unequal categories gives objects)
+        frame[c] = frame[c].astype("category")
+    if not in_order:  # ingested in the same instant as the newest before: sort as load does
+        order = articles.sort_values(["ingested_at", "article_id"], ascending=[False, True]).index
+        articles, texts = articles.loc[order], texts.loc[order]
+        frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True],
+                                  ignore_index=True)
+    positions = pd.Series(np.arange(len(articles), dtype="int64"), index=articles.index)
+    frame["article_pos"] = positions.reindex(frame["article_id"].to_numpy()).to_numpy()
+    return frame[MENTION_COLUMNS], articles, texts
+
+
+# ---------------------------------------------------------------------------------------- aggregates
+
+
+def places(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per place: PLACE_COLUMNS, most mentioned first. Works on any mention frame."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=PLACE_COLUMNS)
+    key = "place_id" if "place_id" in frame else ["name", "lat", "lon", "feature"]
+    g = frame.groupby(key, sort=False, dropna=False)
+    out = g.agg(
+        name=("name", "first"), feature=("feature", "first"), country=("country", "first"),
+        lat=("lat", "first"), lon=("lon", "first"), mentions=("article_id", "size"),
+        articles=("article_id", "nunique"), score=("score", "max"),
+    )
+    out["last_day"] = g["day"].max() if "day" in frame else pd.NaT
+    out = out.reset_index(drop=not isinstance(key, str))
+    if "place_id" not in out:
+        out.insert(0, "place_id", range(len(out)))
+    out["score"] = out["score"].round(3)
+    return out[PLACE_COLUMNS].sort_values(["mentions", "name"], ascending=[False, True], ignore_index=True)
+
+
+EVENT_SUMMARY_COLUMNS = ["place_id", "name", "lat", "lon", "event_type", "fact", "mentions", "subtypes", "actors",
+                         "last_day"]
+
+
+def event_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """What happened at each place: one row per place, event type and fact/not-a-fact, with counts.
+
+    Mentions without an event give one row per place with event_type None. `subtypes` and `actors` list
+    the most frequent (value, count) pairs. Many events share one town, so the map draws these rows —
+    a few per place, spread around it — rather than one symbol per mention.
+    """
+    if frame is None or frame.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=EVENT_SUMMARY_COLUMNS)
+    etype = frame["event_type"].astype(object)
+    work = pd.DataFrame({
+        "place_id": frame["place_id"].to_numpy(), "event_type": etype.where(etype.notna(), "").to_numpy(),
+        "fact": (frame["modality"].astype(object) == "fact").to_numpy(bool) & etype.notna().to_numpy(bool),
+        "subtype": frame["event_subtype"].astype(object).to_numpy(),
+        "actor": frame["actor1"].astype(object).fillna(frame["actor2"].astype(object)).to_numpy(),
+        "day": frame["day"].to_numpy() if "day" in frame else pd.NaT,
+    })
+    keys = ["place_id", "event_type", "fact"]
+    g = work.groupby(keys, sort=False)
+    out = g.agg(mentions=("place_id", "size"), last_day=("day", "max")).reset_index()
+
+    def top(col: str) -> pd.Series:
+        counts = work.dropna(subset=[col]).groupby(keys + [col], sort=False).size().rename("n").reset_index()
+        counts = counts.sort_values("n", ascending=False, kind="stable")
+        counts = counts[counts.groupby(keys, sort=False).cumcount() < 3]
+        counts = counts.assign(pair=list(zip(counts[col], counts["n"].astype(int))))
+        return counts.groupby(keys, sort=False)["pair"].agg(list).rename(col)
+
+    out = out.merge(top("subtype").reset_index(), on=keys, how="left").merge(top("actor").reset_index(), on=keys,
+                                                                                 how="left")
+    out = out.rename(columns={"subtype": "subtypes", "actor": "actors"})
+    for col in ("subtypes", "actors"):
+        out[col] = out[col].apply(lambda v: v if isinstance(v, list) else [])
+    place = frame.drop_duplicates("place_id").set_index("place_id")[["name", "lat", "lon"]]
+    out = out.join(place, on="place_id")
+    etype = out["event_type"].astype(object)
+    out["event_type"] = etype.where(etype != "", None)
+    out = out.sort_values(["place_id", "event_type", "fact"], na_position="last", kind="stable", ignore_index=True)
+    return out[EVENT_SUMMARY_COLUMNS]
+
+
+EVENT_TABLE_COLUMNS = ["day", "event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "name",
+                       "country", "lat", "lon", "title", "source", "url", "article_id", "evidence_start", "evidence_end"]
+
+
+def event_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per event at a place (ACLED-style), newest first: what, who, where, from which article."""
+    if frame is None or frame.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=EVENT_TABLE_COLUMNS)
+    rows = frame[frame["event_type"].notna()]
+    out = rows.reindex(columns=EVENT_TABLE_COLUMNS)
+    for col in ("event_type", "event_subtype", "actor1", "actor2", "modality"):
+        out[col] = out[col].astype(object)
+    return out.sort_values(["day", "article_id"], ascending=[False, True], kind="stable", ignore_index=True)
+
+
+def counts_by(table: pd.DataFrame, column: str, *, also: str | None = None, limit: int = 10) -> pd.DataFrame:
+    """How often each value of a column (and of `also`, counted together: actor1 and actor2) occurs."""
+    values = table[column].dropna()
+    if also is not None:
+        values = pd.concat([values, table[also].dropna()])
+    counts = values.astype(str).value_counts().head(limit)
+    return counts.rename_axis(column).reset_index(name="events")
+
+
+def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
+    """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros.
+
+    Counted with numpy on day numbers (a pandas groupby with nunique took ~10 ms at 20,000 mentions, on
+    every new filter of every session)."""
+    columns = ["day", "mentions", "articles"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=columns)
+    day = frame["day"] if "day" in frame else pd.to_datetime(frame["published"], errors="coerce")
+    day = pd.Series(day.to_numpy(), index=frame.index)
+    if step == "week":
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    ids = frame["article_id"]
+    valid = day.notna().to_numpy() & ids.notna().to_numpy()
+    if not valid.any():
+        return pd.DataFrame(columns=columns)
+    day, ids = day[valid], ids[valid]
+    lo, hi = day.min(), day.max()
+    full = pd.date_range(lo, hi, freq="W-MON" if step == "week" else "D")
+    pos = ((day.to_numpy("datetime64[us]") - np.datetime64(lo, "us"))
+           // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
+    article = frame["article_pos"].to_numpy()[valid] if "article_pos" in frame else pd.factorize(ids)[0]
+    mentions = np.bincount(pos, minlength=len(full))
+    pairs = np.unique(pos * (int(article.max()) + 1) + article)  # each article once per day
+    articles = np.bincount(pairs // (int(article.max()) + 1), minlength=len(full))
+    return pd.DataFrame({"day": full, "mentions": mentions.astype(np.int64), "articles": articles.astype(np.int64)})
+
+
+def event_timeline(frame: pd.DataFrame, step: str = "day", days: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mentions per day (or week) split by what happened there: one column per event type present, and
+    "no event"; the same days as timeline(frame, step), so the columns add up to its mentions.
+
+    `days`: timeline(frame, step) when the caller has it already. Counted with numpy (a crosstab took
+    ~25 ms at 20,000 mentions, on every new filter of every session).
+    """
+    days = timeline(frame, step) if days is None else days
+    if days.empty or "event_type" not in frame:
+        return pd.DataFrame(columns=["day"])
+    day = frame["day"]
+    if step == "week":
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    day = day.to_numpy("datetime64[us]")
+    valid = ~np.isnat(day)
+    codes, labels = pd.factorize(frame["event_type"][valid], use_na_sentinel=True)
+    labels = [str(x) for x in labels] + ["no event"]
+    codes = np.where(codes < 0, len(labels) - 1, codes)
+    present = np.unique(codes)
+    kinds = sorted((labels[c], c) for c in present)  # by name, as crosstab's columns
+    column = np.zeros(len(labels), np.int64)
+    column[[c for _, c in kinds]] = np.arange(len(kinds))
+    kind_pos = column[codes]
+    kinds = [k for k, _ in kinds]
+    first = days["day"].to_numpy("datetime64[us]")[0]
+    day_pos = ((day[valid] - first) // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
+    counts = np.zeros((len(days), len(kinds)), np.int64)
+    np.add.at(counts, (day_pos, kind_pos), 1)
+    return pd.DataFrame({"day": days["day"].to_numpy(), **{str(k): counts[:, i] for i, k in enumerate(kinds)}})
+
+
+def country_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mentions and articles per country (ISO 3166 alpha-2), most mentioned first."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=["country", "mentions", "articles"])
+    out = frame.dropna(subset=["country"]).groupby("country").agg(
+        mentions=("article_id", "size"), articles=("article_id", "nunique"))
+    return out.sort_values("mentions", ascending=False).reset_index()
+
+
+def time_bins(frame: pd.DataFrame, place_table: pd.DataFrame, step: str = "day") -> dict:
+    """Mentions per place and time step, compactly: for the map's time animation.
+
+    Returns {"bins": [ISO day of each step], "place": [...], "bin": [...], "count": [...]} where place
+    indexes rows of `place_table` (as drawn) and only non-empty cells are listed, in time order.
+    """
+    tl = timeline(frame, step)
+    if tl.empty or place_table.empty:
+        return {"bins": [], "place": [], "bin": [], "count": []}
+    day = frame["day"]
+    if step == "week":
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    start = tl["day"].iloc[0]
+    days_per_bin = 7 if step == "week" else 1
+    bin_ = ((day - start).dt.days // days_per_bin).astype("int64")
+    position = pd.Series(np.arange(len(place_table)), index=place_table["place_id"].to_numpy())
+    place = frame["place_id"].map(position)
+    ok = place.notna() & day.notna()
+    cells = pd.DataFrame({"bin": bin_[ok], "place": place[ok].astype("int64")}).value_counts().sort_index()
+    return {
+        "bins": [d.date().isoformat() for d in tl["day"]],
+        "place": cells.index.get_level_values("place").tolist(),
+        "bin": cells.index.get_level_values("bin").tolist(),
+        "count": cells.to_numpy().tolist(),
+    }
+
+
+def within_km(frame: pd.DataFrame, lat: float, lon: float, km: float) -> pd.DataFrame:
+    """Rows of a frame with lat/lon columns within km of a point, nearest first, with `distance_km`."""
+    if frame is None or frame.empty:
+        return frame.assign(distance_km=pd.Series(dtype=float)) if frame is not None else pd.DataFrame()
+    d = haversine_km(lat, lon, frame["lat"].to_numpy(float), frame["lon"].to_numpy(float))
+    out = frame.assign(distance_km=np.round(d, 1))
+    return out[out["distance_km"] <= km].sort_values("distance_km", kind="stable")
+
+
+def nearest_place(table: pd.DataFrame, lat: float, lon: float, *, name: str | None = None,
+                  tolerance_km: float = 2.0) -> pd.Series | None:
+    """The row of a place table at (lat, lon) — with this name when given — or None."""
+    if table is None or table.empty:
+        return None
+    rows = table if name is None else table[table["name"] == name]
+    if rows.empty:
+        return None
+    d = haversine_km(lat, lon, rows["lat"].to_numpy(float), rows["lon"].to_numpy(float))
+    i = int(np.argmin(d))
+    return rows.iloc[i] if d[i] <= tolerance_km else None
+
+
+def sentences(text: str, mentions: pd.DataFrame) -> list[tuple[str, str]]:
+    """(sentence, mention text) for each mention row (start/end/text), duplicates removed, in text order.
+
+    As geo.text.sentence_around for each mention, with the text's sentences found once (not once per
+    mention) and the columns read as arrays: the map's panel shows eight articles on every click.
+    """
+    starts, ends = mentions["start"].to_numpy(), mentions["end"].to_numpy()
+    names = mentions["text"].to_numpy(object)
+    out: dict[tuple[str, str], None] = {}
+    spans = heads = None
+    for i in np.argsort(starts, kind="stable"):
+        start, end = int(starts[i]), int(ends[i])
+        if not 0 <= start < end <= len(text):
+            continue
+        if spans is None:
+            spans = sentence_spans(text)
+            heads = [a for a, _ in spans]
+        j = bisect_right(heads, start) - 1
+        s, e = (spans[j][0], max(spans[j][1], end)) if j >= 0 and start < spans[j][1] else (start, end)
+        out.setdefault((text[s:e], str(names[i])), None)
+    return list(out)
+
+
+def article_texts(store, ids) -> dict[str, str]:
+    """The full texts of some articles, in one query."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    engine = store.engine
+    articles, _, _ = _tables(engine)
+    out: dict[str, str] = {}
+    with engine.connect() as con:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(dict(con.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(chunk))).all()))
+    return out

@@ -1,0 +1,1 @@
+"""Shared dashboards: users, roles, sessions, and the corrections analysts make."""
