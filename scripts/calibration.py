@@ -2,7 +2,7 @@
 import json
 import sys
 
-from geo.layers.joins import haversine_km
+from geo.geodesy import haversine_km
 from geo.parse.pipeline import default_geoparser
 
 g = default_geoparser()

@@ -7,7 +7,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from geo.layers.joins import haversine_km
+from geo.geodesy import haversine_km
 from geo.parse.pipeline import default_geoparser
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "multilingual_gold.jsonl"

@@ -10,7 +10,7 @@ import json
 import sys
 
 from geo.parse.confidence import MODEL_FILE, fit
-from geo.layers.joins import haversine_km
+from geo.geodesy import haversine_km
 from geo.parse.pipeline import Geoparser, default_geoparser
 
 

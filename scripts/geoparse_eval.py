@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from geo.config import ROOT
-from geo.layers.joins import haversine_km
+from geo.geodesy import haversine_km
 from geo.parse.pipeline import default_geoparser
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval"

@@ -5,8 +5,6 @@ The index builder does not care where a record comes from; sources can be added 
 """
 
 from __future__ import annotations
-from geo.config import CURATED_GAZETTEER_DIR
-from geo.config import naturalearth_dir
 
 import csv
 import gzip
@@ -20,6 +18,9 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from geo.config import CURATED_GAZETTEER_DIR, naturalearth_dir
+from geo.geodesy import distance_km
 
 CURATED_DIR = CURATED_GAZETTEER_DIR
 
@@ -122,12 +123,6 @@ _COUNTRY_POINT_OVERRIDES = {"US": (39.76, -98.5)}
 _CONSENSUS_KM = 300.0
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return float(2 * 6371.0088 * np.arcsin(min(1.0, np.sqrt(h))))
-
-
 def _radius_km(geom) -> float:
     """Radius of a disc with the (geodesic) area of a lon/lat polygon."""
     from pyproj import Geod
@@ -161,7 +156,7 @@ def country_shapes(countries: dict[str, dict]) -> dict[str, tuple[tuple[float, f
 def consensus_point(label: tuple[float, float], centroid: tuple[float, float] | None,
                     limit_km: float = _CONSENSUS_KM) -> tuple[float, float]:
     """The midpoint of a label point and an area centroid when they agree within limit_km, else the label."""
-    if centroid is None or _km(*label, *centroid) > limit_km:
+    if centroid is None or distance_km(*label, *centroid) > limit_km:
         return label
     return (label[0] + centroid[0]) / 2, (label[1] + centroid[1]) / 2
 
@@ -189,7 +184,7 @@ def country_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         latlon = latlon or capitals.get((iso2, c.get("capital", "")))
         if latlon is None:
             continue
-        spread = _km(*label, *centroid) if label and centroid else 0.0
+        spread = distance_km(*label, *centroid) if label and centroid else 0.0
         alts = list(aliases.get(iso2, []))
         # Two- and three-letter codes collide with words and acronyms; keep only spelled-out names.
         alts += [a for a in facts.get("alt", []) if len(a) > 3 and not a.isupper()]
@@ -315,7 +310,7 @@ def region_records(cities: list[dict]) -> Iterator[GazetteerRecord]:
         yield GazetteerRecord(
             name=name, lat=lat, lon=lon,
             feature="region", country=cc, population=int(w.sum()), admin1=admin1, source="ourairports", code=code,
-            radius_km=radius, spread_km=_km(lat, lon, pop_lat, pop_lon),
+            radius_km=radius, spread_km=distance_km(lat, lon, pop_lat, pop_lon),
             alternates=[k for k in _split_keywords(row["keywords"]) if len(k) > 3],
             variants=([short] if short and short != name else [])
             + abbreviations.get((cc, short), abbreviations.get((cc, name), [])),
@@ -393,8 +388,12 @@ def with_region_aliases(records: Iterable[GazetteerRecord], path: Path | None = 
 
 
 def default_records() -> Iterable[GazetteerRecord]:
-    from geo.gazetteer.subdivisions import district_records, load_subdivisions, towns_by_subdivision, \
-        with_subdivision_names
+    from geo.gazetteer.subdivisions import (
+        district_records,
+        load_subdivisions,
+        towns_by_subdivision,
+        with_subdivision_names,
+    )
 
     cities = load_cities()
     subdivisions, towns = load_subdivisions(), towns_by_subdivision()

@@ -19,12 +19,13 @@ import shapely
 from shapely.geometry import LineString, Point, mapping
 from shapely.ops import substring
 
-from geo.gazetteer import Gazetteer
-from geo.types import ResolvedMention
 from geo.config import naturalearth_shp
+from geo.gazetteer import Gazetteer
+from geo.geodesy import EARTH_RADIUS_KM, haversine_km
+from geo.types import ResolvedMention
 
 KM_PER_DEG_LAT = 110.574
-EARTH_KM = 6371.0088
+EARTH_KM = EARTH_RADIUS_KM
 
 _ROAD_WORDS = r"(?:road|highway|motorway|route|expressway|freeway|corridor)"
 _BEFORE_PAIR = re.compile(_ROAD_WORDS + r"s?\s+(?:between|linking|connecting|joining|from)\s+(?:the\s+(?:city|town|cities|towns)\s+of\s+)?$", re.IGNORECASE)
@@ -72,13 +73,6 @@ class Radii:
     road_km: float = 10.0
     city_search_km: float = 300.0
     route_end_km: float = 15.0
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance; works on numpy arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.asarray(lon2) - lon1) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
 def _deg_box(lat: float, lon: float, km: float) -> shapely.Geometry:

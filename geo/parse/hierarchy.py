@@ -9,10 +9,10 @@ enclosing mention (and each enclosing sense by whether it contains some sense of
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 
+from geo.geodesy import distance_km
 from geo.parse.recognize import Match
 from geo.types import Candidate
 
@@ -48,9 +48,7 @@ def division_word(text: str, m: Match) -> str | None:
 
 
 def _km(a: Candidate, b: Candidate) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def contains(outer: Candidate, inner: Candidate, radius_km: float = 0.0) -> bool:

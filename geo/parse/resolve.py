@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE, NAME
+from geo.geodesy import distance_km
 from geo.parse.hierarchy import division_word, hierarchy_bonus
 from geo.parse.recognize import Match
 from geo.text import is_dateline
@@ -63,12 +64,6 @@ def _sense_key(text: str, m: Match) -> str:
     """The name as one sense per discourse counts it: with the division word that follows it, if any."""
     division = division_word(text, m)
     return f"{norm(m.mention.text)}|{division}" if division else norm(m.mention.text)
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True)
@@ -262,7 +257,7 @@ class Resolver:
             for key, (cand, s) in scores.items():
                 bonus = w.country_context * ctx.countries.get(cand.country or "", 0.0)
                 if ctx.centre is not None and cand.feature not in ("country", "continent"):
-                    d = _haversine_km(ctx.centre[0], ctx.centre[1], cand.lat, cand.lon)
+                    d = distance_km(ctx.centre[0], ctx.centre[1], cand.lat, cand.lon)
                     bonus -= min(d / w.distance_scale_km, w.distance_cap)
                 s2 = s + strength * bonus
                 region = _region_of(cand)
@@ -366,7 +361,7 @@ class Resolver:
                     s += w.division_named + (_prior(NameHit(c, NAME), w) - _prior(hit, w))
                 else:
                     s += w.division_other / 2 if level in ("region", "district") else w.division_other
-            if c.feature in ("region", "district") and any(x.country == c.country and _haversine_km(c.lat, c.lon, x.lat, x.lon) < 30
+            if c.feature in ("region", "district") and any(x.country == c.country and distance_km(c.lat, c.lon, x.lat, x.lon) < 30
                                              for x in cities):
                 s += w.region_is_the_city
             if dateline_city and c.feature == "region":
@@ -376,7 +371,7 @@ class Resolver:
             if qual_key:
                 s += self._qualifier_bonus(c, qual_key)
             if anchors:
-                near = min(_haversine_km(c.lat, c.lon, x.lat, x.lon) for x in anchors)
+                near = min(distance_km(c.lat, c.lon, x.lat, x.lon) for x in anchors)
                 s += w.anchor_near if near <= 250 else 0.0
             if c.key not in scores or s > scores[c.key][1]:
                 scores[c.key] = (c, s)
@@ -405,5 +400,5 @@ class Resolver:
         weights = [(x, math.exp(s - top)) for x, s in items]
         # Candidates with a negligible share are not worth the distance.
         near = sum(e for x, e in weights
-                   if x is c or e > 1e-4 and _haversine_km(c.lat, c.lon, x.lat, x.lon) <= SAME_PLACE_KM)
+                   if x is c or e > 1e-4 and distance_km(c.lat, c.lon, x.lat, x.lon) <= SAME_PLACE_KM)
         return c, near / sum(e for _, e in weights)

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
-    update,
     DateTime,
     Float,
     ForeignKey,
@@ -44,16 +43,25 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    joinedload,
+    mapped_column,
+    relationship,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
+from geo.config import MIGRATIONS_DIR
+from geo.geodesy import EARTH_RADIUS_KM, distance_km
+from geo.io.validate import check_article
 from geo.text import sentence_around
 from geo.types import Article, Event, ResolvedMention
-from geo.io.validate import check_article
-from geo.config import MIGRATIONS_DIR
 
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
@@ -93,7 +101,6 @@ BBox = tuple[float, float, float, float]
 _COORD_DIGITS = 6  # ~0.1 m: the same place from two runs must compare equal
 # Mean Earth radius: PostGIS measures geography on this sphere when use_spheroid is false, so both
 # backends agree on what "within 50 km" means.
-EARTH_RADIUS_KM = 6371.0088
 _ADD_ATTEMPTS = 5
 _WRITE = "conflictmap_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
@@ -154,14 +161,6 @@ class _MentionRow(_Base):
 def _utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored here is UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on the mean-radius sphere (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def engine_for(url: str) -> Engine:

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import Engine
 
-from geo.layers.joins import haversine_km
+from geo.geodesy import haversine_km
 from geo.store.database import FRAME_COLUMNS
 from geo.text import sentence_spans
 from geo.io.validate import DATE_MAX, DATE_MIN
