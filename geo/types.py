@@ -65,6 +65,39 @@ class Candidate:
     names: int = 0  # distinct names in the gazetteer (many languages know a famous place)
 
 
+# How a name relates to its place (NameHit.kind); lower is more authoritative. A close spelling (geo/parse/spelling.py)
+# is weaker still: VARIANT + 1.
+NAME, ALTERNATE, VARIANT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A candidate found under a name, and how authoritative that name is for it (NAME, ALTERNATE, VARIANT...)."""
+
+    candidate: Candidate
+    kind: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """The recognizer's promise to the resolver: this span names a place, and the place is one of `hits`.
+
+    - `mention.text == text[mention.start:mention.end]` for the text the recognizer read (offsets never shift);
+    - `hits` is not empty: every gazetteer entry the name can refer to, as the recognizer filtered them
+      (a name inside "Boko Haram" keeps no town; "Pakistan Army" keeps only the country). Choosing among
+      them is the resolver's job, and it always picks one;
+    - the matches of one text, as the resolver receives them, are in text order and do not overlap
+      (the hierarchy reads "X, Y province" from neighbouring matches).
+    """
+
+    mention: Mention
+    hits: tuple[NameHit, ...]
+
+    def __post_init__(self) -> None:
+        if not self.hits:
+            raise ValueError(f"a match needs at least one gazetteer hit: {self.mention.text!r}")
+
+
 @dataclass(frozen=True)
 class ResolvedMention:
     """A mention resolved to one place, with a confidence score in [0, 1]."""

@@ -21,7 +21,7 @@ from functools import lru_cache
 from geo.events.actors import event_country, fill_name, inter_code, interaction, load_national
 from geo.events.dates import parse_published
 from geo.events.lexicon import (  # noqa: F401  (ACLED_TYPES, EVENTS_DIR, LANGUAGES: re-exported)
-    ACLED_TYPES, EVENTS_DIR, LANGUAGES, ActorMention, EventLexicon, Trigger, _W, load_event_lexicon,
+    ACLED_TYPES, EVENTS_DIR, LANGUAGES, NAME_CHAR, ActorMention, EventLexicon, Trigger, load_event_lexicon,
 )
 from geo.events.place import narrowed
 from geo.events.record import complete
@@ -90,7 +90,7 @@ _CYR_NEAR = (r"возле|около|под|подо|близ|вблизи|не�
              r"окраин\w*|пригород\w*|околиц\w*|передмісті?\w*")
 _CYR_EXACT = r"в|во|на|у|по|за|над|внутри|всередині|до|через|вглубь|углиб|жител\w*|мешканц\w*"  # "жители Алеппо"
 _CYRILLIC_GRAMMAR = _Grammar(
-    locative=re.compile(rf"^(?s:.*)(?<!\w)(?:(?P<near>{_CYR_NEAR})|(?P<exact>{_CYR_EXACT}))\s+(?:{_W}+\s+){{0,3}}$",
+    locative=re.compile(rf"^(?s:.*)(?<!\w)(?:(?P<near>{_CYR_NEAR})|(?P<exact>{_CYR_EXACT}))\s+(?:{NAME_CHAR}+\s+){{0,3}}$",
                         re.IGNORECASE),
     direct_object=re.compile(r"^\s+(?:(?:город|города|село|села|посёлок|поселок|посёлка|поселка|місто|міста|селище|"
                              r"селища|станицу|станиці|районы|район)\s+)?$", re.IGNORECASE),

@@ -38,7 +38,7 @@ _DEMONYM_FORCE = re.compile(r"\b(" + "|".join(re.escape(d) for d in _DEMONYM_COU
 # Arabic attaches conjunctions (و ف), prepositions (ب ل ك), the future (س) and the article (ال; ل + ال → لل).
 _AR_CLITICS = r"(?<!\w)(?P<pre>[وف]?[بلكس]?)(?:ال|(?<=ل)ل)?"
 _AR_ARTICLE_AFTER_SPACE = re.compile(r" (?=[\u0621-\u064A])")
-_W = r"[\w'’ʼ-]"  # a word character in a Cyrillic name ("Куп'янськ", "Дейр-эз-Зор")
+NAME_CHAR = r"[\w'’ʼ-]"  # a word character in a Cyrillic name ("Куп'янськ", "Дейр-эз-Зор")
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def _name_regex(alias: str, lang: str) -> str:
     for i, word in enumerate(alias.split()):
         word = word.strip('«»"„“”')
         stem = word.rstrip("*")
-        rx = re.escape(stem) + (rf"{_W}*" if word.endswith("*") else "")
+        rx = re.escape(stem) + (rf"{NAME_CHAR}*" if word.endswith("*") else "")
         if lang == "ar" and i > 0 and not stem.startswith("ال"):
             rx = "(?:ال)?" + rx
         words.append(rx)

@@ -11,19 +11,15 @@ from bisect import bisect_left, bisect_right
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from geo.gazetteer.normalize import norm, skeleton
 from geo.gazetteer.sources import GazetteerRecord
-from geo.types import Candidate
+from geo.types import ALTERNATE, NAME, VARIANT, Candidate, NameHit  # noqa: F401 (NameHit and the kinds: re-exported)
 
 INDEX_FILE = "gazetteer.sqlite"
 SCHEMA_VERSION = "5"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries;
 # 5: indexes names(key) and entries(country, feature) for the per-country name lists of fuzzy matching
-
-# How a name relates to its place; lower is more authoritative.
-NAME, ALTERNATE, VARIANT = 0, 1, 2
 
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
@@ -44,14 +40,6 @@ _SKELETON_FEATURES = frozenset({"city", "district", "region", "county"})
 
 class GazetteerMissing(FileNotFoundError):
     """The index has not been built yet."""
-
-
-@dataclass(frozen=True)
-class NameHit:
-    """A candidate found under a name, and how authoritative that name is for it."""
-
-    candidate: Candidate
-    kind: int
 
 
 def _name_rows(key: int, rec: GazetteerRecord) -> set[tuple[str, int, int]]:

@@ -13,8 +13,7 @@ import re
 from collections import defaultdict
 
 from geo.geodesy import distance_km
-from geo.parse.recognize import Match
-from geo.types import Candidate
+from geo.types import Candidate, Match
 
 # Words naming a division, written after its name ("Sangin district", "Nineveh province").
 DIVISION_WORDS = {
@@ -38,13 +37,24 @@ _AREAS = ("country", "region", "district", "county")
 DISTRICT_SLACK_KM = 30.0
 
 
-def division_word(text: str, m: Match) -> str | None:
-    """"region" or "district" when a division word follows the name ("Nineveh province")."""
-    after = _DIVISION_AFTER.match(text[m.mention.end:m.mention.end + 30])
+def division_after(following: str) -> str | None:
+    """"region" or "district" when the text right after a name opens with a division word (" province of...")."""
+    after = _DIVISION_AFTER.match(following[:30])
     if not after:
         return None
     word = after.group(0).strip().lower()
     return next(kind for kind, words in DIVISION_WORDS.items() if word in words)
+
+
+def division_word(text: str, m: Match) -> str | None:
+    """"region" or "district" when a division word follows the name ("Nineveh province")."""
+    return division_after(text[m.mention.end:m.mention.end + 30])
+
+
+def enclosed_by_next(gap: str) -> bool:
+    """Whether the words between a place and the next name say the next encloses it (", ", " district of ",
+    " (", or a skipped unknown name: "Boni (Hombori, Mopti)")."""
+    return bool(_ENCLOSED_BY.match(gap) or _SKIPPING.match(gap))
 
 
 def _km(a: Candidate, b: Candidate) -> float:
@@ -76,7 +86,7 @@ def enclosures(text: str, matches: list[Match]) -> dict[int, list[int]]:
         gap = text[a.end:b.start]
         if b.start < a.end or len(gap) > 40:
             continue
-        if _ENCLOSED_BY.match(gap) or _SKIPPING.match(gap) or (gap in (" ", "-") and any(
+        if enclosed_by_next(gap) or (gap in (" ", "-") and any(
                 h.candidate.feature == "country" and h.kind <= 1 for h in matches[i + 1].hits)):
             # "Mexico, China, Japan": a list of countries encloses nothing.
             if gap.strip() == "," and _only_countries(matches[i]) and _only_countries(matches[i + 1]):

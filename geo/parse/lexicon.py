@@ -13,11 +13,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+from wordfreq import zipf_frequency
 
 ACTORS_CSV = EVENTS_DIR / "actors.csv"
 # "militants in Gaza": an alias that says where a group is, not what it is called; the place stays a place.
 _LOCATED_ALIAS = re.compile(r"\b(?:in|from|near|at|around|inside|outside)\s+[A-Z]")
 _FOLD = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'"})
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """How common a word is in English, on the Zipf scale (log10 of uses per billion words; 0 for unknown words):
+    a capitalised word this common ("Act", "Response") is more likely the word than a place of that name."""
+    return zipf_frequency(word.lower(), "en")
 
 
 def _fold(text: str) -> str:

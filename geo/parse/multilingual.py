@@ -18,9 +18,8 @@ from wordfreq import zipf_frequency
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.parse.language import detect_language  # noqa: F401 (re-exported for callers)
 from geo.parse.lexicon import Lexicon
-from geo.parse.recognize import Match
 from geo.text import runs as name_runs
-from geo.types import Mention
+from geo.types import Match, Mention
 
 _CYR_TOKEN = re.compile(r"[А-ЯЁІЇЄҐа-яёіїєґ][А-ЯЁІЇЄҐа-яёіїєґ'’ʼ\-]*")
 _AR_LETTERS = "\u0621-\u063A\u0641-\u064A\u0671-\u06D3"

@@ -16,12 +16,13 @@ import re
 from geo.gazetteer import Gazetteer, NameHit
 from geo.parse.lexicon import Lexicon, load_lexicon
 from geo.parse.multilingual import MultilingualRecognizer, script_of
-from geo.parse.recognize import Match, Recognizer, _overlaps
-from geo.parse.hierarchy import _ENCLOSED_BY, _SKIPPING, DIVISION_WORDS, contains, enclosures
+from geo.parse.recognize import Recognizer
+from geo.parse.hierarchy import DIVISION_WORDS, contains, enclosed_by_next, enclosures
+from geo.parse.spans import overlaps
 from geo.parse.resolve import Resolver
 from geo.parse.spelling import SpellingMatcher, Unresolved
 from geo.text import sentence_around
-from geo.types import Mention, ResolvedMention
+from geo.types import Match, Mention, ResolvedMention
 
 UNRESOLVED_SCORE = 0.3  # the area is right, the point is not the place
 ABROAD_DOUBT = 0.5
@@ -59,7 +60,7 @@ class Geoparser:
         matches = self.recognizer.find(text)
         if script_of(text):
             taken = sorted((m.mention.start, m.mention.end) for m in matches)
-            extra = [m for m in self.multilingual.find(text) if not _overlaps(taken, m.mention.start, m.mention.end)]
+            extra = [m for m in self.multilingual.find(text) if not overlaps(taken, m.mention.start, m.mention.end)]
             matches = sorted(matches + extra, key=lambda m: m.mention.start)
         if self.online is not None:
             matches = sorted(matches + self._online_matches(text, matches), key=lambda m: m.mention.start)
@@ -140,7 +141,7 @@ class Geoparser:
         gap = text[u.mention.end:after[0].start] if after else ""
         if after and _NEAR_ANCHOR.match(gap) and after[0].feature in ("city", "district", "county"):
             area = after[0]  # "the village of X south of Bakhmut": near the town
-        elif after and (_ENCLOSED_BY.match(gap) or _SKIPPING.match(gap)) and after[0].feature != "continent":
+        elif after and enclosed_by_next(gap) and after[0].feature != "continent":
             area = after[0]
         elif u.precise:
             inside = [m for m in after if m.feature in ("district", "county", "region", "country")]

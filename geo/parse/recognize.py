@@ -7,18 +7,15 @@ the text as given.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from wordfreq import zipf_frequency
 
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE, NAME
-from geo.parse.lexicon import Lexicon
+from geo.parse.lexicon import Lexicon, zipf
+from geo.parse.spans import inside, overlaps
 from geo.text import is_dateline, runs
-from geo.types import Mention
+from geo.types import Match, Mention
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -69,19 +66,6 @@ class Token:
     sentence_start: bool
 
 
-@dataclass(frozen=True)
-class Match:
-    """A recognised mention with the gazetteer entries its name can refer to."""
-
-    mention: Mention
-    hits: tuple[NameHit, ...]
-
-
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "en")
-
-
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     prev_end = 0
@@ -121,26 +105,6 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     if _abbreviation(a.text) and gap in (". ", "."):
         return True
     return False
-
-
-def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    """Whether [s, e) overlaps any of the sorted, short spans (binary search: long texts stay linear)."""
-    i = bisect.bisect_left(spans, (s - 200, 0))
-    while i < len(spans) and spans[i][0] < e:
-        if spans[i][1] > s:
-            return True
-        i += 1
-    return False
-
-
-def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> tuple[int, int, str] | None:
-    """The sorted span [s, e) lies within ("Haram" in "Boko Haram"; "Sea of Azov" is not in "Azov"), if any."""
-    i = bisect.bisect_right(spans, (s, 1 << 62, "")) - 1
-    while i >= 0 and spans[i][0] > s - 200:
-        if spans[i][0] <= s and e <= spans[i][1]:
-            return spans[i]
-        i -= 1
-    return None
 
 
 def _is_connector(text: str, tokens: list[Token], i: int) -> bool:
@@ -219,14 +183,14 @@ class Recognizer:
             spans = self._cover(seq, keys, found)
             covered = {i for a, b in spans for i in range(a, b + 1)}
             if spans and tokens[spans[0][0]].sentence_start and spans[0][0] == spans[0][1] \
-                    and _zipf(tokens[spans[0][0]].text) >= 3.0 and len(spans) > 1:
+                    and zipf(tokens[spans[0][0]].text) >= 3.0 and len(spans) > 1:
                 spans = spans[1:]  # "One Edmonton resident": the opener is not a place
             if seq[0] not in headline and self._split_name(where, spans, keys, found):
                 continue  # "Ain Issa" read as "Ain" + "Issa": one name the gazetteer lacks
             for a, b in spans:
                 hits = found[keys[(a, b)]]
                 s, e = tokens[a].start, tokens[b].end
-                if _overlaps(blocked, s, e):
+                if overlaps(blocked, s, e):
                     continue
                 hits = self._outside_organisations(organisations, s, e, hits)
                 if not hits:
@@ -247,12 +211,12 @@ class Recognizer:
         country ("Pakistan" in "Pakistan Army"). A group named by one word that is also a town's own name is the
         town when the town is big enough to be written about by name ("Fano" the port, not the Fano militia;
         the Taliban are no town's own name)."""
-        inside = _inside(organisations, s, e)
-        if inside is None:
+        group = inside(organisations, s, e)
+        if group is None:
             return hits
-        if inside[:2] == (s, e) and any(h.kind == NAME and h.candidate.population >= _TOWN_BY_NAME for h in hits):
+        if group[:2] == (s, e) and any(h.kind == NAME and h.candidate.population >= _TOWN_BY_NAME for h in hits):
             return hits
-        return [h for h in hits if h.candidate.feature == "country" and inside[2] and h.candidate.country == inside[2]]
+        return [h for h in hits if h.candidate.feature == "country" and group[2] and h.candidate.country == group[2]]
 
     def _armed_unit(self, tokens: list[Token], seq: list[int], where: dict[int, int], b: int,
                     hits: list[NameHit]) -> bool:
@@ -322,7 +286,7 @@ class Recognizer:
                 continue  # "Vest-Agder", "Danube FM": not a given name and a surname
             if keys.get((seq[0], seq[1])) in found or keys.get((seq[0], seq[0])) in found:
                 continue
-            if not first.text[1:].islower() or _zipf(first.text) >= 4.0 or first.sentence_start and _zipf(first.text) >= 2.0:
+            if not first.text[1:].islower() or zipf(first.text) >= 4.0 or first.sentence_start and zipf(first.text) >= 2.0:
                 continue
             if {first.text, last.text} & (lex.org_heads | lex.place_heads | lex.titles | lex.demonyms):
                 continue
@@ -405,7 +369,7 @@ class Recognizer:
         after_text = text[tokens[b].end:tokens[b].end + 40]
         if _NAMED_AFTER.search(after_text):
             return []  # "Marburg virus", "Lassa fever": named after a place, not about it
-        if single and _zipf(words[0]) >= 4.0:
+        if single and zipf(words[0]) >= 4.0:
             hits = [h for h in hits if not (h.kind >= 2 and h.candidate.feature == "region")]  # "South" region
             if not hits:
                 return []
@@ -415,7 +379,7 @@ class Recognizer:
         pos, end = where[a], where[b] + 1
         before = [i for i in seq[max(0, pos - _CONTEXT_WORDS):pos] if i not in covered]
         after = [i for i in seq[end:end + _CONTEXT_WORDS] if i not in covered]
-        if before and tokens[before[0]].sentence_start and _zipf(tokens[before[0]].text) >= 2.0 and tokens[before[0]].text not in lex.first_names:
+        if before and tokens[before[0]].sentence_start and zipf(tokens[before[0]].text) >= 2.0 and tokens[before[0]].text not in lex.first_names:
             before = before[1:]  # "Recapturing Palmyra": a capitalised sentence opener is not part of the name
         prev_word = tokens[a - 1].text if a > 0 else ""
         prev_gap = text[tokens[a - 1].end:tokens[a].start] if a > 0 else ""
@@ -447,7 +411,7 @@ class Recognizer:
                                       or _SPEECH_BEFORE.search(text[max(0, tokens[a].start - 12):tokens[a].start])):
             return []  # "said Mather", "Mather, 22,", "the Pope"
         if single:
-            z = _zipf(words[0])
+            z = zipf(words[0])
             if z >= 5.5 and not (surface.isupper() and strong):
                 return []  # function words ("For", "Has", "No") in headlines
             at_start = tokens[a].sentence_start or headline

@@ -17,9 +17,9 @@ from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import ALTERNATE, NAME
 from geo.geodesy import distance_km
 from geo.parse.hierarchy import division_word, hierarchy_bonus
-from geo.parse.recognize import Match
+from geo.parse.lexicon import zipf
 from geo.text import is_dateline
-from geo.types import Candidate, ResolvedMention
+from geo.types import Candidate, Match, ResolvedMention
 
 _AIRFIELD_AFTER = re.compile(r"^[\s'’s]*(?:\w+\s+){0,2}?(?:air\s?base|airbase|air\s?field|airfield|airport|aerodrome|air\s?strip|base)\b", re.IGNORECASE)
 _AIRFIELD_BEFORE = re.compile(r"\b(?:air\s?base|airbase|airfield|airport|aerodrome)\s+(?:of|at|in|near)?\s*$", re.IGNORECASE)
@@ -155,8 +155,6 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
     `extent` is the area's (radius, spread) in km: a point for Queensland or Canada is right only if the
     reference used the same label convention, so large areas with disputed label points are less certain.
     """
-    from geo.parse.recognize import _zipf
-
     surface = m.mention.text
     before = text[max(0, m.mention.start - 200):m.mention.start].rstrip()
     group = _FEATURE_GROUPS.get(best.feature, "other")
@@ -170,7 +168,7 @@ def decision_features(text: str, m: Match, best: Candidate, p: float, kind: int,
         "alternate_name": float(kind == ALTERNATE),
         "variant_name": float(kind >= 2),
         "single_word": float(" " not in surface and "-" not in surface),
-        "common_word": min(_zipf(surface.split()[0]) / 7.0, 1.0),
+        "common_word": min(zipf(surface.split()[0]) / 7.0, 1.0),
         "sentence_start": float(not before or before[-1] in ".!?\n\"“"),
         "log_candidates": math.log10(n_candidates + 1),
         "country_agreement": country_agreement,

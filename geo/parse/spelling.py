@@ -20,10 +20,10 @@ from rapidfuzz import fuzz, process
 
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.gazetteer.index import VARIANT
-from geo.parse.hierarchy import DIVISION_WORDS
-from geo.parse.lexicon import Lexicon
-from geo.parse.recognize import Match, _inside, _overlaps, _zipf
-from geo.types import Mention
+from geo.parse.hierarchy import division_after
+from geo.parse.lexicon import Lexicon, zipf
+from geo.parse.spans import inside, overlaps
+from geo.types import Match, Mention
 
 FUZZY = VARIANT + 1  # a close spelling: weaker than any name the gazetteer gives
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100); below this, two names are different names
@@ -37,8 +37,6 @@ _STRONG_AFTER = re.compile(r"^\s+(?:village|town|hamlet|settlement|locality|camp
 _CANDIDATE = re.compile(
     rf"\b(?:[Ii]n|near|at|outside|around|into|towards?|(?:{_CUES_PLACE})\s+of|attacked|shelled|struck|stormed|"
     rf"raided|captured|recaptured|seized|entered|bombed|besieged)\s+(?:the\s+)?({_NAME}(?:{_LINK}{_NAME}){{0,3}})")
-_DIVISION_AFTER = re.compile(r"^\s+(?:%s)\b" % "|".join(w for ws in DIVISION_WORDS.values() for w in ws),
-                             re.IGNORECASE)
 _STOP = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
                   "July August September October November December The A An This That".split())
 
@@ -74,12 +72,12 @@ class SpellingMatcher:
                 continue
             e = words[-1][1]
             name = text[s:e]
-            if _overlaps(taken, s, e) or _overlaps(blocked, s, e) or _inside(orgs, s, e):
+            if overlaps(taken, s, e) or overlaps(blocked, s, e) or inside(orgs, s, e):
                 continue
             if name.isupper() and len(name) <= 5:
                 continue  # an acronym
             strong = bool(_STRONG_BEFORE.search(text[max(0, s - 40):s]) or _STRONG_AFTER.match(text[e:e + 20])
-                          or _DIVISION_AFTER.match(text[e:e + 30]))
+                          or division_after(text[e:e + 30]) is not None)
             out.append((Mention(s, e, name), strong))
         return out
 
@@ -98,7 +96,7 @@ class SpellingMatcher:
             return True  # "Shi'ite", "Andean": adjectives and groups
         if name.isupper() and len(name) <= 5:
             return True  # an acronym
-        return " " not in name and "-" not in name and _zipf(name) >= 3.5  # a common word ("in Response")
+        return " " not in name and "-" not in name and zipf(name) >= 3.5  # a common word ("in Response")
 
     def match(self, mention: Mention, countries: set[str]) -> tuple[NameHit, ...]:
         """Gazetteer hits for a name by its transliteration key, else by a close spelling in the report's
