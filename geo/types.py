@@ -63,6 +63,11 @@ class Candidate:
     source: str = "geonames"  # where the entry comes from: geonames, ourairports, curated, ...
     key: int = -1  # row in the gazetteer index, stable within one index build
     names: int = 0  # distinct names in the gazetteer (many languages know a famous place)
+    display_name: str = ""  # as people write it in English (Palmyra for Tadmur: geo/gazetteer/display.py); "": the name
+
+    def __post_init__(self) -> None:
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
 
 
 # How a name relates to its place (NameHit.kind); lower is more authoritative. A close spelling (geo/parse/spelling.py)

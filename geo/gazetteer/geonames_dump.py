@@ -2,6 +2,8 @@
 
 The embedded index covers populated places; a dump adds mountains, regions, air bases, roads,
 rivers and the rest. Format: https://download.geonames.org/export/dump/readme.txt (19 tab-separated columns).
+An alternate-names file (alternateNamesV2.zip, or a country's alternatenames/XX.zip: 8 or 10 columns) given
+with them adds GeoNames' preferred English names, the places' display names (geo/gazetteer/display.py).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def _lines(path: Path) -> Iterator[str]:
             zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as e:
             raise DumpError(f"{path}: not a zip file ({e})") from None
-        members = [n for n in zf.namelist() if n.endswith(".txt") and not n.lower().startswith("readme")]
+        members = [n for n in zf.namelist() if n.endswith(".txt")
+                   and not n.lower().startswith(("readme", "iso-languagecodes"))]
         if not members:
             raise DumpError(f"{path}: no GeoNames .txt table inside")
         for name in members:
@@ -84,6 +87,35 @@ def dump_records(path: Path, *, skip_ids: set[int] | None = None) -> Iterator[Ga
                               source="geonames-dump", code=cols[7] or None, alternates=alts)
 
 
+def is_alternate_names(path: Path) -> bool:
+    """An alternate-names table (alternateNameId, geonameid, isolanguage, name, isPreferredName, isShortName,
+    isColloquial, isHistoric[, from, to]) rather than a place table, told by its first row."""
+    if not Path(path).exists():
+        return False  # dump_records says so
+    for line in _lines(Path(path)):
+        cols = line.rstrip("\n").split("\t")
+        return len(cols) in (8, 10) and cols[0].isdigit() and cols[1].isdigit()
+    return False
+
+
+def english_names(path: Path) -> dict[int, str]:
+    """GeoNames' preferred English name of each place in an alternate-names file: language "en", marked
+    preferred, neither colloquial nor historic; a short name first ("Raqqa" before "Ar-Raqqah Governorate")."""
+    best: dict[int, tuple[int, str]] = {}
+    for n, line in enumerate(_lines(Path(path)), 1):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) < 8 or cols[2] != "en" or cols[4] != "1" or cols[6] == "1" or cols[7] == "1":
+            continue
+        try:
+            gid = int(cols[1])
+        except ValueError:
+            raise DumpError(f"{path}, line {n}: {cols[1]!r} is no GeoNames id") from None
+        rank = 0 if cols[5] == "1" else 1
+        if cols[3] and (gid not in best or rank < best[gid][0]):
+            best[gid] = (rank, cols[3])
+    return {gid: name for gid, (_, name) in best.items()}
+
+
 def download_dump(name: str, dest_dir: Path) -> Path:
     """Fetch allCountries or a country's XX.zip (online only; never called by the tests)."""
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -94,12 +126,31 @@ def download_dump(name: str, dest_dir: Path) -> Path:
 
 def records_with_dumps(base: Iterable[GazetteerRecord], dumps: list[Path], meta: dict[str, str] | None = None,
                        progress=None) -> Iterator[GazetteerRecord]:
-    """The default records, then every dump row that the defaults do not already hold.
+    """The records an index is built from: the default records, then every dump row that the defaults do not
+    already hold, each with its English display name (display.with_display_names; GeoNames' preferred English
+    names from the alternate-names files among `dumps`).
 
     `meta` (if given) is filled once the dumps are read: the files and the countries whose every village the
     index then holds ("dump_countries": "AF,SY"), for build_index to record. `progress(msg)` hears how far each
     dump has got (a country dump has 50k-300k rows; allCountries 13 million).
     """
+    from geo.gazetteer.display import with_display_names
+
+    tables, name_files = [], []
+    for path in dumps:
+        (name_files if is_alternate_names(path) else tables).append(path)
+    english: dict[int, str] = {}
+    for path in name_files:
+        if progress:
+            progress(f"reading English names from {Path(path).name} ...")
+        english.update(english_names(path))
+    if meta is not None and name_files:
+        meta["english_names"] = ",".join(Path(p).name for p in name_files)
+    yield from with_display_names(_base_and_dumps(base, tables, meta, progress), geonames_english=english)
+
+
+def _base_and_dumps(base: Iterable[GazetteerRecord], dumps: list[Path], meta: dict[str, str] | None,
+                    progress) -> Iterator[GazetteerRecord]:
     seen: set[int] = set()
     for rec in base:
         if rec.geonameid is not None:

@@ -18,8 +18,9 @@ from geo.gazetteer.sources import GazetteerRecord
 from geo.types import ALTERNATE, NAME, VARIANT, Candidate, NameHit  # noqa: F401 (NameHit and the kinds: re-exported)
 
 INDEX_FILE = "gazetteer.sqlite"
-SCHEMA_VERSION = "5"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries;
-# 5: indexes names(key) and entries(country, feature) for the per-country name lists of fuzzy matching
+SCHEMA_VERSION = "6"  # 2: entries.names; 3: demonyms; 4: skeletons, meta holds the dumps' countries;
+# 5: indexes names(key) and entries(country, feature) for the per-country name lists of fuzzy matching;
+# 6: entries.display, the English display name (geo/gazetteer/display.py)
 
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
@@ -27,7 +28,8 @@ CREATE TABLE entries (
     key INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     feature TEXT NOT NULL, country TEXT, admin1 TEXT, population INTEGER NOT NULL,
     geonameid INTEGER, source TEXT NOT NULL, code TEXT,
-    names INTEGER NOT NULL DEFAULT 0  -- how many distinct names the place is known by (a sign of how well known)
+    names INTEGER NOT NULL DEFAULT 0,  -- how many distinct names the place is known by (a sign of how well known)
+    display TEXT  -- the English name people write (Palmyra for Tadmur); NULL when it is the name
 );
 CREATE TABLE names (norm TEXT NOT NULL, key INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE extents (key INTEGER PRIMARY KEY, radius_km REAL NOT NULL, spread_km REAL NOT NULL);
@@ -80,16 +82,17 @@ def build_index(records: Iterable[GazetteerRecord], out_dir: Path, demonyms: dic
         if rec.feature in _SKELETON_FEATURES:
             skels.extend({(sk, key) for sk in map(skeleton, [rec.name, *rec.alternates, *rec.variants]) if sk})
         entries.append((key, rec.name, rec.lat, rec.lon, rec.feature, rec.country, rec.admin1,
-                        rec.population, rec.geonameid, rec.source, rec.code, len(rows)))
+                        rec.population, rec.geonameid, rec.source, rec.code, len(rows),
+                        rec.display if rec.display and rec.display != rec.name else None))
         names.extend(rows)
         if rec.radius_km or rec.spread_km:
             extents.append((key, rec.radius_km, rec.spread_km))
         if len(entries) >= 50_000:
-            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
+            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", entries)
             con.executemany("INSERT INTO names VALUES (?,?,?)", names)
             con.executemany("INSERT INTO skeletons VALUES (?,?)", skels)
             entries, names, skels = [], [], []
-    con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", entries)
+    con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", entries)
     con.executemany("INSERT INTO names VALUES (?,?,?)", names)
     con.executemany("INSERT INTO skeletons VALUES (?,?)", skels)
     con.executemany("INSERT INTO extents VALUES (?,?,?)", extents)
@@ -127,7 +130,8 @@ class Gazetteer:
         key, name, lat, lon, feature, country, admin1, population, geonameid, source = row[:10]
         return Candidate(name=name, lat=lat, lon=lon, feature=feature, country=country, geonameid=geonameid,
                          population=population, admin1=admin1, source=source, key=key,
-                         names=row[11] if len(row) > 11 else 0)
+                         names=row[11] if len(row) > 11 else 0,
+                         display_name=(row[12] if len(row) > 12 else None) or name)
 
     def lookup(self, keys: Iterable[str]) -> dict[str, list[NameHit]]:
         """Hits for each normalised key that names at least one place (keys from `norm`)."""

