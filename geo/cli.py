@@ -22,7 +22,7 @@ class CliError(Exception):
 
 def _documents(source: str) -> Iterator[dict]:
     """Input documents as {"id", "text", ...} dicts, in input order; unreadable input is a CliError."""
-    from geo.io.ingest import IngestError
+    from geo.io.errors import IngestError
 
     try:
         yield from _read_documents(source)
@@ -32,7 +32,9 @@ def _documents(source: str) -> Iterator[dict]:
 
 def _read_documents(source: str) -> Iterator[dict]:
     """The same limits as ingest (geo/limits.py): file size, line length, text length, no links."""
-    from geo.io.ingest import article_from_html, iter_jsonl, read_file_bytes
+    from geo.io.files import read_file_bytes
+    from geo.io.ingest import article_from_html
+    from geo.io.jsonl import iter_jsonl
     from geo.io.validate import printable
 
     if source == "-":
@@ -61,7 +63,8 @@ def _read_documents(source: str) -> Iterator[dict]:
 
 
 def _checked_jsonl(records: Iterator[dict], where: str) -> Iterator[dict]:
-    from geo.io.ingest import IngestError, check_length
+    from geo.io.errors import IngestError
+    from geo.io.ingest import check_length
     from geo.io.validate import storable_text
 
     for n, rec in enumerate(records, 1):
@@ -113,11 +116,45 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    """In this process by default; on dask with --workers or --scheduler (geo/io/batch.py)."""
-    from geo.io.batch import run_batch_from_args
+def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    """--workers, --scheduler and --online of `ingest` (which has PATH... and --db)."""
+    def positive(value: str) -> int:
+        n = int(value)
+        if n < 1:
+            raise argparse.ArgumentTypeError("must be at least 1")
+        return n
 
-    return run_batch_from_args(args)
+    parser.add_argument("--workers", type=positive, metavar="N",
+                        help="geoparse in N worker processes on this machine (dask LocalCluster)")
+    parser.add_argument("--scheduler", metavar="URL",
+                        help="use a running dask cluster, e.g. tcp://HOST:8786 (its workers need this project, "
+                             "the input paths and a database they can reach); 'sync' runs in this process")
+    parser.add_argument("--online", action="store_true",
+                        help="fetch http(s) URLs, .urls lists, and the pages of summary-only feed entries")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """In this process by default; on dask with --workers or --scheduler (geo/io/batch.py).
+    0 unless every input failed (1) or the setup did (2)."""
+    from sqlalchemy.exc import OperationalError
+
+    from geo.gazetteer import GazetteerMissing
+    from geo.io.batch import ingest_batch
+
+    scheduler = getattr(args, "scheduler", None)
+    workers = getattr(args, "workers", None)
+    if scheduler is None and workers is None:
+        scheduler = "sync"
+    try:
+        report = ingest_batch(args.paths, config.database_url(getattr(args, "db", None)), scheduler=scheduler,
+                              workers=workers, online=getattr(args, "online", False))
+    except (GazetteerMissing, OperationalError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for message in report.errors:
+        print(f"error: {message}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.failed and not report.added and not report.skipped else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -427,8 +464,6 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="store articles (files, folders, JSONL) with their places")
     i.add_argument("paths", nargs="+")
     i.add_argument("--db", help="database URL (default: $DATABASE_URL or the SQLite file under data/)")
-    from geo.io.batch import add_batch_arguments
-
     add_batch_arguments(i)
     i.set_defaults(func=cmd_ingest)
 

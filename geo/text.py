@@ -1,8 +1,10 @@
-"""Plain-text helpers used by several stages (sentences around a mention)."""
+"""Plain-text helpers used by several stages (sentences around a mention, the script a text is written in)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 
 # A sentence ends at . ! ? or a line break, followed by space and a capital/quote/digit, or at a blank line.
@@ -73,3 +75,36 @@ def runs(n: int, member: Callable[[int, bool], bool], joined: Callable[[int, int
     if cur:
         out.append(cur)
     return out
+
+
+# --------------------------------------------------------------------------- scripts
+
+# The letters of the scripts that have their own lexicons (Russian and Ukrainian; Arabic and Persian).
+CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+ARABIC_LETTERS = "\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
+ARABIC = re.compile(rf"[{ARABIC_LETTERS}]")
+
+_SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}  # scripts mixed in one language
+
+
+def scripts_in(text: str) -> set[str]:
+    """Which of "cyrillic" and "arabic" the text has letters of: the cheap test that picks lexicons."""
+    found = set()
+    if CYRILLIC.search(text):
+        found.add("cyrillic")
+    if ARABIC.search(text):
+        found.add("arabic")
+    return found
+
+
+def script(ch: str) -> str:
+    """A character's script as the first word of its Unicode name ("LATIN", "CYRILLIC", "ARABIC", "CJK"...)."""
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0] if name else ""
+    return _SCRIPT_FAMILY.get(first, first)
+
+
+def dominant_script(text: str, sample: int = 20000) -> str:
+    """The script most letters of the text's first `sample` characters are in ("" without letters)."""
+    counts = Counter(script(c) for c in text[:sample] if c.isalpha())
+    return counts.most_common(1)[0][0] if counts else ""

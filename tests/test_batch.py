@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 import geo.io.batch
-from geo.io.batch import BatchReport, add_batch_arguments, ingest_batch, parse_feed, plan, run_batch_from_args
+import geo.io.web
+from geo.cli import add_batch_arguments, cmd_ingest
+from geo.io.batch import BatchReport, ingest_batch
+from geo.io.errors import IngestError
+from geo.io.feeds import parse_feed
+from geo.io.plan import plan
 from geo.store.database import Store
 from geo.types import Article
 from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
@@ -59,7 +64,7 @@ def offline(monkeypatch):
     def refuse(url, **_kw):
         raise AssertionError(f"the tests must not fetch {url}")
 
-    monkeypatch.setattr(geo.io.batch, "fetch_url", refuse)
+    monkeypatch.setattr(geo.io.web, "fetch_url", refuse)
 
 
 @pytest.fixture
@@ -111,7 +116,7 @@ def test_parse_rss_atom_and_rdf():
 
 @pytest.mark.parametrize("data, message", [("<rss><channel>", "bad XML"), ("<html><body/></html>", "not an RSS")])
 def test_unreadable_feed(data, message):
-    with pytest.raises(geo.io.batch.IngestError, match=message):
+    with pytest.raises(IngestError, match=message):
         parse_feed(data, "x.rss")
 
 
@@ -186,7 +191,7 @@ def test_online_entries_fetch_the_linked_page(tmp_path, monkeypatch):
         fetched.append(url)
         return page.encode()
 
-    monkeypatch.setattr(geo.io.batch, "fetch_url", fake_fetch)
+    monkeypatch.setattr(geo.io.web, "fetch_url", fake_fetch)
     feed = tmp_path / "levant.rss"
     feed.write_text(RSS, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
@@ -281,19 +286,19 @@ def test_cli_arguments(inputs, tmp_path, capsys):
     args = parser.parse_args([str(inputs / "homs.txt"), str(inputs / "batch.jsonl"), "--db",
                               f"sqlite:///{tmp_path / 'db.sqlite'}", "--scheduler", "sync"])
     assert (args.workers, args.scheduler, args.online) == (None, "sync", False)
-    assert run_batch_from_args(args) == 0
+    assert cmd_ingest(args) == 0
     err = capsys.readouterr().err
     assert "2 added, 1 already stored, 2 failed" in err and "batch.jsonl, line 3: bad JSON" in err
     with pytest.raises(SystemExit):
         parser.parse_args(["x", "--workers", "0"])
     only_bad = parser.parse_args([str(inputs / "sub" / "empty.txt"), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}"])
-    assert run_batch_from_args(only_bad) == 1
+    assert cmd_ingest(only_bad) == 1
     missing_index = parser.parse_args([str(inputs / "homs.txt"), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}"])
     missing_index.scheduler = "sync"
     orig = geo.io.batch._default_index
     geo.io.batch._default_index = lambda: tmp_path / "no-index"
     try:
-        assert run_batch_from_args(missing_index) == 2
+        assert cmd_ingest(missing_index) == 2
     finally:
         geo.io.batch._default_index = orig
     assert "gazetteer index not found" in capsys.readouterr().err
