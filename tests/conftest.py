@@ -1,4 +1,5 @@
-"""Shared fixtures: the real embedded index (built by `make test`) and the shared material."""
+"""Shared fixtures: the real embedded index (built by `make test`) and the shared material; the two tiers
+(tests/README.md): tests/stage is marked `stage`, a test that asks for the built index `regression`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,17 @@ import pytest
 from geo.config import INDEX_DIR
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+STAGE_DIR = Path(__file__).resolve().parent / "stage"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tier markers: `-m stage` runs the specifications on a tiny index, `-m regression` the tests that read the
+    built one through the `gazetteer` fixture (or `geoparser`, which uses it)."""
+    for item in items:
+        if STAGE_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.stage)
+        elif "gazetteer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.regression)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ the resolver's own probability is used unchanged.
 """
 
 from __future__ import annotations
-from geo.config import MODELS_DIR
 
 import json
 import math
@@ -14,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from geo.config import MODELS_DIR
 
 MODEL_FILE = MODELS_DIR / "confidence.json"
 

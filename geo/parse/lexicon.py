@@ -4,16 +4,18 @@ The lists live in data/lexicon/ as plain text so analysts can extend them withou
 """
 
 from __future__ import annotations
-from geo.config import EVENTS_DIR, LEXICON_DIR
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 from wordfreq import zipf_frequency
+
+from geo.config import EVENTS_DIR, LEXICON_DIR
 
 ACTORS_CSV = EVENTS_DIR / "actors.csv"
 # "militants in Gaza": an alias that says where a group is, not what it is called; the place stays a place.
@@ -105,27 +107,46 @@ class Lexicon:
         return spans
 
 
-@lru_cache(maxsize=4)
-def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+def lexicon_from(*, titles: Iterable[str] = (), first_names: Iterable[str] = (), org_heads: Iterable[str] = (),
+                 place_heads: Iterable[str] = (), demonyms: Iterable[str] = (), not_places: Iterable[str] = (),
+                 organisations: Iterable[tuple[str, str]] = (), armed_heads: Iterable[str] = ()) -> Lexicon:
+    """A lexicon from word lists: the analysts' files (load_lexicon), or the few words a test needs. A title may
+    be written with its point ("Dr."); a demonym also covers its plurals ("Syrians"); `not_places` are whole
+    phrases; `organisations` are (name, the actor's ISO country or "")."""
     automaton = ahocorasick.Automaton()
-    for phrase in _words("not_places.txt", directory):
+    for phrase in not_places:
         automaton.add_word(phrase, len(phrase))
     automaton.make_automaton()
-    organisations = ahocorasick.Automaton()
-    for name, country in organisation_names(directory=directory):
-        organisations.add_word(_fold(name), (len(name), country))
-    if len(organisations):
-        organisations.make_automaton()
-    demonyms = set()
-    for d in _tokens("demonyms.txt", directory):
-        demonyms.update({d, d + "s", d + "es"})
+    groups = ahocorasick.Automaton()
+    for name, country in organisations:
+        groups.add_word(_fold(name), (len(name), country))
+    if len(groups):
+        groups.make_automaton()
+    plurals = set()
+    for d in demonyms:
+        plurals.update({d, d + "s", d + "es"})
     return Lexicon(
-        titles=frozenset(t.rstrip(".") for t in _tokens("titles.txt", directory)),
+        titles=frozenset(t.rstrip(".") for t in titles),
+        first_names=frozenset(first_names),
+        org_heads=frozenset(org_heads),
+        place_heads=frozenset(place_heads),
+        demonyms=frozenset(plurals),
+        not_places=automaton,
+        organisations=groups,
+        armed_heads=frozenset(armed_heads),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """The lexicon of data/lexicon/ (and the events actor dictionary's organisation names)."""
+    return lexicon_from(
+        titles=_tokens("titles.txt", directory),
         first_names=_tokens("first_names.txt", directory),
         org_heads=_tokens("org_heads.txt", directory),
         place_heads=_tokens("place_heads.txt", directory),
-        demonyms=frozenset(demonyms),
-        not_places=automaton,
-        organisations=organisations,
-        armed_heads=_tokens("armed_heads.txt", directory) if (directory / "armed_heads.txt").exists() else frozenset(),
+        demonyms=_tokens("demonyms.txt", directory),
+        not_places=_words("not_places.txt", directory),
+        organisations=organisation_names(directory=directory),
+        armed_heads=_tokens("armed_heads.txt", directory) if (directory / "armed_heads.txt").exists() else (),
     )

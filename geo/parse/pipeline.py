@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from dataclasses import replace
-
-from geo.parse.confidence import Calibrator, load_calibrator
-from geo.gazetteer.geocoders import OnlineFallback
 from geo.config import INDEX_DIR
-import re
-
 from geo.gazetteer import Gazetteer, NameHit
+from geo.gazetteer.geocoders import OnlineFallback
+from geo.parse.confidence import Calibrator, load_calibrator
+from geo.parse.hierarchy import DIVISION_WORDS, contains, enclosed_by_next, enclosures
 from geo.parse.lexicon import Lexicon, load_lexicon
 from geo.parse.multilingual import MultilingualRecognizer, script_of
 from geo.parse.recognize import Recognizer
-from geo.parse.hierarchy import DIVISION_WORDS, contains, enclosed_by_next, enclosures
-from geo.parse.spans import overlaps
 from geo.parse.resolve import Resolver
+from geo.parse.spans import overlaps
 from geo.parse.spelling import SpellingMatcher, Unresolved
 from geo.text import sentence_around
 from geo.types import Match, Mention, ResolvedMention
