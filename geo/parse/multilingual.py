@@ -18,12 +18,12 @@ from wordfreq import zipf_frequency
 from geo.gazetteer import Gazetteer, NameHit, norm
 from geo.parse.language import detect_language  # noqa: F401 (re-exported for callers)
 from geo.parse.lexicon import Lexicon
+from geo.text import ARABIC_LETTERS, scripts_in
 from geo.text import runs as name_runs
 from geo.types import Match, Mention
 
 _CYR_TOKEN = re.compile(r"[А-ЯЁІЇЄҐа-яёіїєґ][А-ЯЁІЇЄҐа-яёіїєґ'’ʼ\-]*")
-_AR_LETTERS = "\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
-_AR_TOKEN = re.compile(rf"[{_AR_LETTERS}][{_AR_LETTERS}\u0640\u064B-\u065F\u0670]*")
+_AR_TOKEN = re.compile(rf"[{ARABIC_LETTERS}][{ARABIC_LETTERS}\u0640\u064B-\u065F\u0670]*")
 _AR_PROCLITICS = ("و", "ف", "ب", "ل", "ك")
 _ARABIC_COUNTRIES = frozenset("SY IQ LB JO EG SA YE PS IL LY TN DZ MA SD AE QA KW BH OM MR SO DJ KM TR IR".split())
 # Words that follow an adjective to make a region name ("Донецкой области", "Харківської області").
@@ -40,15 +40,6 @@ _AR_STOP = frozenset("""من في على إلى الى عن مع هذا هذه �
 # Words after which a name is where something is or happens.
 _AR_LOCATIVES = frozenset("في إلى الى على من قرب نحو داخل مدينة بلدة قرية ريف محافظة منطقة مدينتي بمدينة وفي "
                           "بلدتي ومدينة".split())
-
-
-def script_of(text: str) -> set[str]:
-    scripts = set()
-    if re.search(r"[А-Яа-яЁёІіЇїЄєҐґ]", text):
-        scripts.add("cyrillic")
-    if re.search(rf"[{_AR_LETTERS}]", text):
-        scripts.add("arabic")
-    return scripts
 
 
 @lru_cache(maxsize=1)
@@ -178,7 +169,7 @@ class MultilingualRecognizer:
         self.lexicon = lexicon
 
     def find(self, text: str) -> list[Match]:
-        scripts = script_of(text)
+        scripts = scripts_in(text)
         out: list[Match] = []
         if "cyrillic" in scripts:
             out += self._cyrillic(text)

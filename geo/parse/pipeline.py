@@ -14,12 +14,12 @@ from geo.gazetteer.geocoders import OnlineFallback
 from geo.parse.confidence import Calibrator, load_calibrator
 from geo.parse.hierarchy import DIVISION_WORDS, contains, enclosed_by_next, enclosures
 from geo.parse.lexicon import Lexicon, load_lexicon
-from geo.parse.multilingual import MultilingualRecognizer, script_of
+from geo.parse.multilingual import MultilingualRecognizer
 from geo.parse.recognize import Recognizer
 from geo.parse.resolve import Resolver
 from geo.parse.spans import overlaps
 from geo.parse.spelling import SpellingMatcher, Unresolved
-from geo.text import sentence_around
+from geo.text import scripts_in, sentence_around
 from geo.types import Match, Mention, ResolvedMention
 
 UNRESOLVED_SCORE = 0.3  # the area is right, the point is not the place
@@ -56,7 +56,7 @@ class Geoparser:
         if not text or not text.strip():
             return []
         matches = self.recognizer.find(text)
-        if script_of(text):
+        if scripts_in(text):
             taken = sorted((m.mention.start, m.mention.end) for m in matches)
             extra = [m for m in self.multilingual.find(text) if not overlaps(taken, m.mention.start, m.mention.end)]
             matches = sorted(matches + extra, key=lambda m: m.mention.start)

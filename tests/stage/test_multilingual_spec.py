@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.parse.multilingual import MultilingualRecognizer, script_of
+from geo.parse.multilingual import MultilingualRecognizer
 from geo.parse.pipeline import Geoparser
+from geo.text import scripts_in
 
 
 @pytest.fixture(scope="module")
@@ -48,5 +49,5 @@ def test_mixed_scripts_in_one_text(parser):
 
 
 def test_latin_text_never_reaches_the_multilingual_recognizer(index, lexicon):
-    assert script_of("Fighting near Palmyra.") == set()
+    assert scripts_in("Fighting near Palmyra.") == set()
     assert MultilingualRecognizer(index, lexicon).find("Fighting near Palmyra.") == []
