@@ -16,12 +16,13 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from geo import config as geo_config
-from geo.store.database import _WRITE, _Base, engine_for
+from geo.store.engine import WRITE, engine_for
+from geo.store.tables import Base
 
 config = context.config
 if config.config_file_name is not None:  # the alembic command line (Store(url) passes no ini file)
     fileConfig(config.config_file_name, disable_existing_loggers=False)
-target_metadata = _Base.metadata
+target_metadata = Base.metadata
 
 _LOCK_KEY = 0x636D6170  # pg_advisory_xact_lock key for "migrations of this store"
 
@@ -57,7 +58,7 @@ def run_migrations_online() -> None:
     engine = engine_for(_url())
     try:
         with engine.connect() as connection:
-            _run(connection.execution_options(**{_WRITE: True}))
+            _run(connection.execution_options(**{WRITE: True}))
     finally:
         engine.dispose()
 

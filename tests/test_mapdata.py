@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.store import FRAME_COLUMNS, Store
 from geo.store import frames as mapdata
-from geo.view.state import MapState
-from geo.store.database import FRAME_COLUMNS, Store
 from geo.types import Article, Event, ResolvedMention
+from geo.view.state import MapState
 
 
 def _mention(text: str, name: str, lat: float, lon: float, feature: str = "city", country: str = "SY",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.store.database import FRAME_COLUMNS, Store
+from geo.store import FRAME_COLUMNS, Store
 from geo.types import Article, ResolvedMention
 from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
 

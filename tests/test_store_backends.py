@@ -17,17 +17,11 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from geo.config import MIGRATIONS_DIR
 from geo.dev.dbcopy import database_copy
-from geo.store.database import (
-    MIGRATIONS_DIR,
-    PLACE_COLUMNS,
-    SCHEMA_HEAD,
-    Store,
-    _Base,
-    distance_km,
-    engine_for,
-    schema_revision,
-)
+from geo.geodesy import distance_km
+from geo.store import PLACE_COLUMNS, SCHEMA_HEAD, Store, engine_for, schema_revision
+from geo.store.tables import Base
 from geo.types import Article, ResolvedMention
 
 BACKENDS = ["sqlite", "postgis"]
@@ -156,15 +150,15 @@ def test_migrations_match_the_models(store):
 
     with store._engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": include, "compare_type": True})
-        assert compare_metadata(ctx, _Base.metadata) == []
+        assert compare_metadata(ctx, Base.metadata) == []
 
 
 def test_database_made_before_migrations_is_adopted(store_url):
     """A store created by create_all (before Alembic) keeps its data and is brought to the newest schema."""
     engine = engine_for(store_url)
     # The tables a store had before migrations existed (later tables come from later revisions).
-    old = [_Base.metadata.tables[name] for name in ("articles", "places", "mentions")]
-    _Base.metadata.create_all(engine, tables=old)
+    old = [Base.metadata.tables[name] for name in ("articles", "places", "mentions")]
+    Base.metadata.create_all(engine, tables=old)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO articles (id, text, ingested_at) VALUES ('a1', 'Shelling in Homs.', :t)"),
                      {"t": "2024-01-01 00:00:00+00:00"})
@@ -310,12 +304,12 @@ def test_postgis_filters_use_the_spatial_indexes(filled):
         pytest.skip("PostGIS only")
     from sqlalchemy.dialects import postgresql
 
-    from geo.store.database import _in_bbox, _within
+    from geo.store.spatial import in_bbox, within
 
     with filled._engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        for cond, index in [(_within(True, 34.7, 36.7, 50), "ix_places_geog"),
-                            (_in_bbox(True, (35.5, 32.0, 42.5, 37.5)), "ix_places_geom")]:
+        for cond, index in [(within(True, 34.7, 36.7, 50), "ix_places_geog"),
+                            (in_bbox(True, (35.5, 32.0, 42.5, 37.5)), "ix_places_geom")]:
             where = cond.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
             plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN SELECT id FROM places WHERE {where}"))
             assert index in plan, plan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 from tests.test_store_backends import store_url  # noqa: F401 (the sqlite + postgis fixture)

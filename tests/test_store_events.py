@@ -7,7 +7,7 @@ import json
 import pytest
 
 from geo.events.extract import extract_events
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, Event, ResolvedMention
 
 from tests.test_store_backends import store_url  # noqa: F401 (the sqlite + postgis fixture)

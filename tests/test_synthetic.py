@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from geo.events.extract import EventExtractor
-from geo.store.database import Store
 from geo.dev.synthetic import COUNTRIES, Town, fill_synthetic, reports, run_synthetic
+from geo.events.extract import EventExtractor
+from geo.store import Store
 
 
 class TinyGazetteer:

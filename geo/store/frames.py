@@ -19,9 +19,9 @@ from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import Engine
 
 from geo.geodesy import haversine_km
-from geo.store.database import FRAME_COLUMNS
-from geo.text import sentence_spans
 from geo.io.validate import DATE_MAX, DATE_MIN
+from geo.store import FRAME_COLUMNS
+from geo.text import sentence_spans
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
 ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
