@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from geo.view.state import MapState
+from geo.store.frames import MapData
+from geo.view.filters import select
+from geo.view.state import MapState, from_link
 
 
 def frame():
@@ -90,3 +93,40 @@ def test_language_filter_round_trips_and_filters():
     assert MapState.from_query_params(s.to_query_params()) == s
     assert list(s.apply(f)["name"]) == ["Aleppo", "Hama"]
     assert len(MapState(languages=("ar",)).apply(frame())) == 4  # a frame without languages is not filtered
+
+
+def _store_data():
+    """The frame as geo.store.frames.MapData holds it, plus an article "d" that names no place."""
+    f = frame()
+    f["day"] = MapState.days(f)
+    f["article_pos"] = f["article_id"].map({"a": 0, "b": 1, "c": 2})
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["Wire", "Desk", "Wire", "Desk"],
+                             "day": pd.to_datetime(["2017-03-01", "2017-04-10", "2017-05-02", "2017-04-11"])},
+                            index=pd.Index(["a", "b", "c", "d"], name="article_id"))
+    texts = pd.Series(["homs shelled; long text about a convoy", "aleppo talks", "convoy", "a convoy on the m5"])
+    return MapData(mentions=f, articles=articles, texts=texts, version=("test",))
+
+
+@pytest.mark.parametrize("state", [
+    MapState(), MapState(query="convoy"), MapState(query="aleppo", sources=("Desk",)), MapState(query="syria"),
+    MapState(countries=("SY",), min_score=0.9), MapState(date_from="2017-04-01"), MapState(article="a", query="homs"),
+])
+def test_the_store_view_filters_as_the_state_does(state):
+    """One filter (geo.view.filters): the dashboard's view of the store keeps the rows MapState.apply keeps."""
+    data = _store_data()
+    frame_, _ = select(data, state)
+    by_id = pd.Series(data.texts.to_numpy(), index=data.articles.index)
+    assert frame_.index.tolist() == state.apply(data.mentions, texts=by_id).index.tolist()
+
+
+def test_articles_without_places_pass_the_article_filters_only():
+    data = _store_data()
+    assert list(select(data, MapState(query="convoy"))[1]) == ["a", "c", "d"]  # "d" names no place
+    assert list(select(data, MapState(sources=("Desk",)))[1]) == ["b", "d"]
+    assert list(select(data, MapState(sources=("Desk",), countries=("SY",)))[1]) == ["b"]  # a place filter
+
+
+def test_legacy_focus_links():
+    s = from_link({"place": "Homs", "lat": "34.73", "lon": "36.71"}, focus_zoom=8)
+    assert (s.selected, s.selected_at, s.center, s.zoom) == ("Homs", (34.73, 36.71), (34.73, 36.71), 8)
+    assert from_link({"lat": "95", "lon": "1"}, focus_zoom=8) == MapState()

@@ -33,8 +33,8 @@ from geo.parse.language import detect_language
 from geo.types import Article
 
 __all__ = [
-    "ARTICLE_SUFFIXES", "HTML_SUFFIXES", "JSONL_SUFFIXES", "MAX_BYTES", "TEXT_SUFFIXES",
-    "IngestError", "article_from_html", "article_from_text", "articles_from_jsonl_record", "bounded_lines",
+    "ARTICLE_SUFFIXES", "HTML_SUFFIXES", "JSONL_SUFFIXES", "MAX_BYTES", "TEXT_SUFFIXES", "IngestError",
+    "article_from_html", "article_from_text", "article_from_upload", "articles_from_jsonl_record", "bounded_lines",
     "check_length", "checked", "expand_paths", "iter_articles", "iter_jsonl", "parse_jsonl_line", "read_article",
     "read_file_bytes",
 ]
@@ -189,3 +189,20 @@ def iter_articles(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) ->
                 yield articles_from_jsonl_record(rec)
             except IngestError as exc:
                 yield exc.at(path, lineno)
+
+
+def article_from_upload(name: str, data: bytes) -> Article:
+    """An uploaded file checked as read_article checks a file (type, size, encoding); errors name the upload.
+
+    read_article wants a path, so the upload goes to a temporary file (named by its suffix only).
+    """
+    import tempfile
+
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return read_article(path)
+        except IngestError as exc:
+            raise IngestError(f"{name}: {exc.reason}") from None

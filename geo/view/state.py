@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import pandas as pd
 
 from geo.io.validate import iso_date, one_line
+from geo.view import filters
 
 DEFAULT_LAYERS = ("places", "air bases", "roads")
 # Every layer the dashboard map can draw; the first three are on by default.
@@ -131,15 +132,11 @@ class MapState:
         return (self.date_from, self.date_to, self.sources, self.countries, self.features, self.min_score,
                 self.query, self.article, self.languages, self.event_types, self.actors, self.facts_only)
 
-    # ----------------------------------------------------------------- filtering
+    # ----------------------------------------------------------------- filtering (geo/view/filters.py)
     @staticmethod
     def days(frame: pd.DataFrame) -> pd.Series:
         """Each row's day: its "day" column when the frame has one, else the article date or the ingest date."""
-        if "day" in frame:
-            return frame["day"]
-        day = pd.to_datetime(frame["published"], errors="coerce")
-        day = day.fillna(pd.to_datetime(frame["ingested_at"], errors="coerce", utc=True).dt.tz_localize(None))
-        return day.dt.normalize()
+        return filters.row_days(frame)
 
     def mask(self, frame: pd.DataFrame, *, texts: pd.Series | None = None) -> pd.Series:
         """Which rows of the mention frame this state shows.
@@ -148,65 +145,41 @@ class MapState:
         case-folded). With it, the query matches the whole article; without it, the title, the sentence
         and the mention. Either way it also matches place names.
         """
-        keep = pd.Series(True, index=frame.index)
-        if frame.empty:
-            return keep
-        if self.date_from or self.date_to:
-            day = self.days(frame)
-            if self.date_from:
-                keep &= day >= pd.Timestamp(self.date_from)
-            if self.date_to:
-                keep &= day <= pd.Timestamp(self.date_to)
-        if self.article:
-            keep &= frame["article_id"] == self.article
-        if self.sources:
-            keep &= frame["source"].isin(self.sources)
-        if self.languages and "language" in frame:
-            keep &= frame["language"].isin(self.languages)
-        if self.countries:
-            keep &= frame["country"].isin(self.countries)
-        if self.features:
-            keep &= frame["feature"].isin(self.features)
-        if self.min_score > 0:
-            keep &= frame["score"] >= self.min_score
-        if self.event_types or self.actors or self.facts_only:
-            keep &= self._event_mask(frame)
-        if self.query:
-            q = self.query.casefold()
-            names = [n for n in frame["name"].dropna().unique() if q in str(n).casefold()]  # few distinct names
-            hit = frame["name"].isin(names)
-            if texts is not None:
-                hit |= frame["article_id"].isin(self.matching_articles(texts))
-            else:
-                cols = [c for c in ("title", "sentence", "text") if c in frame]
-                hay = frame[cols[0]].fillna("") if cols else pd.Series("", index=frame.index)
-                for c in cols[1:]:
-                    hay = hay + " " + frame[c].fillna("")
-                hit |= hay.str.casefold().str.contains(q, regex=False)
-            keep &= hit.to_numpy(bool)
-        return keep
-
-    def _event_mask(self, frame: pd.DataFrame) -> pd.Series:
-        """Mentions with an event that passes the event filters (a frame without events has none)."""
-        if "event_type" not in frame:
-            return pd.Series(False, index=frame.index)
-        keep = frame["event_type"].notna()
-        if self.event_types:
-            keep &= frame["event_type"].isin(self.event_types)
-        if self.actors:
-            keep &= frame["actor1"].isin(self.actors) | frame["actor2"].isin(self.actors)
-        if self.facts_only:
-            keep &= frame["modality"] == "fact"
-        return keep.fillna(False).astype(bool)
+        return filters.mention_mask(self, frame, texts=texts)
 
     def matching_articles(self, texts: pd.Series) -> pd.Index:
         """The article ids (the index of `texts`) whose text contains the query, case-folded."""
-        if not self.query:
-            return texts.index
-        return texts.index[texts.str.contains(self.query.casefold(), regex=False).fillna(False).to_numpy(bool)]
+        return filters.matching_articles(self.query, texts)
 
     def apply(self, frame: pd.DataFrame, *, texts: pd.Series | None = None) -> pd.DataFrame:
         """The store's mention frame (one row per mention) restricted to what this state shows."""
         if frame.empty:
             return frame
         return frame[self.mask(frame, texts=texts)]
+
+
+# ----------------------------------------------------------------- links
+
+LEGACY_FOCUS_KEYS = ("place", "lat", "lon")  # links from before MapState: ?place=..&lat=..&lon=..
+
+
+def parse_focus(params: Mapping[str, str]) -> tuple[float, float] | None:
+    """(lat, lon) from ?lat=..&lon=.. query parameters, if both are valid coordinates."""
+    try:
+        lat, lon = float(params.get("lat", "")), float(params.get("lon", ""))
+    except (TypeError, ValueError):
+        return None
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return lat, lon
+    return None
+
+
+def from_link(params: Mapping[str, str], focus_zoom: int) -> MapState:
+    """MapState from a link's query parameters, including the older ?place=&lat=&lon= focus links
+    (shown at `focus_zoom` unless the link gives a zoom)."""
+    state = MapState.from_query_params(params)
+    focus = parse_focus(params)
+    if focus and state.selected_at is None:
+        state = state.with_(selected=params.get("place") or None, selected_at=focus, selected_kind=None,
+                            center=state.center or focus, zoom=state.zoom or focus_zoom)
+    return state
