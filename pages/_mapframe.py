@@ -72,7 +72,7 @@ def map_frame(
     The frame keeps its map while `base` stays the same (its digest is part of the key) and moves it
     only when `center`/`zoom` differ from the last ones given. `report=False`: clicks send nothing back
     (a preview), so they cause no rerun. `below`: markup drawn under the map inside the frame (the
-    timeline: an SVG from geo.maps.view, whose text is escaped there), set as HTML after the first paint;
+    timeline: an SVG from geo.maps.timeline, whose text is escaped there), set as HTML after the first paint;
     in the frame it costs the page none of the work Streamlit's Markdown would. `layers`: feature groups,
     or layers already rendered (`rendered`, `joined`) for the map named `map_cm` (geo.maps.frame.MAP_ID).
     """

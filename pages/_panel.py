@@ -14,7 +14,8 @@ import streamlit as st
 
 from geo.store import frames as mapdata
 from geo.view.state import MapState
-from geo.maps.view import esc, event_symbol_svg, highlight, safe_href
+from geo.maps.html import esc, highlight, safe_href
+from geo.maps.legend import event_symbol_svg
 from geo.types import Event
 from pages._corrections import panel_tools
 from pages._shared import (

@@ -32,7 +32,11 @@ from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
 from geo.gazetteer import GazetteerMissing
 from geo.io.ingest import IngestError, read_article
 from geo.view.state import BASEMAPS, LAYERS, STEPS, MapState
-from geo.maps.view import EVENT_COLOURS, FOCUS_ZOOM, LAYER_LABELS, esc, mention_bounds, timeline_svg
+from geo.maps.base import FOCUS_ZOOM, mention_bounds
+from geo.maps.html import esc
+from geo.maps.layers import LAYER_LABELS
+from geo.maps.style import EVENT_COLOURS
+from geo.maps.timeline import timeline_svg
 from geo.store.database import Store
 from geo.maps.tiles import find_local_tiles
 from geo.types import Article

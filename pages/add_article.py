@@ -14,14 +14,15 @@ from geo.store import frames as mapdata
 
 from geo.maps import frame as mapframe
 
-from geo.maps import view as mapview
+from geo import maps as mapview
 from geo.maps.assets import bundle_scripts, localize
 from geo.teams.auth import Action
 from geo.events.extract import extract_events
 from geo.gazetteer import GazetteerMissing
 from geo.io.ingest import MAX_BYTES, IngestError, article_from_text
 from geo.maps.elements import without_view_sync
-from geo.maps.view import esc, mark_spans, mentions_frame, places_frame
+from geo.maps.html import esc, mark_spans
+from geo.maps.rows import mentions_frame, places_frame
 from geo.types import Article
 from pages._auth import current_user, require
 from pages._mapframe import map_frame

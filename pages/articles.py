@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.teams.auth import Action
-from geo.maps.view import FOCUS_ZOOM, esc, mark_spans, safe_href
+from geo.maps.base import FOCUS_ZOOM
+from geo.maps.html import esc, mark_spans, safe_href
 from pages._auth import current_user
 from pages._corrections import delete_article, editor_tools, show_saved
 from pages._panel import PANEL_STYLE, event_line

@@ -17,7 +17,7 @@ import streamlit as st
 from geo.teams.auth import Action
 from geo.exports.source import export, texts_from
 from geo.view.state import MapState
-from geo.maps.view import esc
+from geo.maps.html import esc
 from pages._auth import require
 from pages._shared import (
     current_state,

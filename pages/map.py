@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.store import frames as mapdata
-
 from geo.maps import frame as mapframe
-
-from geo.maps import view as mapview
 from geo.maps.assets import bundle_scripts, localize
-from geo.view.state import MapState
+from geo.maps.base import DEFAULT_ZOOM, fit_view
+from geo.maps.base import base_map as make_base_map
+from geo.maps.compose import Sources, map_layers
+from geo.maps.html import places_html
+from geo.maps.style import EVENT_COLOURS
+from geo.maps.timeline import timeline_key, timeline_svg
+from geo.store import frames as mapdata
 from geo.teams.auth import Action
+from geo.view.state import MapState
 from pages._auth import current_user
 from pages._mapframe import frame_key, joined, map_frame, rendered
 from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
@@ -56,8 +59,8 @@ def base_map() -> mapframe.Base:
     made = st.session_state.get("cm_base_map")
     if made is None or made[0] != view:
         base = shared(("base map", view, asset_base(), plugin_bundle()), lambda: mapframe.base(
-            mapview.base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT,
-                             bundle=plugin_bundle(), view=view)))
+            make_base_map(cities=get_cities(), asset_base=asset_base(), height=MAP_HEIGHT,
+                          bundle=plugin_bundle(), view=view)))
         made = st.session_state["cm_base_map"] = (view, base)
     return made[1]
 
@@ -72,59 +75,11 @@ def _localized(group):
 
 
 def _layers(state: MapState, view, bounds) -> mapframe.Layers:
-    """The feature groups for this state, bottom to top, rendered once for all sessions (`rendered`):
-    each is kept under what it depends on, the view's key (store version and filters) for the data."""
-    parts = []
-    layers = set(state.layers)
-
-    def add(key: tuple, build) -> None:
-        parts.append(rendered(key, lambda: _localized(build())))
-
-    add(("tiles", state.basemap), lambda: mapview.tile_layer(state.basemap, get_local_tiles()))
-    if "countries" in layers:
-        add(("countries", view.key), lambda: mapview.choropleth_layer(mapdata.country_counts(view.frame)))
-    if "heatmap" in layers:
-        add(("heatmap", view.key), lambda: mapview.heat_layer(view.places))
-    roads = get_roads() if "roads" in layers else None
-    if roads is not None:
-        add(("roads",), lambda: mapview.roads_layer(roads))
-    area = tuple(map(tuple, bounds)) if bounds else None
-    cities = get_cities() if "cities" in layers else None
-    if cities is not None:
-        add(("cities", area), lambda: mapview.cities_layer(cities, bounds))
-    airbases = get_airbases() if "air bases" in layers else None
-    if airbases is not None:
-        add(("air bases", area), lambda: mapview.airfields_layer(airbases, bounds))
-    if "clusters" in layers:  # the places, grouped when crowded: instead of the plain places layer
-        add(("clusters", view.key), lambda: mapview.clusters_layer(view.places))
-    elif "places" in layers:
-        add(("places", view.key), lambda: mapview.places_layer(view.places))
-    if "events" in layers:
-        add(("events", view.key), lambda: mapview.events_layer(view.events))
-    if "time" in layers:
-        add(("time", view.key, state.step),
-            lambda: mapview.time_layer(mapdata.time_bins(view.frame, view.places, state.step), view.places))
-    if state.selected_at is not None:
-        add(("selection", view.key, state.selected, state.selected_at, state.selected_kind, state.radius_km),
-            lambda: _selection_mark(state, view))
-    schematic = bool(roads is not None and roads["schematic"].any())
-    add(("legend", view.key, tuple(sorted(layers)), schematic), lambda: mapview.legend_layer(
-        view.places["feature"].fillna("other").unique().tolist() if not view.places.empty else [], layers,
-        roads_schematic=schematic))
-    return joined(parts)
-
-
-def _selection_mark(state: MapState, view):
-    if state.selected_at is None:
-        return None
-    lat, lon = state.selected_at
-    if state.selected_kind == "air base":
-        return mapview.selection_layer(lat, lon, radius_px=5, radius_km=state.radius_km)
-    row = mapdata.nearest_place(view.places, lat, lon, name=state.selected)
-    radius = 8.0
-    if row is not None and not view.places.empty:
-        radius = float(mapview.place_radius([row["mentions"]], view.places["mentions"].max())[0])
-    return mapview.selection_layer(lat, lon, radius_px=radius)
+    """The feature groups for this state, bottom to top (geo.maps.compose: the exports draw the same ones),
+    each rendered once for all sessions under what it depends on (`rendered`)."""
+    sources = Sources(airbases=get_airbases, roads=get_roads, cities=get_cities, local_tiles=get_local_tiles)
+    return joined([rendered(layer.key, lambda build=layer.build: _localized(build()))
+                   for layer in map_layers(state, view, sources, bounds=bounds)])
 
 
 def _place_search(state: MapState, data) -> MapState:
@@ -193,7 +148,7 @@ def _timeline_chart(view, mine, state: MapState) -> str:
     if mine is None:
         return view.timeline_svg
     return shared(("timeline", view.key, state.selected, state.selected_at),
-                  lambda: mapview.timeline_svg(view.days, highlight=mine, by_type=view.days_by_type))
+                  lambda: timeline_svg(view.days, highlight=mine, by_type=view.days_by_type))
 
 
 def _timeline_caption(view, state: MapState, mine) -> None:
@@ -201,9 +156,9 @@ def _timeline_caption(view, state: MapState, mine) -> None:
     if days.empty:
         return
     caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
-    kinds = [k for k in mapview.EVENT_COLOURS if k in by_type]
+    kinds = [k for k in EVENT_COLOURS if k in by_type]
     if kinds:
-        st.html(mapview.timeline_key(kinds))
+        st.html(timeline_key(kinds))
         caption += ", coloured by the event that happened at the place (grey: no event)"
     if mine is not None and not mine.empty:
         caption += f"; in black, those of {state.selected}"
@@ -234,9 +189,9 @@ def map_and_panel() -> None:
     bounds = view.bounds
     if "cm_view" not in st.session_state:
         if state.center is not None:
-            st.session_state["cm_view"] = (state.center, state.zoom or mapview.DEFAULT_ZOOM)
+            st.session_state["cm_view"] = (state.center, state.zoom or DEFAULT_ZOOM)
         else:
-            st.session_state["cm_view"] = mapview.fit_view(bounds)
+            st.session_state["cm_view"] = fit_view(bounds)
         st.session_state["cm_base_view"] = st.session_state["cm_view"]
     base = base_map()
     # A click on the map reruns this with the frame's value already in the session: the selection it
@@ -265,7 +220,7 @@ def map_and_panel() -> None:
                        "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
             if not view.places.empty:
                 st.html(shared(("places html", view.key, 15),
-                               lambda: mapview.places_html(view.places, limit=15, compact=True)))
+                               lambda: places_html(view.places, limit=15, compact=True)))
 
 
 map_and_panel()
@@ -273,7 +228,7 @@ view = filtered(data, current_state())  # the filters are the sidebar's: a click
 
 st.subheader(f"{len(view.places):,} places")
 # Plain HTML rather than st.dataframe: a data grid would delay the map's first paint by a quarter second.
-st.html(shared(("places html", view.key, 200), lambda: mapview.places_html(view.places, limit=200)))
+st.html(shared(("places html", view.key, 200), lambda: places_html(view.places, limit=200)))
 if len(view.places):
     # The CSV is made when the button is pressed, not on every run.
     st.download_button(f"Download all {len(view.places):,} places (CSV)",

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from geo.store import frames as mapdata
     from geo.maps import frame as mapframe
-    from geo.maps import view as mapview
+    from geo import maps as mapview
     from geo.maps.assets import bundle_scripts, has_bundle, localize
     from geo.config import INDEX_DIR, STATIC_DIR
     from geo.gazetteer import Gazetteer

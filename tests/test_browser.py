@@ -354,7 +354,7 @@ def test_export_page_takes_the_view_the_map_was_left_at(dashboard, browser, tmp_
         with page.expect_download(timeout=60000) as download:
             page.get_by_role("button", name="Download conflict-map.html").click(timeout=60000)
         html = Path(download.value.path()).read_text(encoding="utf-8")
-        assert '{"center":[33.9,36.9],"zoom":9}' in html
+        assert "center: [33.9, 36.9]," in html and '"zoom": 9,' in html  # the map opens there
         # Back on the map, it is where the analyst left it.
         page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).last.click()
         frame = _drawn(page)

@@ -96,7 +96,8 @@ def test_event_summary_counts_per_place_and_type(data):
 
 
 def test_timeline_stacks_mentions_by_event_type(data):
-    from geo.maps import view as mapview
+    from geo.maps.style import EVENT_COLOURS
+    from geo.maps.timeline import timeline_svg
 
     by_type = mapdata.event_timeline(data.mentions)
     days = mapdata.timeline(data.mentions)
@@ -104,8 +105,8 @@ def test_timeline_stacks_mentions_by_event_type(data):
     assert (by_type.drop(columns="day").sum(axis=1).to_numpy() == days["mentions"].to_numpy()).all()
     jan1 = by_type.set_index("day").loc["2024-01-01"]
     assert (jan1["Explosions/Remote violence"], jan1["Protests"]) == (1, 1)
-    svg = mapview.timeline_svg(days, by_type=by_type)
-    assert "2024-01-01: 1 Explosions/Remote violence, 1 Protests" in svg and mapview.EVENT_COLOURS["Protests"] in svg
+    svg = timeline_svg(days, by_type=by_type)
+    assert "2024-01-01: 1 Explosions/Remote violence, 1 Protests" in svg and EVENT_COLOURS["Protests"] in svg
     assert "2024-01-03: 1 Explosions/Remote violence, 2 no event" in svg  # Afrin (denied); Turkey, Aleppo
 
 

@@ -12,8 +12,9 @@ import pytest
 from shapely.geometry import box
 
 from geo.maps import frame as mapframe
-
-from geo.maps import view as mapview
+from geo.maps import layers as maplayers
+from geo.maps.base import base_map
+from geo.maps.legend import legend_layer
 from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts, localize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,17 +35,17 @@ def _places(names=("Homs", "Palmyra"), mentions=(5, 2)) -> pd.DataFrame:
 
 
 def _groups(places: pd.DataFrame, heat: bool = False) -> list:
-    groups = [mapview.places_layer(places)]
+    groups = [maplayers.places_layer(places)]
     if heat:
-        groups.append(mapview.heat_layer(places))
-    groups.append(mapview.legend_layer(["city"], {"places", "heatmap"} if heat else {"places"}))
+        groups.append(maplayers.heat_layer(places))
+    groups.append(legend_layer(["city"], {"places", "heatmap"} if heat else {"places"}))
     for g in groups:
         localize(g)
     return groups
 
 
 def test_base_is_the_map_once_with_local_assets_and_a_stable_name(countries):
-    base = mapframe.base(mapview.base_map(countries=countries, view=((34.8, 38.5), 6)))
+    base = mapframe.base(base_map(countries=countries, view=((34.8, 38.5), 6)))
     assert base.map_name == "map_cm"
     assert 'id="map_cm"' in base.html
     assert 'var map_cm = L.map(' in base.script and '"map_cm"' in base.script
@@ -55,7 +56,7 @@ def test_base_is_the_map_once_with_local_assets_and_a_stable_name(countries):
     assert all(u.startswith("/app/static/vendor/") for u in base.css + base.js)
     # Outside the block that waits for the first paint (and so for the plugins), the map's script uses
     # Leaflet only: the frame runs it before the plugins have loaded.
-    start = base.script.index("window.CM.afterPaint(function () {")
+    start = base.script.index("window.CM.plugins.afterPaint(map_cm, function () {")
     end = base.script.index("});", base.script.index("window.CM.plugins.offlineMiniMap("))
     eager = base.script[:start] + base.script[end:]
     for plugin in ("L.Control.Draw", "L.Control.Measure", "L.Control.MiniMap", "L.Control.MousePosition",
@@ -63,8 +64,8 @@ def test_base_is_the_map_once_with_local_assets_and_a_stable_name(countries):
         assert plugin not in eager, plugin
     assert not re.search(r"<script[^>]*src=", base.header)  # scripts are loaded by the frame, not the header
     # The digest follows what the frame would build: the same for a rebuilt map, new for another view.
-    again = mapframe.base(mapview.base_map(countries=countries, view=((34.8, 38.5), 6)))
-    moved = mapframe.base(mapview.base_map(countries=countries, view=((33.5, 36.3), 8)))
+    again = mapframe.base(base_map(countries=countries, view=((34.8, 38.5), 6)))
+    moved = mapframe.base(base_map(countries=countries, view=((33.5, 36.3), 8)))
     assert again.digest == base.digest and moved.digest != base.digest
 
 
@@ -119,7 +120,7 @@ class _Head(HTMLParser):
 def test_the_frame_fetches_up_front_what_every_map_loads_first(countries):
     head = _Head()
     head.feed(FRAME_HTML.read_text(encoding="utf-8"))
-    base = mapframe.base(mapview.base_map(countries=countries, bundle=True))
+    base = mapframe.base(base_map(countries=countries, bundle=True))
     assert head.scripts == base.core_js == ["/app/static/vendor/leaflet/leaflet.js"]  # runs before the map's script
     assert head.preloads == base.js == [f"/app/static/vendor/{PLUGIN_BUNDLE}"]  # after it
     assert head.css == base.css[:1]

@@ -1,4 +1,5 @@
-"""The place map: one marker per place, article text always escaped, offline links, attribution."""
+"""The map: one renderer for the dashboard and the exports; article text always escaped, offline links,
+attribution, the same layers and legend wherever it is drawn."""
 
 from __future__ import annotations
 
@@ -12,28 +13,28 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo.maps.view import (
-    ATTRIBUTION,
-    mark_spans,
-    DEFAULT_CENTER,
-    PLACE_CLASS,
-    build_map,
-    countries_frame,
+from geo.exports.html import interactive_map
+from geo.maps.base import ATTRIBUTION, DEFAULT_CENTER, base_map, countries_frame
+from geo.maps.compose import Rows, Sources, map_layers
+from geo.maps.elements import PointLayer, SpreadLayer
+from geo.maps.html import (
+    MAX_ARTICLES_IN_POPUP,
     esc,
     highlight,
-    marker_radius,
-    mentions_frame,
-    places_frame,
+    mark_spans,
     popup_html,
     safe_href,
 )
+from geo.maps.rows import mentions_frame, places_frame
 from geo.store.database import FRAME_COLUMNS
+from geo.view.state import MapState
 
 XSS_TITLE = "Raid <script>alert(1)</script> on `${window.pwned=1}` \\x3cscript>"
 XSS_SENTENCE = 'Jets struck Homs <img src=x onerror="alert(2)"> before dawn.'
 
 
-def _row(article_id, title, name, lat, lon, feature, sentence, text=None, url="https://example.org/a", source="Demo Wire"):
+def _row(article_id, title, name, lat, lon, feature, sentence, text=None, url="https://example.org/a", source="Demo Wire",
+         event_type=None, modality=None):
     return {
         "article_id": article_id,
         "title": title,
@@ -52,13 +53,16 @@ def _row(article_id, title, name, lat, lon, feature, sentence, text=None, url="h
         "geonameid": 1,
         "score": 0.9,
         "sentence": sentence,
+        "event_type": event_type,
+        "modality": modality,
     }
 
 
 @pytest.fixture()
 def frame() -> pd.DataFrame:
     rows = [
-        _row("a1", XSS_TITLE, "Homs", 34.73, 36.72, "city", XSS_SENTENCE),
+        _row("a1", XSS_TITLE, "Homs", 34.73, 36.72, "city", XSS_SENTENCE, event_type="Explosions/Remote violence",
+             modality="fact"),
         _row("a1", XSS_TITLE, "Shayrat Air Base", 34.49, 36.91, "air base", "Shayrat was hit.", text="Shayrat"),
         _row("a2", "Second report", "Homs", 34.73, 36.72, "city", "Homs again.", url="javascript:alert(3)"),
         _row("a2", "Second report", "Damascus", 33.51, 36.29, "city", "Talks in Damascus & Geneva."),
@@ -86,6 +90,13 @@ def airbases() -> gpd.GeoDataFrame:
     )
 
 
+@pytest.fixture(scope="module")
+def roads() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"road": ["M5", ""], "name": ["M5 <i>motorway</i>", "Palmyra track"], "schematic": [False, True]},
+                            geometry=[shapely.LineString([(36.2, 33.5), (36.7, 34.7)]),
+                                      shapely.LineString([(37.2, 34.6), (38.3, 34.6)])], crs="EPSG:4326")
+
+
 class _Links(HTMLParser):
     """Collects script src and stylesheet href attributes of a rendered page."""
 
@@ -110,27 +121,60 @@ def _body(html: str) -> str:
     return html.split("</head>", 1)[1]
 
 
-def _place_markers(m: folium.Map) -> list[folium.CircleMarker]:
-    group = next(c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "Places")
-    return [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+def _elements(m: folium.Map | folium.FeatureGroup, kind: type) -> list:
+    """Every element of that kind in the map's tree."""
+    found, todo = [], [m]
+    while todo:
+        el = todo.pop(0)
+        if isinstance(el, kind):
+            found.append(el)
+        todo += list(el._children.values())
+    return found
 
 
-def test_one_marker_per_place_sized_by_mentions(frame, countries):
-    m = build_map(frame, countries=countries)
-    markers = _place_markers(m)
-    assert len(markers) == 3
-    radii = sorted(mk.options["radius"] for mk in markers)
-    assert radii == [marker_radius(1), marker_radius(1), marker_radius(2)]
-    assert all(mk.options["className"] == PLACE_CLASS for mk in markers)
-    assert _render(m).count(f'"className": "{PLACE_CLASS}"') == 3
+def _export_map(frame, countries, state: MapState | None = None, **sources) -> folium.Map:
+    return interactive_map(frame, state or MapState(), countries=countries, **sources)
 
 
-def test_places_frame_counts_mentions_and_articles(frame):
-    places = places_frame(frame)
-    homs = places.set_index("name").loc["Homs"]
-    assert (homs["mentions"], homs["articles"]) == (2, 2)
-    assert list(places.columns) == ["name", "feature", "country", "lat", "lon", "mentions", "articles", "score"]
-    assert places_frame(frame.iloc[0:0]).empty
+# ---------------------------------------------------------------------------------------- one renderer
+
+
+def test_map_layers_follow_the_state_bottom_to_top(frame, airbases, roads):
+    state = MapState(layers=("places", "air bases", "roads", "countries", "heatmap", "events", "time"),
+                     selected="Homs", selected_at=(34.73, 36.72))
+    sources = Sources.given(airbases=airbases, roads=roads)
+    keys = [layer.key[0] for layer in map_layers(state, Rows.of(frame), sources)]
+    assert keys == ["tiles", "countries", "heatmap", "roads", "air bases", "places", "events", "time", "selection",
+                    "legend"]
+    clusters = [layer.key[0] for layer in map_layers(state.with_(layers=("clusters", "places", "cities")), Rows.of(frame))]
+    assert clusters == ["tiles", "clusters", "selection", "legend"]  # no towns to draw: no cities layer, and none in the key
+
+
+def test_legend_lists_only_the_layers_drawn(frame, roads):
+    state = MapState(layers=("places", "air bases", "roads", "events"))
+    layers = map_layers(state, Rows.of(frame), Sources.given(roads=roads))
+    legend = _elements(layers[-1].build(), folium.MacroElement)
+    html = next(el for el in legend if el._name == "LegendControl").html
+    assert "schematic road" in html and "not a fact" in html and "Places (by mentions)" in html
+    assert "air base (layer)" not in html  # the layer is on, but there are no air bases to draw
+
+
+def test_one_circle_per_place_sized_by_mentions(frame, countries):
+    m = _export_map(frame, countries)
+    [points] = [el for el in _elements(m, PointLayer) if el.kind == "place"]
+    assert len(points.data["lat"]) == 3
+    homs = points.data["lat"].index(34.73)
+    assert points.data["radius"][homs] == max(points.data["radius"])  # the most mentioned place is the biggest
+
+
+def test_the_export_draws_the_dashboards_events_roads_and_legend(frame, countries, roads):
+    state = MapState(layers=("places", "roads", "events"))
+    m = _export_map(frame, countries, state, roads=roads)
+    [events] = _elements(m, SpreadLayer)
+    assert "Explosions/Remote violence" in " ".join(events.data["label"])
+    html = _render(m)
+    assert '"dashArray": "7 6"' in html  # the schematic road, dashed as on screen
+    assert "window.CM.plugins.legend(" in _body(html) and "schematic road" in html
 
 
 def test_popup_lists_each_article_with_escaped_text_and_mark(frame):
@@ -144,15 +188,29 @@ def test_popup_lists_each_article_with_escaped_text_and_mark(frame):
     assert "javascript:" not in html  # a non-http URL is shown as plain text, never as a link
 
 
-def test_rendered_map_has_no_live_article_markup(frame, countries):
-    html = _render(build_map(frame, countries=countries))
+def test_popups_list_at_most_so_many_articles(frame):
+    many = pd.concat([frame.iloc[[0]].assign(article_id=f"x{i}") for i in range(MAX_ARTICLES_IN_POPUP + 3)])
+    assert "and 3 more articles" in popup_html(many)
+
+
+def test_exported_map_has_popups_and_no_live_article_markup(frame, countries):
+    m = _export_map(frame, countries)
+    [points] = [el for el in _elements(m, PointLayer) if el.kind == "place"]
+    popups = points.data["popup"]
+    assert len(popups) == 3 and any("Talks in <mark>Damascus</mark> &amp; Geneva." in p for p in popups)
+    html = _render(m)
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "onerror=\"alert" not in html
     assert "${window.pwned" not in html  # would run inside folium's JS template literal
     assert "\\x3cscript" not in html  # a backslash escape would be decoded by the template literal
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Talks in <mark>Damascus</mark> &amp; Geneva." in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html.replace("\\u0026", "&")
+
+
+def test_the_dashboards_places_have_no_popups(frame):
+    [places] = [layer for layer in map_layers(MapState(), Rows.of(frame)) if layer.key[0] == "places"]
+    [points] = _elements(places.build(), PointLayer)
+    assert "popup" not in points.data  # the panel beside the map shows the articles
 
 
 def test_escape_covers_template_literal_syntax():
@@ -178,53 +236,61 @@ def test_highlight_marks_the_mention_and_trims_long_sentences():
     assert "<mark>Aleppo</mark>" in out and out.startswith("…") and out.endswith("…") and len(out) < 140
 
 
-def test_attribution_and_layers(frame, countries, airbases):
-    m = build_map(frame, countries=countries, airbases=airbases)
-    html = _render(m)
+def test_export_attribution_layers_and_no_dashboard_pieces(frame, countries, airbases):
+    html = _render(_export_map(frame, countries, airbases=airbases))
     assert ATTRIBUTION in html or ATTRIBUTION.replace("·", "\\u00b7") in html
-    assert "Air bases" in html and "Places" in html and "Boundaries" in html
-    assert "L.control.layers" in html
     assert '"maxZoom": 18' in html
+    assert "window.CM.plugins.airfields" not in html and '"registry":"air_base"' in html
+    assert "window.CM.plugins.viewSync(" not in _body(html)  # a file writes no view into a dashboard's URL
+    assert "window.CM.plugins.copyLink(" not in _body(html)
 
 
-def test_airfields_layer_styles_kinds_and_escapes_names(frame, countries, airbases):
-    html = _render(build_map(frame, countries=countries, airbases=airbases))
-    assert "Tiyas Air Base" in html and "Damascus International Airport" in html
-    assert "Far <b>Airport</b>" not in html  # escaped, and far from the places: civil airports are local only
-    assert '"fillColor": "#fdae6b"' in html and '"fillColor": "#ffffff"' in html
+def test_airfields_escape_names_and_keep_far_airports_out(frame, countries, airbases):
+    m = _export_map(frame, countries, airbases=airbases)
+    layers = [el for el in _elements(m, PointLayer) if el.kind == "airfield"]
+    names = [n for el in layers for n in el.data["name"]]
+    assert any("Tiyas Air Base" in n for n in names) and any("Damascus International" in n for n in names)
+    assert "Far <b>Airport</b>" not in _render(m)  # far from the places: civil airports are local only
+    assert {s["fillColor"] for s in layers[0].styles} == {"#fdae6b", "#ffffff"}
 
 
 def test_localized_map_loads_nothing_from_a_cdn(frame, countries, airbases):
+    from geo.maps.assets import localize
+
+    m = base_map(countries=countries)
+    for layer in map_layers(MapState(layers=("places", "air bases", "heatmap")), Rows.of(frame),
+                            Sources.given(airbases=airbases)):
+        group = layer.build()
+        if group is not None:
+            m.add_child(group)
+    localize(m, "/app/static/vendor")
     parser = _Links()
-    parser.feed(_render(build_map(frame, countries=countries, airbases=airbases)))
+    parser.feed(_render(m))
     assert len(parser.urls) >= 8
     assert all(u.startswith("/app/static/vendor/") for u in parser.urls), parser.urls
 
 
-def test_asset_base_none_keeps_cdn_links(frame, countries):
+def test_asset_base_none_keeps_cdn_links(countries):
     parser = _Links()
-    parser.feed(_render(build_map(frame, countries=countries, asset_base=None)))
+    parser.feed(_render(base_map(countries=countries, asset_base=None)))
     assert any(u.startswith("https://cdn.jsdelivr.net/npm/leaflet@1.9.3") for u in parser.urls)
 
 
-def test_fits_bounds_to_places_or_defaults_to_syria(frame, countries):
-    html = _render(build_map(frame, countries=countries))
+def test_export_fits_the_places_or_opens_at_the_state_or_the_default(frame, countries):
+    html = _body(_render(_export_map(frame, countries)))
     assert "fitBounds" in html and "33.51" in html and "36.91" in html
-    empty = build_map(frame.iloc[0:0], countries=countries)
+    empty = _export_map(frame.iloc[0:0], countries)
     assert list(empty.location) == list(DEFAULT_CENTER)
     assert "fitBounds" not in _body(_render(empty))
+    there = _export_map(frame, countries, MapState(center=(33.51, 36.29), zoom=9))
+    assert list(there.location) == [33.51, 36.29] and there.options["zoom"] == 9
+    assert "fitBounds" not in _body(_render(there))
 
 
-def test_focus_centres_and_opens_that_place(frame, countries):
-    m = build_map(frame, countries=countries, focus=(33.51, 36.29))
-    assert list(m.location) == [33.51, 36.29]
-    html = _render(m)
-    assert "fitBounds" not in _body(html) and "window.CM.plugins.openPopup(" in _body(html)
-
-
-def test_tiles_are_optional(frame, countries):
-    assert "tile.openstreetmap.org" not in _render(build_map(frame, countries=countries))
-    assert "tile.openstreetmap.org" in _render(build_map(frame, countries=countries, tiles="OpenStreetMap"))
+def test_export_stays_on_the_offline_basemap(frame, countries):
+    assert "tile.openstreetmap.org" not in _render(_export_map(frame, countries, MapState(basemap="osm")))
+    tiles = map_layers(MapState(basemap="osm"), Rows.of(frame))[0]
+    assert "tile.openstreetmap.org" in _render(folium.Map(tiles=None).add_child(tiles.build()))
 
 
 def test_natural_earth_countries_are_bundled():
@@ -234,10 +300,10 @@ def test_natural_earth_countries_are_bundled():
     assert countries.crs.to_epsg() == 4326
 
 
-def test_real_basemap_renders(frame):
-    html = _render(build_map(frame))
+def test_real_basemap_renders():
+    html = _render(base_map())
     assert "SYRIA" not in html  # labels are upper-cased by CSS, the data keeps the name as is
-    assert re.search(r"\"label\": ?\"Syria\"", html)
+    assert re.search(r"\"name\": ?\[[^\]]*\"Syria\"", html)
 
 
 def test_mark_spans_escapes_everything_and_marks_places():
@@ -250,6 +316,14 @@ def test_mark_spans_escapes_everything_and_marks_places():
     assert "&#91;<mark title=\"Aleppo\">Aleppo</mark>&#93;(javascript:alert(1))" in out
     assert "<br><br>" in out
     assert out.count("<mark") == 2  # the overlapping span is dropped
+
+
+def test_places_frame_counts_mentions_and_articles(frame):
+    places = places_frame(frame)
+    homs = places.set_index("name").loc["Homs"]
+    assert (homs["mentions"], homs["articles"]) == (2, 2)
+    assert list(places.columns) == ["name", "feature", "country", "lat", "lon", "mentions", "articles", "score"]
+    assert places_frame(frame.iloc[0:0]).empty
 
 
 def test_mentions_frame_matches_the_store_frame():
@@ -267,10 +341,10 @@ def test_mentions_frame_matches_the_store_frame():
 
 # ---------------------------------------------------------------------------------------- the dashboard map
 
-from geo.store import frames as mapdata  # noqa: E402
-
-from geo.maps import view as mapview
-from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts  # noqa: E402
+from geo.maps import base, layers, legend, style, timeline
+from geo.maps import html as mhtml
+from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts
+from geo.store import frames as mapdata
 
 
 def _script(element) -> str:
@@ -292,9 +366,9 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
 
     cities = pd.DataFrame({"name": ["Aleppo", "<b>Homs</b>"], "lat": [36.2, 34.7], "lon": [37.2, 36.7],
                            "population": [1_600_000, 800_000], "country": ["SY", "SY"]})
-    a, b = (mapview.base_map(countries=countries, cities=cities) for _ in range(2))
+    a, b = (base.base_map(countries=countries, cities=cities) for _ in range(2))
     frame_base = mapframe.base(b)
-    assert frame_base == mapframe.base(mapview.base_map(countries=countries, cities=cities))  # the frame keeps its map
+    assert frame_base == mapframe.base(base.base_map(countries=countries, cities=cities))  # the frame keeps its map
     parser = _Links()
     html = _render(a)
     parser.feed(html)
@@ -306,7 +380,7 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
     # The tools wait for the first paint of the data: their scripts sit in one CM.afterPaint block, in both
     # folium's rendering and the dashboard frame's (geo.maps.frame).
     for script in (html, frame_base.script):
-        start = script.index("window.CM.afterPaint(function () {")
+        start = script.index("window.CM.plugins.afterPaint(")
         end = script.index("});", script.index("window.CM.plugins.offlineMiniMap("))
         for piece in ("new L.Control.Draw", "new L.Control.Measure", "new L.Control.MousePosition"):
             assert start < script.index(piece) < end, piece
@@ -321,12 +395,12 @@ def _element(group, name: str):
 
 
 def test_base_map_loads_the_plugin_bundle_when_asked(countries):
-    html = _render(mapview.base_map(countries=countries, bundle=True))
+    html = _render(base.base_map(countries=countries, bundle=True))
     parser = _Links()
     parser.feed(html)
     scripts = [u for u in parser.urls if u.endswith(".js")]
     assert scripts == ["/app/static/vendor/leaflet/leaflet.js", f"/app/static/vendor/{PLUGIN_BUNDLE}"]
-    group = mapview.heat_layer(pd.DataFrame({"lat": [1.0], "lon": [2.0], "mentions": [3]}))
+    group = layers.heat_layer(pd.DataFrame({"lat": [1.0], "lon": [2.0], "mentions": [3]}))
     from geo.maps.assets import localize
 
     bundle_scripts(localize(group, "/app/static/vendor"), "/app/static/vendor")
@@ -335,42 +409,42 @@ def test_base_map_loads_the_plugin_bundle_when_asked(countries):
 
 def test_places_layer_sends_columns_with_escaped_labels(places):
     evil = places.assign(name=["<img src=x onerror=alert(1)>"] + list(places["name"][1:]))
-    data = _element(mapview.places_layer(evil), "PointLayer").data
+    data = _element(layers.places_layer(evil), "PointLayer").data
     assert data["key"] == [int(k) for k in evil["place_id"]] and len(data["lat"]) == len(evil) == 3
     assert data["label"][0] == "<b>&lt;img src=x onerror=alert(1)&gt;</b> · 2 mentions in 2 articles"
-    assert "<img" not in _script(mapview.places_layer(evil))
-    radii = mapview.place_radius([1, 4, 16], 16)
-    assert radii[0] < radii[1] < radii[2] == mapview.PLACE_MAX_RADIUS
+    assert "<img" not in _script(layers.places_layer(evil))
+    radii = style.place_radius([1, 4, 16], 16)
+    assert radii[0] < radii[1] < radii[2] == style.PLACE_MAX_RADIUS
 
 
 def test_fit_view_contains_the_bounds():
-    centre, zoom = mapview.fit_view([[32.0, 35.0], [37.0, 42.0]])
+    centre, zoom = base.fit_view([[32.0, 35.0], [37.0, 42.0]])
     assert 34 < centre[0] < 35 and centre[1] == 38.5 and zoom == 6
-    assert mapview.fit_view([[34.7, 36.7], [34.7, 36.7]])[1] == mapview.FIT_MAX_ZOOM  # one point
-    assert mapview.fit_view(None) == (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM)
+    assert base.fit_view([[34.7, 36.7], [34.7, 36.7]])[1] == base.FIT_MAX_ZOOM  # one point
+    assert base.fit_view(None) == (base.DEFAULT_CENTER, base.DEFAULT_ZOOM)
 
 
 def test_layers_render(places, airbases):
     roads = gpd.GeoDataFrame({"road": ["M5"], "name": ["M5 <i>motorway</i>"], "schematic": [True]},
                              geometry=[shapely.LineString([(36.2, 33.5), (36.7, 34.7)])], crs="EPSG:4326")
-    group = mapview.roads_layer(roads)
+    group = layers.roads_layer(roads)
     html = _script(group)
     assert '"dashArray": "7 6"' in html and "M5 \\u0026lt;i\\u0026gt;motorway" in html.replace("&amp;", "&")
     assert _element(group, "ZoomLabels").data["name"] == ["M5 · schematic"]
-    group = mapview.airfields_layer(airbases, [[33.0, 36.0], [35.0, 38.0]])
-    layers = [el for el in group._children.values() if el._name == "PointLayer"]
-    assert [(el.registry, el.min_zoom) for el in layers] == [("air_base", None), ("airport", mapview.AIRPORT_MIN_ZOOM)]
-    names = [label for el in layers for label in el.data["name"]]
+    group = layers.airfields_layer(airbases, [[33.0, 36.0], [35.0, 38.0]])
+    points = [el for el in group._children.values() if el._name == "PointLayer"]
+    assert [(el.registry, el.min_zoom) for el in points] == [("air_base", None), ("airport", layers.AIRPORT_MIN_ZOOM)]
+    names = [label for el in points for label in el.data["name"]]
     assert any("Tiyas Air Base" in n for n in names) and not any("Far" in n for n in names)  # far airports left out
     counts = pd.DataFrame({"country": ["SY", "UA"], "mentions": [10, 1], "articles": [5, 1]})
-    html = _script(mapview.choropleth_layer(counts))
+    html = _script(layers.choropleth_layer(counts))
     assert '"SY":10' in _body(html) and "window.CM.plugins.choropleth(" in _body(html)
-    assert "HeatMap" in _script(mapview.heat_layer(places)) or "heatLayer" in _script(mapview.heat_layer(places))
+    assert "HeatMap" in _script(layers.heat_layer(places)) or "heatLayer" in _script(layers.heat_layer(places))
     bins = {"bins": ["2017-04-07"], "place": [0], "bin": [0], "count": [2]}
-    assert "cm-time-slider" in _script(mapview.time_layer(bins, places))
-    assert mapview.tile_layer("offline") is None
-    assert "tile.openstreetmap.org" in _script(mapview.tile_layer("osm"))
-    assert "World_Imagery" in _script(mapview.tile_layer("satellite"))
+    assert "cm-time-slider" in _script(layers.time_layer(bins, places))
+    assert layers.tile_layer("offline") is None
+    assert "tile.openstreetmap.org" in _script(layers.tile_layer("osm"))
+    assert "World_Imagery" in _script(layers.tile_layer("satellite"))
 
 
 def test_events_layer_styles_facts_non_facts_and_plain_mentions():
@@ -378,9 +452,9 @@ def test_events_layer_styles_facts_non_facts_and_plain_mentions():
                             "event_type": ["Battles", "Battles", None], "fact": [True, False, False],
                             "mentions": [3, 1, 2], "subtypes": [[("Armed clash", 3)], [("<b>x</b>", 1)], []],
                             "actors": [[("Syrian <army>", 2)], [], []], "last_day": pd.to_datetime(["2024-01-02"] * 3)})
-    group = mapview.events_layer(summary)
+    group = layers.events_layer(summary)
     html = _script(group)
-    styles, index, plain = mapview.event_style_index()
+    styles, index, plain = style.event_style_index()
     assert f'"style":[{index[("Battles", True)]},{index[("Battles", False)]},{plain}]' in html
     assert '"slot":[1,2,3]' in html  # stacked at one place: spread on the spiral
     assert styles[index[("Battles", False)]]["dashArray"]
@@ -391,7 +465,7 @@ def test_events_layer_styles_facts_non_facts_and_plain_mentions():
 
 
 def test_legend_lists_what_is_drawn():
-    html = _element(mapview.legend_layer(["city", "<x>"], ["places", "roads", "events"], roads_schematic=True),
+    html = _element(legend.legend_layer(["city", "<x>"], ["places", "roads", "events"], roads_schematic=True),
                     "LegendControl").html
     assert "schematic road" in html and "&lt;x&gt;" in html and "not a fact" in html
     assert "air base (layer)" not in html
@@ -400,31 +474,31 @@ def test_legend_lists_what_is_drawn():
 def test_timeline_svg_and_places_table_escape(places):
     days = pd.DataFrame({"day": pd.to_datetime(["2024-01-30", "2024-01-31", "2024-02-01"]),
                          "mentions": [3, 0, 1], "articles": [2, 0, 1]})
-    svg = mapview.timeline_svg(days)
+    svg = timeline.timeline_svg(days)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 and "2024-01-30: 3 mentions, 2 articles" in svg
     assert "Feb" in svg
-    assert mapview.timeline_svg(days.iloc[0:0]) == ""
+    assert timeline.timeline_svg(days.iloc[0:0]) == ""
     evil = places.assign(name=["<img src=x onerror=alert(1)>"] + list(places["name"][1:]))
-    html = mapview.places_html(evil)
+    html = mhtml.places_html(evil)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_choropleth_breaks_spread_skewed_counts():
-    assert mapview.choropleth_breaks([]) == []
-    breaks = mapview.choropleth_breaks([1, 2, 3, 5, 8, 13, 1000])
+    assert layers.choropleth_breaks([]) == []
+    breaks = layers.choropleth_breaks([1, 2, 3, 5, 8, 13, 1000])
     assert breaks == sorted(breaks) and breaks[-1] < 1000
 
 
 def test_countries_geojson_has_iso_codes():
-    codes = {f["properties"]["name"]: f["properties"]["iso2"] for f in mapview.countries_geojson()["features"]}
+    codes = {f["properties"]["name"]: f["properties"]["iso2"] for f in base.countries_geojson()["features"]}
     assert codes["Syria"] == "SY" and codes["Ukraine"] == "UA" and codes["France"] == "FR"
 
 
 def test_event_symbols_differ_by_shape_as_well_as_colour():
-    styles, index, plain = mapview.event_style_index()
-    shapes = {t: styles[index[(t, True)]]["shape"] for t in mapview.EVENT_COLOURS}
+    styles, index, plain = style.event_style_index()
+    shapes = {t: styles[index[(t, True)]]["shape"] for t in style.EVENT_COLOURS}
     assert len(set(shapes.values())) == len(shapes)  # one shape per ACLED type
     assert styles[index[("Protests", False)]]["shape"] == shapes["Protests"]  # hollow keeps its shape
-    assert "<circle" in mapview.event_symbol_svg("Battles") and "<polygon" in mapview.event_symbol_svg("Protests")
-    assert 'stroke-dasharray' in mapview.event_symbol_svg("Riots", fact=False)
-    assert mapview.NO_EVENT_COLOUR in mapview.event_symbol_svg(None)
+    assert "<circle" in legend.event_symbol_svg("Battles") and "<polygon" in legend.event_symbol_svg("Protests")
+    assert 'stroke-dasharray' in legend.event_symbol_svg("Riots", fact=False)
+    assert style.NO_EVENT_COLOUR in legend.event_symbol_svg(None)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo.maps.view as mapview
+import geo.maps.layers as mapview
 from geo.store.database import Store
 from geo.types import Article, ResolvedMention
 from pages._shared import SharedCache

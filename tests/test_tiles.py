@@ -48,13 +48,13 @@ def test_vector_mbtiles_are_refused(tmp_path):
 
 
 def test_local_tiles_become_a_basemap_layer(tmp_path):
-    from geo.maps import view as mapview
+    from geo.maps import layers as maplayers
 
     (tmp_path / "tiles" / "5" / "19").mkdir(parents=True)
     (tmp_path / "tiles" / "5" / "19" / "12.jpg").write_bytes(b"x")
     local = find_local_tiles(tmp_path)
     assert local.url.endswith("{y}.jpg") and (local.min_zoom, local.max_zoom) == (5, 5)
-    group = mapview.tile_layer("local", local)
+    group = maplayers.tile_layer("local", local)
     html = folium.Map(tiles=None).add_child(group).get_root().render()
     assert "/app/static/tiles/{z}/{x}/{y}.jpg" in html
-    assert mapview.tile_layer("local", None) is None  # asked for, but there is no folder
+    assert maplayers.tile_layer("local", None) is None  # asked for, but there is no folder

@@ -15,11 +15,20 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pandas as pd
 
-from geo.exports.html import VENDOR_DIR, inline_assets, interactive_map, page_html
+from geo.exports.html import (
+    VENDOR_DIR,
+    inline_assets,
+    interactive_map,
+    page_html,
+    template,
+)
 from geo.exports.layout import Layout, plain
-from geo.maps.elements import CMElement, js_literal
+from geo.maps.base import BROAD_FEATURES
+from geo.maps.elements import CMElement
+from geo.maps.html import esc
+from geo.maps.legend import entry_html
+from geo.maps.style import place_radius
 from geo.view.state import MapState
-from geo.maps.view import BROAD_FEATURES, esc, marker_radius
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,84 +103,34 @@ class PlaceLabels(CMElement):
         super().__init__()
         self._name = "PlaceLabels"
         self.labels = []
-        for p in layout.places.itertuples(index=False):
+        places = layout.places
+        radii = place_radius(places["mentions"], places["mentions"].max()) if len(places) else []
+        for p, radius in zip(places.itertuples(index=False), radii):
             if p.feature in BROAD_FEATURES:
                 continue
             nums = layout.place_articles.get((p.name, p.lat, p.lon, p.feature), ())
             ref = "" if not nums else " [" + ",".join(str(n) for n in nums[:4]) + (",…" if len(nums) > 4 else "") + "]"
             self.labels.append({"lat": float(p.lat), "lon": float(p.lon), "text": plain(p.name, 40) + ref,
-                                "gap": round(marker_radius(int(p.mentions)) + 4)})
+                                "gap": round(float(radius) + 4)})
             if len(self.labels) >= MAX_PLACE_LABELS:
                 break
 
 
-_NORTH_ARROW = """<div class="cm-north" aria-label="North is up"><svg viewBox="0 0 24 40" width="24" height="40">
-<text x="12" y="10" text-anchor="middle" font-size="11" font-weight="700" fill="#1d2733">N</text>
-<path d="M12 13 L5 36 L12 30 Z" fill="#1d2733" stroke="#1d2733" stroke-width=".7"/>
-<path d="M12 13 L19 36 L12 30 Z" fill="#fff" stroke="#1d2733" stroke-width=".7"/></svg></div>"""
+class BriefingReady(CMElement):
+    """Fits the title and the article list to the page, places the labels, then says window.cmReady (the
+    screenshot or the PDF is taken then). `more`: articles already left out of the list."""
 
-_STYLE = """<style>
-@page { size: %(w)sin %(h)sin; margin: 0; }
-html, body { width: %(w)sin !important; height: %(h)sin !important; margin: 0; padding: 0; overflow: hidden;
-  background: #fff; }
-body { display: grid; grid-template-columns: minmax(0, 1fr) %(panel)spx; grid-template-rows: auto auto minmax(0, 1fr) auto auto;
-  grid-template-areas: "bt bt" "hd hd" "map side" "ft ft" "bb bb"; column-gap: 16px;
-  font-family: "DejaVu Sans", "Liberation Sans", system-ui, sans-serif; color: #1d2733;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.cm-banner { text-align: center; font: 700 13px/24px "DejaVu Sans", sans-serif; letter-spacing: .06em; }
-.cm-banner.top { grid-area: bt; } .cm-banner.bottom { grid-area: bb; }
-.cm-head { grid-area: hd; display: flex; justify-content: space-between; gap: 24px; margin: 14px 16px 12px;
-  padding-bottom: 10px; border-bottom: 1px solid #c9ced6; }
-.cm-head h1 { font-size: 29px; line-height: 1.15; font-weight: 700; margin: 0; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
-.cm-head .sub { font-size: 16px; color: #5b6470; margin-top: 4px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.cm-head .when { text-align: right; white-space: nowrap; }
-.cm-head .when b { font-size: 16px; } .cm-head .when div { font-size: 12.5px; color: #5b6470; margin-top: 4px; }
-.cm-head .titles { min-width: 0; }
-.folium-map { grid-area: map; margin-left: 16px; border: 1px solid #6b7480; min-height: 0;
-  width: auto !important; height: auto !important; }  /* the grid cell, not 100%% plus the margin */
-.cm-north { grid-area: map; justify-self: end; align-self: start; z-index: 1000; margin: 10px 10px 0 0;
-  background: rgba(255,255,255,.85); border-radius: 4px; padding: 2px 4px 0; line-height: 0; }
-.cm-side { grid-area: side; margin-right: 16px; overflow: hidden; min-height: 0; font-size: 12.5px; }
-.cm-side h2 { font-size: 12px; font-weight: 700; color: #5b6470; letter-spacing: .05em; margin: 0 0 6px; }
-.cm-legend-list { list-style: none; margin: 0 0 16px; padding: 0; columns: %(legend_cols)s; column-gap: 8px; }
-.cm-legend-list li { margin: 0 0 5px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.cm-legend-list i { display: inline-block; width: 12px; height: 12px; border-radius: 50%%; margin-right: 8px;
-  vertical-align: -2px; }
-.cm-legend-list i.line { height: 3px; border-radius: 2px; width: 16px; vertical-align: 3px; margin-right: 4px; }
-.cm-articles { list-style: none; margin: 0; padding: 0; }
-.cm-articles li { display: grid; grid-template-columns: 22px 1fr; margin-bottom: 9px; }
-.cm-articles .n { background: #1d2733; color: #fff; border-radius: 3px; font-size: 10px; font-weight: 700;
-  text-align: center; height: 16px; line-height: 16px; width: 18px; margin-top: 1px; }
-.cm-articles .t { font-weight: 700; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
-  overflow: hidden; line-height: 1.3; }
-.cm-articles .m { grid-column: 2; color: #5b6470; font-size: 10.5px; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
-.cm-more { color: #5b6470; font-style: italic; margin-left: 22px; }
-.cm-foot { grid-area: ft; display: flex; justify-content: space-between; gap: 16px; margin: 6px 16px 8px;
-  font-size: 10px; color: #5b6470; }
-.cm-foot span:first-child { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.cm-foot span:last-child { white-space: nowrap; }
-.cm-place-label { position: absolute; top: 0; transform: translateY(-50%%); white-space: nowrap; font: 700 11.5px/1.2 "DejaVu Sans", sans-serif;
-  color: #1d2733; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff, 0 0 1px #fff; }
-/* a slide, not an app: no zoom buttons, layer switcher or the map's own key and credits (both are on the page) */
-.leaflet-control-zoom, .leaflet-control-layers, .cm-legend, .leaflet-control-attribution { display: none !important; }
-.leaflet-control-scale-line:not(:first-child) { display: none; }  /* kilometres only */
-.leaflet-control-scale-line { font-size: 12px; border-color: #1d2733; background: rgba(255,255,255,.85); }
-</style>"""
+    plugin, options = "briefingReady", ("more",)  # geo/maps/js/briefing_ready.js
 
-def _ready(more: int) -> str:
-    """The call that fits the page and then sets window.cmReady (geo/maps/js/briefing_ready.js)."""
-    return f"<script>window.CM.plugins.briefingReady({js_literal({'more': int(more)})});</script>"
+    def __init__(self, more: int):
+        super().__init__()
+        self._name = "BriefingReady"
+        self.more = int(more)
 
 
 def _legend_html(layout: Layout) -> str:
-    items = []
-    for e in layout.legend:
-        cls = ' class="line"' if e.kind == "line" else ""
-        border = "" if e.kind == "line" else f";border:1px solid {esc(e.stroke)}"
-        items.append(f'<li><i{cls} style="background:{esc(e.fill)}{border}"></i>{esc(e.label)}</li>')
-    return "".join(items) or "<li>nothing to show</li>"
+    """The key: the map legend's own entries (geo.maps.legend), one list item each."""
+    return "".join(f"<li>{entry_html(e)}</li>" for e in layout.legend) or "<li>nothing to show</li>"
 
 
 def _articles_html(layout: Layout) -> str:
@@ -196,40 +155,27 @@ def briefing_page(
     countries: gpd.GeoDataFrame | None = None,
     vendor_dir: Path = VENDOR_DIR,
 ) -> str:
-    """The briefing as one self-contained HTML page sized to the layout's page."""
-    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries)
-    if "places" in state.layers:
+    """The briefing as one self-contained HTML page sized to the layout's page: the dashboard's map of what
+    `state` shows (geo.exports.html.interactive_map, without tools), its key, the numbered sources."""
+    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, tools=False)
+    if not layout.places.empty:
         PlaceLabels(layout).add_to(fmap)
+    BriefingReady(layout.more_articles).add_to(fmap)
     html = page_html(fmap)
-    page = layout.briefing.page
-    b = layout.briefing
-    legend_cols = 2 if len(layout.legend) > 5 else 1
-    style = _STYLE % {"w": f"{page.width_in:.4f}", "h": f"{page.height_in:.4f}", "panel": 340, "legend_cols": legend_cols}
-    banner = ""
-    if layout.banner:
-        banner = f'style="color:{esc(b.banner_fg)};background:{esc(b.banner_bg)}">{esc(layout.banner.upper())}</div>'
-    more = layout.more_articles
-    body = "".join(
-        [
-            f'<div class="cm-banner top" {banner}' if banner else "",
-            '<header class="cm-head"><div class="titles">',
-            f'<h1>{esc(layout.title)}</h1>',
-            f'<div class="sub">{esc(layout.subtitle)}</div>' if layout.subtitle else "",
-            f'</div><div class="when"><b>{esc(layout.time_window)}</b><div>{esc(layout.summary)}</div></div></header>',
-            _NORTH_ARROW,
-            '<aside class="cm-side"><h2>KEY</h2>',
-            f'<ul class="cm-legend-list">{_legend_html(layout)}</ul>',
-            f'<h2>SOURCES</h2><ol class="cm-articles">{_articles_html(layout)}</ol>',
-            f'<div class="cm-more">{f"and {more} more article" + ("s" if more != 1 else "") if more else ""}</div></aside>',
-            f'<footer class="cm-foot"><span>{esc(layout.attribution)}</span>',
-            f"<span>Generated {esc(layout.generated)} · Conflict Map</span></footer>",
-            f'<div class="cm-banner bottom" {banner}' if banner else "",
-        ]
+    page, b, more = layout.briefing.page, layout.briefing, layout.more_articles
+    style = template("briefing.css").substitute(w=f"{page.width_in:.4f}", h=f"{page.height_in:.4f}", panel=340,
+                                                legend_cols=2 if len(layout.legend) > 5 else 1)
+    body = template("briefing.html").substitute(
+        banner=esc(layout.banner.upper()), banner_style=f"color:{esc(b.banner_fg)};background:{esc(b.banner_bg)}",
+        banner_hidden="" if layout.banner else " hidden",
+        title=esc(layout.title), subtitle=esc(layout.subtitle), time_window=esc(layout.time_window),
+        summary=esc(layout.summary), legend=_legend_html(layout), articles=_articles_html(layout),
+        more=f"and {more} more article" + ("s" if more != 1 else "") if more else "",
+        attribution=esc(layout.attribution), generated=esc(layout.generated),
     )
     html = html.replace("<head>", f"<head>\n<title>{esc(layout.title)}</title>", 1)
-    html = html.replace("</head>", style + "\n</head>", 1)
+    html = html.replace("</head>", f"<style>{style}</style>\n</head>", 1)
     html = html.replace("<body>", "<body>\n" + body, 1)
-    html = html.replace("</html>", _ready(more) + "\n</html>", 1)
     return inline_assets(html, vendor_dir)
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.maps.view import FEATURE_COLOURS, OTHER_COLOUR, esc
+from geo.maps.html import esc
+from geo.maps.style import FEATURE_COLOURS, OTHER_COLOUR
 
 # Column order of every export; "text" is the mention as the article wrote it; the event fields say what
 # happened there according to the sentence (ACLED terms; empty when the sentence reports no event there).

@@ -1,27 +1,39 @@
 """A standalone interactive map: one HTML file with Leaflet and every other asset inside it.
 
-The map is the dashboard's (geo.maps.view.build_map), its state's filters and view applied. Scripts and
-stylesheets are read from static/vendor and written into the page, and the images the stylesheets
-refer to become data: URLs, so the file opens from disk, offline, with no server.
+The map is the dashboard's: its base map (geo.maps.base, without what talks to the dashboard page) and the
+layers geo.maps.compose gives for the state, so the file draws what the screen draws — places, events,
+roads, the legend — with popups that list each place's articles (a file has no panel beside the map).
+Scripts and stylesheets are read from static/vendor and written into the page, and the images the
+stylesheets refer to become data: URLs, so the file opens from disk, offline, with no server.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 import re
 from pathlib import Path
+from string import Template
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from folium.map import FitBounds
 
-from geo.maps.assets import localize
 from geo.config import STATIC_DIR
-from geo.exports.layout import ROAD_COLOUR, plain
-from geo.maps.elements import CMElement
+from geo.exports.layout import plain
+from geo.maps.assets import localize
+from geo.maps.base import (
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    FIT_MAX_ZOOM,
+    base_map,
+    mention_bounds,
+)
+from geo.maps.compose import Rows, Sources, map_layers
+from geo.maps.html import esc
 from geo.view.state import MapState
-from geo.maps.view import build_map, esc
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 _INLINE_BASE = "cm-inline://vendor"  # localize() points every asset here; inline_assets() replaces each link
@@ -35,44 +47,27 @@ class InlineError(RuntimeError):
     """An asset the page needs is not under static/vendor (run `make assets`)."""
 
 
+TEMPLATES = Path(__file__).with_name("templates")  # the pages' CSS and HTML around the map
+
+
+@functools.cache
+def template(name: str) -> Template:
+    """A file of geo/exports/templates/ with $placeholders (string.Template: fill it with escaped text)."""
+    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
 # ---------------------------------------------------------------------------------------- map
 
 
-class SetView(CMElement):
-    """Centres the map on the state's view after everything else (build_map fits the places first)."""
-
-    plugin, options = "setView", ("center", "zoom")  # geo/maps/js/set_view.js
-
-    def __init__(self, center: tuple[float, float], zoom: int):
-        super().__init__()
-        self._name = "SetView"
-        self.center = [float(center[0]), float(center[1])]
-        self.zoom = int(zoom)
-
-
-class DrawOrder(CMElement):
-    """Airfields, then places, brought above layers added after build_map (roads), in the same SVG."""
-
-    plugin, options = "drawOrder", ()  # geo/maps/js/draw_order.js
-
-    def __init__(self):
-        super().__init__()
-        self._name = "DrawOrder"
-
-
-def _roads_layer(roads: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    # control=False: the layer control was written before this layer and could not refer to it
-    group = folium.FeatureGroup(name="Roads", overlay=True, control=False)
-    shown = roads[["geometry"]].copy()
-    shown["name"] = [esc(plain(n, 120)) for n in (roads["name"] if "name" in roads else [""] * len(roads))]
-    folium.GeoJson(
-        shown.to_crs(4326),
-        name="Roads",
-        style_function=lambda _: {"color": ROAD_COLOUR, "weight": 2.5, "opacity": 0.9},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[""], labels=False),
-        control=False,
-    ).add_to(group)
-    return group
+def _opening_view(state: MapState, bounds) -> tuple[tuple[float, float], int]:
+    """Where the map opens: the state's centre and zoom, else the middle of the places (fitted once
+    the page knows its size: `interactive_map`), else the default view."""
+    if state.center is not None:
+        return state.center, state.zoom if state.zoom is not None else DEFAULT_ZOOM
+    if bounds is None:
+        return DEFAULT_CENTER, state.zoom if state.zoom is not None else DEFAULT_ZOOM
+    (s, w), (n, e) = bounds
+    return ((s + n) / 2, (w + e) / 2), state.zoom if state.zoom is not None else DEFAULT_ZOOM
 
 
 def interactive_map(
@@ -82,24 +77,25 @@ def interactive_map(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
+    tools: bool = True,
 ) -> folium.Map:
-    """The dashboard's map of what `state` shows, with CDN links left in place (see `inline_assets`)."""
-    shown = state.apply(frame)
-    if "places" not in state.layers:
-        shown = shown.iloc[0:0]
-    fmap = build_map(
-        shown,
-        airbases=airbases if "air bases" in state.layers else None,
-        countries=countries,
-        asset_base=None,
-    )
-    if roads is not None and not roads.empty and "roads" in state.layers:
-        _roads_layer(roads).add_to(fmap)
-        DrawOrder().add_to(fmap)
-    if state.center is not None:
-        SetView(state.center, state.zoom if state.zoom is not None else fmap.options.get("zoom", 6)).add_to(fmap)
-    elif state.zoom is not None:
-        SetView(fmap.location, state.zoom).add_to(fmap)
+    """The dashboard's map of what `state` shows (`frame`: the rows it shows), with CDN links left in place
+    (see `inline_assets`). On the offline basemap: web and local tiles need a server the file may not have.
+    Without a centre in the state, the view fits the places in the browser, as the dashboard's first view."""
+    rows = Rows.of(frame)
+    bounds = mention_bounds(rows.frame)
+    fmap = base_map(countries=countries, cities=cities, asset_base=None, height="100%", tools=tools,
+                    dashboard=False, view=_opening_view(state, bounds))
+    sources = Sources.given(airbases=airbases, roads=roads, cities=cities)
+    for layer in map_layers(state.with_(basemap="offline"), rows, sources, bounds=bounds, popups=True):
+        group = layer.build()
+        if group is not None:
+            group.add_to(fmap)
+    if state.center is None and state.zoom is None and bounds is not None:
+        fit = FitBounds(bounds, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
+        fit.options["animate"] = False  # a zoom animation on load leaves markers mid-transform in screenshots
+        fmap.add_child(fit)
     return fmap
 
 
@@ -170,14 +166,6 @@ def standalone_html(fmap: folium.Map, vendor_dir: Path = VENDOR_DIR) -> str:
 
 # ---------------------------------------------------------------------------------------- export
 
-_TITLE_STYLE = """<style>
-.cm-export-title { position: absolute; top: 10px; left: 54px; z-index: 1000; max-width: calc(100% - 120px);
-  background: rgba(255,255,255,.92); padding: 6px 12px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.25);
-  font: 600 16px/1.3 "DejaVu Sans", system-ui, sans-serif; color: #1d2733; }
-.cm-export-title small { display: block; font-weight: 400; font-size: 12px; color: #5b6470; }
-</style>"""
-
-
 def to_html(
     frame: pd.DataFrame,
     state: MapState,
@@ -187,15 +175,15 @@ def to_html(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
     vendor_dir: Path = VENDOR_DIR,
 ) -> bytes:
     """One UTF-8 HTML file: the interactive map of what `state` shows, titled, openable offline from disk."""
-    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries)
+    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, cities=cities)
     html = page_html(fmap)
-    heading = plain(title or state.title or "Conflict Map", 200)
-    sub = plain(subtitle, 300)
-    box = f'<div class="cm-export-title">{esc(heading)}{f"<small>{esc(sub)}</small>" if sub else ""}</div>'
-    html = html.replace("<head>", f"<head>\n<title>{esc(heading)}</title>", 1)
-    html = html.replace("</head>", _TITLE_STYLE + "\n</head>", 1)
+    heading = esc(plain(title or state.title or "Conflict Map", 200))
+    box = template("title.html").substitute(title=heading, subtitle=esc(plain(subtitle, 300)))
+    html = html.replace("<head>", f"<head>\n<title>{heading}</title>", 1)
+    html = html.replace("</head>", "<style>" + template("title.css").template + "</style>\n</head>", 1)
     html = html.replace("<body>", "<body>\n" + box, 1)
     return inline_assets(html, vendor_dir).encode("utf-8")

@@ -17,20 +17,17 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from geo.view.state import MapState
-from geo.maps.view import (
-    AIRFIELD_STYLE,
+from geo.maps.base import (
     ATTRIBUTION,
-    BROAD_FEATURES,
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
-    FEATURE_COLOURS,
     FIT_MAX_ZOOM,
-    FIT_SHARE,
-    OTHER_COLOUR,
-    TRIM_MIN_MENTIONS,
-    places_frame,
+    mention_bounds,
 )
+from geo.maps.compose import Rows, legend_features
+from geo.maps.legend import LegendEntry, legend_entries
+from geo.store import frames as mapdata
+from geo.view.state import MapState
 
 CSS_PX_PER_IN = 96  # what browsers call a pixel; Leaflet's zoom levels are in these
 
@@ -82,9 +79,6 @@ BANNER_COLOURS: dict[str, tuple[str, str]] = {
 }
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-ROAD_COLOUR = "#b5651d"
-ROADS_LABEL = "road"
-AIRFIELD_LABELS = {"air base": "air base (airfields)", "airport": "airport (airfields)"}
 
 
 class LayoutError(ValueError):
@@ -137,14 +131,6 @@ class Briefing:
 
 
 @dataclass(frozen=True)
-class LegendEntry:
-    label: str
-    kind: str  # "point" | "line"
-    fill: str
-    stroke: str = "#222222"
-
-
-@dataclass(frozen=True)
 class ArticleRef:
     number: int
     article_id: str
@@ -157,7 +143,8 @@ class ArticleRef:
 
 @dataclass(frozen=True)
 class Layout:
-    """Everything around the map, as data; `places` is the frame's places (mapview.places_frame)."""
+    """Everything around the map, as data, and what the static renderer draws on it: the shown rows'
+    places and events (geo.store.frames.places, event_summary) and mentions per country."""
 
     briefing: Briefing
     title: str
@@ -170,6 +157,8 @@ class Layout:
     more_articles: int
     summary: str
     places: pd.DataFrame = field(repr=False, compare=False)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    country_counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
     place_articles: dict = field(default_factory=dict, repr=False, compare=False)  # place key → article numbers
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # ((south, west), (north, east))
 
@@ -227,22 +216,9 @@ def time_window(frame: pd.DataFrame, state: MapState) -> str:
 # ---------------------------------------------------------------------------------------- content
 
 
-def legend_entries(
-    frame: pd.DataFrame, state: MapState, *, airbases: bool = False, roads: bool = False
-) -> tuple[LegendEntry, ...]:
-    """The key to what is drawn: place types present (most mentioned first), then the other layers."""
-    entries: list[LegendEntry] = []
-    if "places" in state.layers and not frame.empty:
-        counts = frame["feature"].fillna("other").value_counts()
-        order = sorted(counts.index, key=lambda f: (-counts[f], f))
-        entries += [LegendEntry(plain(f), "point", FEATURE_COLOURS.get(f, OTHER_COLOUR)) for f in order]
-    if airbases and "air bases" in state.layers:
-        for kind, label in AIRFIELD_LABELS.items():
-            st = AIRFIELD_STYLE[kind]
-            entries.append(LegendEntry(label, "point", st["fillColor"], st["color"]))
-    if roads and "roads" in state.layers:
-        entries.append(LegendEntry(ROADS_LABEL, "line", ROAD_COLOUR, ROAD_COLOUR))
-    return tuple(entries)
+def drawn_layers(state: MapState, *, airbases: bool = False, roads: bool = False) -> set[str]:
+    """The state's layers that have something to draw them from (air bases and roads need their data)."""
+    return set(state.layers) - {name for name, there in (("air bases", airbases), ("roads", roads)) if not there}
 
 
 def article_refs(frame: pd.DataFrame, limit: int | None = None) -> tuple[ArticleRef, ...]:
@@ -298,18 +274,9 @@ def place_articles(frame: pd.DataFrame, refs: tuple[ArticleRef, ...]) -> dict[tu
 
 
 def data_bounds(frame: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """Where most mentions are, like the interactive map's initial view (countries and outliers aside)."""
-    if frame.empty:
-        return None
-    local = frame[~frame["feature"].isin(BROAD_FEATURES)]
-    points = local if not local.empty else frame
-    lat, lon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
-    if len(lat) >= TRIM_MIN_MENTIONS:  # the same trim as the map's fit: stray matches far away are left out
-        mid_lat, mid_lon = np.median(lat), np.median(lon)
-        dist = np.hypot(lat - mid_lat, (lon - mid_lon) * math.cos(math.radians(mid_lat)))
-        keep = dist <= np.quantile(dist, FIT_SHARE, method="lower")
-        lat, lon = lat[keep], lon[keep]
-    return (float(lat.min()), float(lon.min())), (float(lat.max()), float(lon.max()))
+    """Where most mentions are, as the interactive map fits its first view (geo.maps.base.mention_bounds)."""
+    bounds = mention_bounds(frame)
+    return None if bounds is None else (tuple(bounds[0]), tuple(bounds[1]))
 
 
 def build_layout(
@@ -319,14 +286,20 @@ def build_layout(
     *,
     airbases: bool = False,
     roads: bool = False,
+    roads_schematic: bool = False,
     roads_source: str | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Layout:
-    """The layout for the mentions `state` shows; `frame` may be the store's whole mention frame."""
+    """The layout for the mentions `state` shows; `frame` may be the store's whole mention frame.
+
+    `airbases`, `roads`: whether the map has those layers' data; `roads_schematic`: whether some roads are
+    schematic (the key then shows their dashed line)."""
     shown = state.apply(frame).dropna(subset=["lat", "lon"])
     listed = max(0, briefing.max_articles)
     refs = article_refs(shown, limit=listed)
-    places = places_frame(shown) if "places" in state.layers else places_frame(shown.iloc[0:0])
+    rows = Rows.of(shown)
+    drawn = drawn_layers(state, airbases=airbases, roads=roads)
+    places = rows.places if drawn & {"places", "clusters"} else rows.places.iloc[0:0]
     attribution = ATTRIBUTION
     if roads and "roads" in state.layers and roads_source:
         attribution += f" · Roads: {plain(roads_source)}"
@@ -337,7 +310,7 @@ def build_layout(
         briefing=briefing,
         title=plain(briefing.title or state.title, 200),
         subtitle=plain(briefing.subtitle, 300),
-        legend=legend_entries(shown, state, airbases=airbases, roads=roads),
+        legend=tuple(legend_entries(legend_features(places), drawn, roads_schematic=roads_schematic)),
         time_window=time_window(shown, state),
         generated=clock().astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         attribution=attribution,
@@ -345,6 +318,8 @@ def build_layout(
         more_articles=max(0, n_articles - len(refs)),
         summary=summary,
         places=places,
+        events=rows.events if "events" in drawn else rows.events.iloc[0:0],
+        country_counts=mapdata.country_counts(shown) if "countries" in drawn else mapdata.country_counts(None),
         place_articles=place_articles(shown, refs),
         bounds=data_bounds(shown),
     )

@@ -13,6 +13,7 @@ import pandas as pd
 from geo.exports import browser, static
 from geo.exports.html import VENDOR_DIR
 from geo.exports.layout import Briefing, build_layout
+from geo.maps.layers import schematic
 from geo.view.state import MapState
 
 RENDERERS = ("browser", "static")
@@ -55,6 +56,7 @@ def render(
         frame, state, briefing,
         airbases=airbases is not None and not airbases.empty,
         roads=roads is not None and not roads.empty,
+        roads_schematic=roads is not None and bool(schematic(roads).any()),
         roads_source=roads.attrs.get("source") if roads is not None else None,
         clock=clock,
     )

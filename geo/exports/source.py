@@ -21,7 +21,7 @@ from geo.exports.html import VENDOR_DIR, to_html
 from geo.exports.layout import Briefing
 from geo.exports.render import PICTURE_FORMATS, Rendered, render
 from geo.view.state import MapState
-from geo.maps.view import MAX_ARTICLES_IN_POPUP
+from geo.maps.html import MAX_ARTICLES_IN_POPUP
 from geo.text import sentence_spans
 
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")

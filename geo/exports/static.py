@@ -9,75 +9,32 @@ from __future__ import annotations
 
 import io
 import math
-from functools import lru_cache
 
 import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot could be imported anywhere: no display, no GUI toolkit
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
 
-from geo.exports.layout import (  # noqa: E402
+from geo.exports.layout import (
     CSS_PX_PER_IN,
-    MAX_MERC_LAT,
-    ROAD_COLOUR,
     Layout,
     inverse_mercator,
-    mercator,
     nice_scale_km,
     plain,
     view_extent,
 )
-from geo.view.state import MapState  # noqa: E402
-from geo.maps.view import (  # noqa: E402
-    AIRFIELD_STYLE,
-    AIRPORT_MARGIN_DEG,
-    BROAD_FEATURES,
-    FEATURE_COLOURS,
-    OTHER_COLOUR,
-    countries_frame,
-    marker_radius,
-)
+from geo.exports.static_map import FONT, INK, MARKERS, draw_map
+from geo.maps.legend import LegendEntry
+from geo.maps.style import CHOROPLETH_COLOURS, event_style
+from geo.view.state import MapState
 
-SEA = "#d4e4f1"
-LAND = "#f4f1e8"
-BORDER = "#8a8a8a"
-GRATICULE = "#9fb6c9"
-COUNTRY_LABEL = "#7a7366"
-INK = "#1d2733"
 MUTED = "#5b6470"
 RULE = "#c9ced6"
-FONT = ["DejaVu Sans"]
-PT_PER_PX = 72 / CSS_PX_PER_IN
-MAX_PLACE_LABELS = 30
-
-_MERC_BOX = shapely.box(-180, -MAX_MERC_LAT + 0.05, 180, MAX_MERC_LAT - 0.05)
-
-
-def _project_countries(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Country outlines clipped to Web Mercator's latitude limits, projected, with a label point each."""
-    clipped = countries.clip(_MERC_BOX)
-    clipped = clipped[~clipped.geometry.is_empty]
-    out = clipped.to_crs(3857)
-    out["label_point"] = gpd.GeoSeries(clipped.geometry.representative_point(), crs=4326).to_crs(3857).values
-    return out
-
-
-@lru_cache(maxsize=1)
-def _default_countries() -> gpd.GeoDataFrame:
-    return _project_countries(countries_frame())
-
-
-def _projected_countries(countries: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    return _default_countries() if countries is None else _project_countries(countries)
 
 
 # ---------------------------------------------------------------------------------------- page
@@ -182,23 +139,42 @@ def _footer(p: _Page, bottom: float) -> float:
     return y - 14 * p.k
 
 
+def _symbol(p: _Page, e: LegendEntry, x: float, cy: float) -> None:
+    """The key's symbol of one entry, 14 points wide, as the map's legend draws it (geo.maps.legend)."""
+    k = p.k
+    if e.kind in ("line", "dashed"):
+        p.line(x + 1 * k, cy, x + 13 * k, cy, color=e.fill, lw=2.5 * k, solid_capstyle="butt",
+               linestyle=(0, (2, 1.5)) if e.kind == "dashed" else "solid")
+    elif e.kind == "ramp":
+        for i, colour in enumerate(CHOROPLETH_COLOURS[1:]):
+            p.rect(x + i * 3 * k, cy - 5 * k, 3 * k, 10 * k, facecolor=colour, edgecolor="none")
+    elif e.kind == "event":
+        st = event_style(e.event_type, e.fact)
+        size = (10 if e.event_type else 6) * k
+        p.ov.scatter([x + 7 * k], [cy], s=size**2, marker=MARKERS.get(st.get("shape"), "o"), color=st["fillColor"],
+                     edgecolors="#333333" if e.fact and e.event_type else st["color"], linewidths=0.9 * k,
+                     linestyles="--" if st.get("dashArray") else "-")
+    else:
+        p.ov.scatter([x + 7 * k], [cy], s=(10 * k) ** 2, color=e.fill, edgecolors=e.stroke, linewidths=0.8 * k)
+
+
 def _panel(p: _Page, x: float, y: float, w: float, bottom: float) -> None:
     """The key, then the numbered source articles, as many as fit above `bottom`."""
     L, k = p.layout, p.k
     p.text(x, y, "KEY", 9, weight="bold", color=MUTED)
     y += 16 * k
-    fits_two = all(_width_pt(p, e.label, 9.5) <= w / 2 - 22 * k for e in L.legend)
+    fits_two = all(_width_pt(p, plain(e.label), 9.5) <= w / 2 - 22 * k for e in L.legend)
     cols = 2 if len(L.legend) > 5 and fits_two else 1
     col_w = w / cols
     rows = math.ceil(len(L.legend) / cols)
     for i, e in enumerate(L.legend):
         ex, ey = x + (i // rows) * col_w, y + (i % rows) * 16 * k
         cy = ey + 6 * k
-        if e.kind == "line":
-            p.line(ex + 1 * k, cy, ex + 13 * k, cy, color=e.fill, lw=2 * k, solid_capstyle="round")
-        else:
-            p.ov.scatter([ex + 7 * k], [cy], s=(10 * k) ** 2, color=e.fill, edgecolors=e.stroke, linewidths=0.8 * k)
-        p.text(ex + 20 * k, cy, _wrap(p, e.label, col_w - 22 * k, 9.5, 1)[0], 9.5, va="center")
+        if e.kind == "head":
+            p.text(ex, cy, _wrap(p, plain(e.label), col_w - 2 * k, 9.5, 1, "bold")[0], 9.5, va="center", weight="bold")
+            continue
+        _symbol(p, e, ex, cy)
+        p.text(ex + 20 * k, cy, _wrap(p, plain(e.label), col_w - 22 * k, 9.5, 1)[0], 9.5, va="center")
     y += rows * 16 * k
     if not L.legend:
         p.text(x, y, "nothing to show", 9.5, color=MUTED)
@@ -226,116 +202,6 @@ def _panel(p: _Page, x: float, y: float, w: float, bottom: float) -> None:
         y += 20 * k
     if more:
         p.text(x + 20 * k, y, f"and {more} more article{'s' if more != 1 else ''}", 8.5, color=MUTED, style="italic")
-
-
-# ---------------------------------------------------------------------------------------- map
-
-
-def _draw_basemap(ax, countries: gpd.GeoDataFrame, extent, zoom: float, k: float) -> None:
-    xmin, ymin, xmax, ymax = extent
-    ax.set_facecolor(SEA)
-    view = shapely.box(xmin, ymin, xmax, ymax)
-    shown = countries[countries.intersects(view)]
-    if not shown.empty:
-        shown.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6 * k, zorder=1)
-    # Graticule every 1, 2, 5, 10 or 20 degrees, about four to eight lines across.
-    lat0, lon0 = inverse_mercator(xmin, ymin)
-    lat1, lon1 = inverse_mercator(xmax, ymax)
-    span = max(lon1 - lon0, 1e-6)
-    step = next((s for s in (1, 2, 5, 10, 20, 30) if span / s <= 8), 45)
-    for lon in np.arange(math.ceil(lon0 / step) * step, lon1 + 1e-9, step):
-        x = mercator(0, float(lon))[0]
-        ax.plot([x, x], [ymin, ymax], color=GRATICULE, lw=0.5 * k, alpha=0.8, zorder=0.5)
-    for lat in np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step):
-        y = mercator(float(lat), 0)[1]
-        ax.plot([xmin, xmax], [y, y], color=GRATICULE, lw=0.5 * k, alpha=0.8, zorder=0.5)
-    if zoom >= 4 and not shown.empty:
-        halo = [patheffects.withStroke(linewidth=2.5 * k, foreground=LAND)]
-        for name, pt in zip(shown["name"], shown["label_point"]):
-            if xmin < pt.x < xmax and ymin < pt.y < ymax:
-                ax.text(pt.x, pt.y, plain(name).upper(), fontsize=7.5 * k, color=COUNTRY_LABEL, ha="center",
-                        va="center", family=FONT, zorder=2, parse_math=False, path_effects=halo, clip_on=True)
-
-
-def _draw_roads(ax, roads: gpd.GeoDataFrame, extent, k: float) -> None:
-    view = shapely.box(*extent)
-    r = roads.to_crs(3857)
-    r = r[r.intersects(view)]
-    if not r.empty:
-        r.plot(ax=ax, color="white", linewidth=3.2 * k, zorder=2.5, alpha=0.9)
-        r.plot(ax=ax, color=ROAD_COLOUR, linewidth=1.6 * k, zorder=2.6)
-
-
-def _draw_airfields(ax, airbases: gpd.GeoDataFrame, extent, bounds, k: float) -> None:
-    keep = airbases["kind"].eq("air base")
-    if bounds is not None:
-        (s, w), (n, e) = bounds
-        mg = AIRPORT_MARGIN_DEG
-        keep |= airbases.geometry.x.between(w - mg, e + mg) & airbases.geometry.y.between(s - mg, n + mg)
-    a = airbases[keep].to_crs(3857)
-    xmin, ymin, xmax, ymax = extent
-    a = a[a.geometry.x.between(xmin, xmax) & a.geometry.y.between(ymin, ymax)]
-    for kind in ("airport", "air base"):
-        sub = a[a["kind"].eq(kind)]
-        if sub.empty:
-            continue
-        st = AIRFIELD_STYLE[kind]
-        d = 2 * st["radius"] * PT_PER_PX * k
-        ax.scatter(sub.geometry.x, sub.geometry.y, s=d**2, color=st["fillColor"], edgecolors=st["color"],
-                   linewidths=st["weight"] * PT_PER_PX * k, alpha=st["fillOpacity"], zorder=3)
-
-
-def _overlaps(box, boxes) -> bool:
-    return any(box.overlaps(b) for b in boxes)
-
-
-def _draw_places(ax, places: pd.DataFrame, article_numbers: dict, extent, k: float) -> None:
-    if places.empty:
-        return
-    xy = np.array([mercator(lat, lon) for lat, lon in zip(places["lat"], places["lon"])])
-    radii = np.array([marker_radius(int(n)) for n in places["mentions"]]) * PT_PER_PX * k
-    colours = [FEATURE_COLOURS.get(f, OTHER_COLOUR) for f in places["feature"]]
-    order = np.argsort(-radii, kind="stable")  # big circles underneath
-    ax.scatter(xy[order, 0], xy[order, 1], s=(2 * radii[order]) ** 2, c=[colours[i] for i in order], alpha=0.85,
-               edgecolors="#222222", linewidths=1.2 * PT_PER_PX * k, zorder=4)
-    # Labels, most mentioned first, each where it overlaps no other label or circle.
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    xmin, ymin, xmax, ymax = extent
-    taken = []
-    to_px = ax.transData.transform
-    px_per_pt = fig.dpi / 72
-    for i in range(len(places)):
-        if not (xmin < xy[i, 0] < xmax and ymin < xy[i, 1] < ymax):
-            continue
-        cx, cy = to_px(xy[i])
-        r = radii[i] * px_per_pt
-        taken.append(matplotlib.transforms.Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
-    halo = [patheffects.withStroke(linewidth=3 * k, foreground="white")]
-    axbox = ax.get_window_extent(renderer)
-    labelled = 0
-    for i, row in enumerate(places.itertuples(index=False)):
-        if labelled >= MAX_PLACE_LABELS:
-            break
-        if row.feature in BROAD_FEATURES or not (xmin < xy[i, 0] < xmax and ymin < xy[i, 1] < ymax):
-            continue
-        nums = article_numbers.get((row.name, row.lat, row.lon, row.feature), [])
-        ref = "" if not nums else " [" + ",".join(str(n) for n in nums[:4]) + (",…" if len(nums) > 4 else "") + "]"
-        label = plain(row.name, 40)
-        gap = radii[i] + 2.5 * k
-        for dx, dy, ha, va in ((gap, 0, "left", "center"), (-gap, 0, "right", "center"),
-                               (0, gap, "center", "bottom"), (0, -gap, "center", "top")):
-            t = ax.annotate(label + ref, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                            fontsize=8.5 * k, family=FONT, color=INK, weight="bold", zorder=6,
-                            path_effects=halo, annotation_clip=True)
-            t.set_parse_math(False)
-            box = t.get_window_extent(renderer)
-            inside = axbox.contains(box.x0, box.y0) and axbox.contains(box.x1, box.y1)
-            if inside and not _overlaps(box, taken):
-                taken.append(box)
-                labelled += 1
-                break
-            t.remove()
 
 
 def _scale_bar(p: _Page, extent, map_box) -> None:
@@ -416,13 +282,7 @@ def render_figure(
     for spine in ax.spines.values():
         spine.set_edgecolor("#6b7480")
         spine.set_linewidth(0.8 * k)
-    _draw_basemap(ax, _projected_countries(countries), extent, zoom, k)
-    if roads is not None and not roads.empty and "roads" in state.layers:
-        _draw_roads(ax, roads, extent, k)
-    if airbases is not None and not airbases.empty and "air bases" in state.layers:
-        _draw_airfields(ax, airbases, extent, layout.bounds, k)
-    if "places" in state.layers:
-        _draw_places(ax, layout.places, layout.place_articles, extent, k)
+    draw_map(ax, state, layout, extent, zoom, k, airbases=airbases, roads=roads, countries=countries)
     ax.set_aspect("auto")  # GeoPandas sets an equal aspect, which would shrink the box
     ax.set_xlabel("")  # and labels the axes with the CRS's units
     ax.set_ylabel("")

@@ -2,7 +2,7 @@
 
 Data goes to the browser as compact column arrays and is drawn on a canvas, so a layer of thousands
 of points costs one JSON array per column, not one DOM node per point. Every string that reaches
-`innerHTML` (labels, tooltips) is escaped by the caller with geo.maps.view.esc.
+`innerHTML` (labels, tooltips) is escaped by the caller with geo.maps.html.esc.
 
 Elements that live in the map's base script (helpers, panes, basemap, view sync, minimap) are made
 once per page; the data layers are folium FeatureGroups that the dashboard's map frame swaps in place
@@ -129,12 +129,13 @@ class OfflineBasemap(CMElement):
     The outlines stay in `CM.countries` for the mini-map and the choropleth.
     """
 
-    plugin, options = "offlineBasemap", ("countries", "labels", "graticule_step")  # geo/maps/js/offline_basemap.js
+    plugin, options = "offlineBasemap", ("countries", "labels", "graticule_step", "style")  # geo/maps/js/offline_basemap.js
 
-    def __init__(self, countries: dict, labels: dict, graticule_step: int = 10):
+    def __init__(self, countries: dict, labels: dict, graticule_step: int = 10, *, style: dict):
         super().__init__()
         self._name = "OfflineBasemap"
         self.countries, self.labels, self.graticule_step = countries, labels, int(graticule_step)
+        self.style = style  # {"graticule": Leaflet path options, "countries": ...} (geo.maps.style)
 
 
 class ZoomLabels(CMElement):
@@ -193,26 +194,36 @@ def without_view_sync(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
-class DeferStart(CMElement):
-    """Opens a block of sibling elements whose scripts run after the map's first paint (CM.afterPaint);
-    DeferEnd closes it. folium (and so geo.maps.frame) writes the scripts of a map's children in order,
-    so the block's scripts land inside one function."""
+class AfterPaint(CMElement):
+    """Runs its elements' scripts after the data layers' first paint (geo/maps/js/after_paint.js): the
+    tools wait, the places come first.
 
-    def script(self) -> str:
-        return "window.CM.afterPaint(function () {"  # closed by DeferEnd: the one script cut in two
+    The elements are its children (so they are named, localized and bundled like any other) but draw on
+    the map: each is rendered with the map as its parent, and their scripts become one function that
+    the map runs when the first layer has been painted.
+    """
 
-    def __init__(self):
+    plugin = "afterPaint"
+
+    def __init__(self, *elements: Element):
         super().__init__()
-        self._name = "CMDeferStart"
+        self._name = "CMAfterPaint"
+        for el in elements:
+            self.add_child(el)
 
-
-class DeferEnd(CMElement):
-    def script(self) -> str:
-        return "});"
-
-    def __init__(self):
-        super().__init__()
-        self._name = "CMDeferEnd"
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if "cm_library" not in figure.header._children:
+            figure.header.add_child(_Script(library()), name="cm_library")
+        scripts = figure.script._children
+        before = set(scripts)
+        for child in self._children.values():
+            child._parent = self._parent  # they draw on the map, not on this element
+            child.render(**kwargs)
+            child._parent = self
+        body = "\n".join(scripts.pop(name).render() for name in [n for n in scripts if n not in before])
+        call = f"window.CM.plugins.{self.plugin}({self._parent.get_name()}, function () {{\n{body}\n}});"
+        figure.script.add_child(_Script(call), name=self.get_name())
 
 
 class CopyLinkControl(CMElement):

@@ -18,7 +18,9 @@ from geo.exports.data import to_csv, to_geojson, to_kml
 from geo.exports.html import to_html
 from geo.layers.roads import RoadDataError, read_roads
 from geo.view.state import MapState
-from geo.maps.view import build_map, esc, safe_href
+from geo.exports.html import interactive_map
+from geo.maps.assets import localize
+from geo.maps.html import esc, safe_href
 
 from tests.hostile.payloads import IMG, JS_URL, MARKUP, SCRIPT, SQL, SVG, TEMPLATE
 
@@ -92,30 +94,38 @@ def test_roads_file_that_is_not_gis_is_refused(tmp_path):
         read_roads(tmp_path / "roads.geojson")
 
 
+# Each drawn place's position on the page: the map draws on a canvas, so the places are found in the
+# layer's own columns (window.CM.layers, geo/maps/js/point_layer.js), not as elements.
+_PLACES_ON_PAGE = """() => {
+    const map = window.CM.map, d = window.CM.layers.place.data, box = map.getContainer().getBoundingClientRect();
+    return d.lat.map((lat, i) => { const p = map.latLngToContainerPoint([lat, d.lon[i]]); return [box.left + p.x, box.top + p.y]; });
+}"""
+
+
 def _no_execution(page_url: str, tmp_path: Path) -> tuple[int, int]:
+    """Open the page, click every place (their popups carry the article text) and check nothing ran."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    dialogs, outside = [], []
+    dialogs, outside, popups = [], [], []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
                                     "--disable-background-networking", "--disable-component-update", "--no-first-run"])
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
         block_outside(page, outside)
         page.goto(page_url)
-        page.wait_for_selector("path.leaflet-interactive", timeout=15000)
-        markers = page.locator("path.leaflet-interactive")
-        for i in range(min(markers.count(), 12)):  # open the popups: their HTML is where article text goes
-            try:
-                markers.nth(i).click(timeout=2000, force=True)
-            except Exception:  # noqa: BLE001 (a marker under another one cannot be clicked; fine)
-                pass
-        page.wait_for_timeout(300)
+        page.wait_for_function("window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded", timeout=15000)
+        page.wait_for_timeout(200)
+        for x, y in page.evaluate(_PLACES_ON_PAGE)[:12]:
+            page.mouse.click(x, y)
+            page.wait_for_timeout(50)
+            popups += page.locator(".leaflet-popup-content").all_inner_texts()
         pwned = page.evaluate("typeof window.__pwned !== 'undefined'")
         browser.close()
     assert not pwned and not dialogs
+    assert any("window.__pwned" in text for text in popups), popups  # the article text, shown as text
     return len(dialogs), len(outside)
 
 
@@ -123,7 +133,7 @@ def test_map_popups_with_hostile_text_execute_nothing(tmp_path):
     vendor = Path(__file__).resolve().parents[2] / "static" / "vendor"
     if not (vendor / ".complete").exists():
         pytest.skip("static/vendor is not installed (make assets)")
-    fmap = build_map(hostile_frame(), asset_base=vendor.as_uri())
+    fmap = localize(interactive_map(hostile_frame(), MapState()), vendor.as_uri())
     path = tmp_path / "map.html"
     fmap.save(str(path))
     html = path.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
-// The briefing page (geo/exports/browser.py): fit the title and the article list, place the labels, then say
+// BriefingReady (geo/exports/browser.py): fit the title and the article list, place the labels, then say
 // window.cmReady so the screenshot or PDF is taken. o.more: articles already left out of the list.
-window.CM.plugins.briefingReady = function (o) {
+window.CM.plugins.briefingReady = function (map, o) {
   function fitArticles() {
     var list = document.querySelector(".cm-articles"), side = document.querySelector(".cm-side");
     var more = document.querySelector(".cm-more"), extra = o.more;

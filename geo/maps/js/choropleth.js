@@ -1,4 +1,4 @@
-// Choropleth (geo/maps/view.py): Fills the basemap's own outlines (window.CM.countries) by count: only the numbers are sent.
+// Choropleth (geo/maps/layers.py): Fills the basemap's own outlines (window.CM.countries) by count: only the numbers are sent.
 window.CM.plugins.choropleth = function (parent, o) {
     var counts = o.counts, colours = o.colours, breaks = o.breaks;
     function colour(n) { var i = 0; while (i < breaks.length && n > breaks[i]) i++; return colours[i]; }

@@ -13,6 +13,7 @@ window.CM.plugins.clusterLayer = function (parent, o) {
         m.on("click", function () {
             CM.clicked({kind: "place", key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
             CM.ring(d.lat[i], d.lon[i], d.radius[i]);
+            if (d.popup) L.popup({maxWidth: 420}).setLatLng([d.lat[i], d.lon[i]]).setContent(d.popup[i]).openOn(group._map);
         });
         return m;
     }

@@ -1,4 +1,4 @@
-// OfflineBasemap (geo/maps/elements.py): Graticule (drawn here, every `graticule_step` degrees), country outlines and country names: a basemap with no tile server at all.
+// OfflineBasemap (geo/maps/elements.py): Graticule (drawn here, every `graticule_step` degrees), country outlines and country names: a basemap with no tile server at all. o.style: geo.maps.style's GRATICULE_STYLE and COUNTRY_STYLE.
 // o: the element's options (see the class); returns what the element adds, where it adds one.
 window.CM.plugins.offlineBasemap = function (map, o) {
     var CM = window.CM;
@@ -13,11 +13,11 @@ window.CM.plugins.offlineBasemap = function (map, o) {
         for (line = [], lon = -180; lon <= 180; lon += 5) line.push([lat, lon]);
         lines.push(line);
     }
-    L.polyline(lines, {pane: "cm-base", renderer: renderer, interactive: false, color: "#9fb6c9", weight: 0.6,
-                       opacity: 0.7}).addTo(map);
+    L.polyline(lines, Object.assign({pane: "cm-base", renderer: renderer, interactive: false},
+                                    o.style.graticule)).addTo(map);
     L.geoJSON(CM.countries, {
         pane: "cm-base", renderer: renderer, interactive: false,
-        style: {color: "#8a8a8a", weight: 0.7, fillColor: "#f4f1e8", fillOpacity: 1}
+        style: o.style.countries  // geo.maps.style.COUNTRY_STYLE
     }).addTo(map);
     var labels = o.labels;
     for (var i = 0; i < labels.name.length; i++) {

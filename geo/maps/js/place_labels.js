@@ -18,10 +18,16 @@ window.CM.plugins.placeLabels = function (map, o) {
     });
     window.cmPlaceLabels = function () {
         var box = map.getContainer().getBoundingClientRect();
-        document.querySelectorAll("path.cm-place").forEach(function (c) {
-            var r = c.getBoundingClientRect();
-            if (r.width > 0) { kept.push({left: r.left + 1, right: r.right - 1, top: r.top + 1, bottom: r.bottom - 1}); }
-        });
+        // The places' circles, from the layer's own columns (they are drawn on a canvas, not as elements).
+        var layer = (window.CM.layers || {}).place || (window.CM.layers || {}).cluster;
+        var d = layer ? layer.data : {lat: []};
+        for (var i = 0; i < d.lat.length; i++) {
+            var p = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+            var r = Array.isArray(d.radius) ? d.radius[i] : d.radius;
+            if (p.x + r < 0 || p.y + r < 0 || p.x - r > box.width || p.y - r > box.height) continue;
+            kept.push({left: box.left + p.x - r + 1, right: box.left + p.x + r - 1,
+                       top: box.top + p.y - r + 1, bottom: box.top + p.y + r - 1});
+        }
         var spots = [  // right, left, above, below the circle
             function (st, g) { st.left = g + "px"; st.right = st.top = "auto"; st.transform = "translateY(-50%)"; },
             function (st, g) { st.right = g + "px"; st.left = st.top = "auto"; st.transform = "translateY(-50%)"; },

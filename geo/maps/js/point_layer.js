@@ -24,6 +24,8 @@ window.CM.plugins.pointLayer = function (parent, o) {
         if (i === undefined) return;
         window.CM.clicked({kind: kind, key: d.key[i], lat: d.lat[i], lon: d.lon[i]});
         if (o.selectable) window.CM.ring(d.lat[i], d.lon[i], at(d.radius, i));
+        // An exported map has no panel: the point's popup (escaped HTML, geo.maps.html.popup_html) instead.
+        if (d.popup) L.popup({maxWidth: 420}).setLatLng([d.lat[i], d.lon[i]]).setContent(d.popup[i]).openOn(group._map);
     });
     var registry = o.registry;
     window.CM.stats[registry] = d.lat.length;
