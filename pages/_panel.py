@@ -1,6 +1,6 @@
 """The panel beside the map: what the articles say about the selected place or air base.
 
-Article text is escaped before any markup is added (geo.maps.view.esc / highlight / mark_spans), and
+Article text is escaped before any markup is added (geo.maps.html: esc, highlight, mark_spans), and
 links are only made from plain http(s) URLs (safe_href); tables show text, never HTML.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -34,11 +35,7 @@ PAGE_SIZE = 8
 MODALITY_WORDS = {"fact": "happened", "negated": "denied", "intent": "planned", "threat": "threatened",
                   "possibility": "possible"}
 
-PANEL_STYLE = """<style>
-.cm-panel mark { background: #ffe066; padding: 0 1px; }
-.cm-panel .cm-meta { color: #666; font-size: .85em; }
-.cm-panel .cm-quote { margin: .15rem 0 .15rem .6rem; font-size: .92em; }
-</style>"""
+PANEL_STYLE = "<style>" + (Path(__file__).with_name("css") / "panel.css").read_text(encoding="utf-8") + "</style>"
 
 
 # ---------------------------------------------------------------------------------------- events
