@@ -26,12 +26,10 @@ from geo.events.lexicon import (  # noqa: F401  (ACLED_TYPES, EVENTS_DIR, LANGUA
 from geo.events.place import narrowed
 from geo.events.record import complete
 from geo.events.types import passive_kill, retype
-from geo.text import sentence_spans
+from geo.text import ARABIC as _ARABIC, CYRILLIC as _CYRILLIC, sentence_spans
 from geo.types import Event, ResolvedMention
 
-# Scripts: a text without Cyrillic or Arabic letters takes the English path unchanged (and fast).
-_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
-_ARABIC = re.compile(r"[\u0621-\u064A]")
+# Scripts: a text without Cyrillic or Arabic letters (geo.text) takes the English path unchanged (and fast).
 _UK_LETTERS = re.compile(r"[ІіЇїЄєҐґ]")
 _RU_LETTERS = re.compile(r"[ЫыЭэЪъЁё]")
 
