@@ -166,7 +166,7 @@ def test_refresh_reads_only_the_articles_added_since(store, monkeypatch):
     store.add(Article(e, title="Drones over Sumy", source="Desk"), [_mention(e, "Sumy", 50.91, 34.8, country="UA")])
     reads = []
     real = mapdata._read
-    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    monkeypatch.setattr(mapdata, "_read", lambda con, since=None: reads.append(since) or real(con, since))
     fresh = mapdata.refresh(store, before)
     assert reads and reads[0] is not None  # only the new articles were read
     _same(fresh, mapdata.load(store))
@@ -204,7 +204,7 @@ def test_refresh_keeps_load_order_for_an_article_ingested_in_the_same_instant(st
                          "WHERE title IS NOT 'Aid convoy') WHERE title = 'Aid convoy'"))
     reads = []
     real = mapdata._read
-    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    monkeypatch.setattr(mapdata, "_read", lambda con, since=None: reads.append(since) or real(con, since))
     fresh = mapdata.refresh(store, before)
     assert reads == [before.last_ingest]  # the new article only, then sorted in
     _same(fresh, mapdata.load(store))

@@ -444,7 +444,7 @@ def test_map_data_refresh_reads_only_new_articles_on_each_backend(store, monkeyp
     store.add(Article(b, title="Two", source="Desk"), [mention(b, "Kharkiv"), mention(b, "Kyiv")])
     reads = []
     real = mapdata._read
-    monkeypatch.setattr(mapdata, "_read", lambda con, engine, since=None: reads.append(since) or real(con, engine, since))
+    monkeypatch.setattr(mapdata, "_read", lambda con, since=None: reads.append(since) or real(con, since))
     fresh = mapdata.refresh(store, before)
     assert reads == [before.last_ingest]  # one read of what came since, not a full load
     full = mapdata.load(store)

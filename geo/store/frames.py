@@ -1,9 +1,9 @@
 """What the dashboard map draws, computed fast enough for 100,000 articles.
 
-`load(store)` reads the store with three plain SQL queries (no ORM objects, no per-mention sentence
-splitting) into a `MapData`: the mention frame (the columns of Store.mention_frame() except the
-sentence, plus each mention's `day` and `place_id`), the articles, and a case-folded search text per
-article. The dashboard caches it per `store_version(store)`; filtering it with MapState and
+`load(store)` reads the store's tables (geo.store.tables) with a few plain SQL queries (no ORM objects,
+no per-mention sentence splitting) into a `MapData`: the mention frame (the columns of
+Store.mention_frame() except the sentence, plus each mention's `day` and `place_id`), the articles, and
+a case-folded search text per article. The dashboard caches it per `store_version(store)`; filtering it with MapState and
 aggregating by place, day or country then takes milliseconds.
 """
 
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import MetaData, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from geo.geodesy import haversine_km
 from geo.io.validate import DATE_MAX, DATE_MIN
-from geo.store import FRAME_COLUMNS
+from geo.store import tables
+from geo.store.reads import FRAME_COLUMNS
 from geo.text import sentence_spans
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
@@ -42,19 +41,6 @@ class MapData:
         return self.mentions.empty and self.articles.empty
 
 
-@lru_cache(maxsize=8)
-def _reflected(engine: Engine):
-    """The store's tables as the database has them (reflected once per engine)."""
-    meta = MetaData()
-    meta.reflect(bind=engine)
-    return meta.tables
-
-
-def _tables(engine: Engine):
-    tables = _reflected(engine)
-    return tables["articles"], tables["places"], tables["mentions"]
-
-
 def _read_frame(query, con) -> pd.DataFrame:
     """pd.read_sql without SQLAlchemy's row objects: the driver's tuples straight into a frame (at 100,000
     articles a third faster). Values come as the driver gives them (SQLite: times as ISO text)."""
@@ -62,15 +48,15 @@ def _read_frame(query, con) -> pd.DataFrame:
     return pd.DataFrame(result.cursor.fetchall(), columns=list(result.keys()))
 
 
-def _events(con, engine: Engine, articles=None) -> pd.DataFrame:
-    """Events keyed by the mention they happened at: (article_id, start); of `articles` (a query of
+def _events(con, of_articles=None) -> pd.DataFrame:
+    """Events keyed by the mention they happened at: (article_id, start); of `of_articles` (a query of
     article ids) if given."""
-    e = _reflected(engine)["events"]
-    query = select(e.c.article_id, e.c.place_start.label("start"), e.c.type.label("event_type"),
-                   e.c.subtype.label("event_subtype"), e.c.actor1, e.c.actor2, e.c.modality, e.c.precision,
-                   e.c.evidence_start, e.c.evidence_end).where(e.c.place_start.is_not(None)).order_by(e.c.id)
-    if articles is not None:
-        query = query.where(e.c.article_id.in_(articles))
+    e = tables.events.c
+    query = select(e.article_id, e.place_start.label("start"), e.type.label("event_type"),
+                   e.subtype.label("event_subtype"), e.actor1, e.actor2, e.modality, e.precision,
+                   e.evidence_start, e.evidence_end).where(e.place_start.is_not(None)).order_by(e.id)
+    if of_articles is not None:
+        query = query.where(e.article_id.in_(of_articles))
     ev = _read_frame(query, con)
     ev = ev.drop_duplicates(["article_id", "start"])
     for c in EVENT_CATEGORIES:
@@ -90,17 +76,12 @@ def store_version(store) -> tuple:
 
 def _watermark(store) -> tuple[tuple, object]:
     """(store_version, the last ingest time as the database gives it)."""
-    engine = store.engine
-    articles, places, mentions = _tables(engine)
-    audit = _reflected(engine).get("audit")
-    with engine.connect() as con:
+    with store.engine.connect() as con:
         n_articles, last_ingest = con.execute(
-            select(func.count(), func.max(articles.c.ingested_at)).select_from(articles)).one()
-        last_mention = con.execute(select(func.max(mentions.c.id))).scalar()
-        last_place = con.execute(select(func.max(places.c.id))).scalar()
-        last_audit = con.execute(select(func.max(audit.c.id))).scalar() if audit is not None else None
-        events = _reflected(engine).get("events")
-        last_event = con.execute(select(func.max(events.c.id))).scalar() if events is not None else None
+            select(func.count(), func.max(tables.articles.c.ingested_at)).select_from(tables.articles)).one()
+        last_mention, last_place, last_audit, last_event = [
+            con.execute(select(func.max(t.c.id))).scalar()
+            for t in (tables.mentions, tables.places, tables.audit, tables.events)]
     version = (str(store.url), int(n_articles), str(last_ingest), int(last_mention or 0), int(last_place or 0),
                int(last_audit or 0), int(last_event or 0))
     return version, last_ingest
@@ -121,8 +102,8 @@ def load(store) -> MapData:
     """The whole store as frames for the map (read-only: share it, don't mutate it)."""
     version, last_ingest = _watermark(store)  # before reading: the frames hold at least this version
     with store.engine.connect() as con:
-        a, m, ev = _read(con, store.engine)
-        p = _places(con, store.engine)
+        a, m, ev = _read(con)
+        p = _places(con)
     frame, a, texts = _assemble(a, m, ev, p)
     return MapData(frame, a, texts, version, last_ingest)
 
@@ -140,21 +121,18 @@ def refresh(store, previous: MapData) -> MapData:
     if (previous.last_ingest is None or not previous.version or previous.version[0] != version[0]
             or previous.version[5] != version[5]):  # another store, or corrections since
         return load(store)
-    engine = store.engine
-    mentions = _tables(engine)[2]
-    events = _reflected(engine).get("events")
-    with engine.connect() as con:
-        a, m, ev = _read(con, engine, since=previous.last_ingest)
+    with store.engine.connect() as con:
+        a, m, ev = _read(con, since=previous.last_ingest)
         known = previous.articles.index  # its hash table is built once; isin() would scan 100,000 strings
         a = a[_where(a["article_id"], lambda aid: aid not in known)]
         ids = set(a["article_id"])
         m = m[_where(m["article_id"], ids.__contains__)]
         ev = ev[_where(ev["article_id"], ids.__contains__)]
         # Of whom the mentions and events written since `previous` are.
-        new_mentions = _read_frame(select(mentions.c.article_id).where(mentions.c.id > previous.version[3]), con)
-        new_events = (_read_frame(select(events.c.article_id).where(events.c.id > previous.version[6]), con)
-                      if events is not None else pd.DataFrame({"article_id": []}))
-        p = _places(con, engine)
+        m_, e_ = tables.mentions.c, tables.events.c
+        new_mentions = _read_frame(select(m_.article_id).where(m_.id > previous.version[3]), con)
+        new_events = _read_frame(select(e_.article_id).where(e_.id > previous.version[6]), con)
+        p = _places(con)
     # Every article, mention and event the store has beyond `previous` must be of the new articles; else
     # some were removed or changed (or written during the last read): read everything.
     if (version[1] != len(previous.articles) + len(a) or len(new_mentions) != len(m)
@@ -169,26 +147,25 @@ def _where(values: pd.Series, test) -> np.ndarray:
     return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
 
 
-def _read(con, engine: Engine, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _read(con, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Articles, their mentions and their events; only articles ingested at or after `since` if given."""
-    articles, _, mentions = _tables(engine)
-    newer = articles.c.ingested_at >= since if since is not None else None
-    query = select(articles.c.id.label("article_id"), articles.c.title, articles.c.source, articles.c.url,
-                   articles.c.published, articles.c.ingested_at, articles.c.text, articles.c.language)
+    ac, mc = tables.articles.c, tables.mentions.c
+    newer = ac.ingested_at >= since if since is not None else None
+    query = select(ac.id.label("article_id"), ac.title, ac.source, ac.url, ac.published, ac.ingested_at, ac.text,
+                   ac.language)
     a = _read_frame(query if newer is None else query.where(newer), con)
-    query = select(mentions.c.article_id, mentions.c.place_id, mentions.c.start, mentions.c.end, mentions.c.text,
-                   mentions.c.score).order_by(mentions.c.article_id, mentions.c.start, mentions.c.id)
+    query = select(mc.article_id, mc.place_id, mc.start, mc.end, mc.text, mc.score).order_by(
+        mc.article_id, mc.start, mc.id)
     if newer is not None:
-        query = query.where(mentions.c.article_id.in_(select(articles.c.id).where(newer)))
+        query = query.where(mc.article_id.in_(select(ac.id).where(newer)))
     m = _read_frame(query, con)
-    ev = _events(con, engine, None if newer is None else select(articles.c.id).where(newer))
+    ev = _events(con, None if newer is None else select(ac.id).where(newer))
     return a, m, ev
 
 
-def _places(con, engine: Engine) -> pd.DataFrame:
-    places = _tables(engine)[1]
-    return _read_frame(select(places.c.id.label("place_id"), places.c.name, places.c.lat, places.c.lon,
-                              places.c.feature, places.c.country, places.c.geonameid), con)
+def _places(con) -> pd.DataFrame:
+    p = tables.places.c
+    return _read_frame(select(p.id.label("place_id"), p.name, p.lat, p.lon, p.feature, p.country, p.geonameid), con)
 
 
 def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
@@ -469,11 +446,10 @@ def article_texts(store, ids) -> dict[str, str]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    engine = store.engine
-    articles, _, _ = _tables(engine)
     out: dict[str, str] = {}
-    with engine.connect() as con:
+    with store.engine.connect() as con:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            out.update(dict(con.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(chunk))).all()))
+            a = tables.articles.c
+            out.update(dict(con.execute(select(a.id, a.text).where(a.id.in_(chunk))).all()))
     return out
