@@ -156,10 +156,10 @@ def test_an_alternate_names_file_among_the_dumps_names_the_places(tmp_path):
     with zipfile.ZipFile(names, "w") as z:
         z.writestr("alternateNamesV2.txt", alt_row(1, 9900001, "en", "Kafr Test", preferred="1") + "\n")
         z.writestr("iso-languagecodes.txt", "ISO 639-3\tISO 639-2\tISO 639-1\tLanguage Name\n")
-    place = "\t".join(["9900001", "Kafr Tēsta", "Kafr Testa", "", "35.5", "36.6", "P", "PPL", "SY", "", "07", "",
-                       "", "", "0", "", "300", "Asia/Damascus", "2020-01-01"])
+    place = ["9900001", "Kafr Tēsta", "Kafr Testa", "", "35.5", "36.6", "P", "PPL", "SY", "", "07", "", "", "",
+             "0", "", "300", "Asia/Damascus", "2020-01-01"]
     dump = tmp_path / "SY.txt"
-    dump.write_text(place + "\n", encoding="utf-8")
+    dump.write_text("\t".join(place) + "\n", encoding="utf-8")
     assert is_alternate_names(names) and not is_alternate_names(dump)
     meta: dict[str, str] = {}
     recs = list(records_with_dumps([rec("Dārayyā", geonameid=170892)], [dump, names], meta))
