@@ -2,9 +2,9 @@
 
 `fill_synthetic(store, n)` writes N articles, each reporting one incident in a town of Syria, Iraq or
 Ukraine taken from the gazetteer (bigger towns more often), usually with a second town and sometimes
-the country named as well. The resolved mentions are written directly — no geoparsing — in bulk (with the events the
-event extractor finds in each text), with
-SQLAlchemy Core over the store's own tables, so 100,000 articles take seconds, not hours.
+the country named as well. The resolved mentions are written directly — no geoparsing — in bulk (with the events
+the event extractor finds in each text), with SQLAlchemy Core on the store's own tables (geo.store.tables) and
+its row builders (geo.store.rows), so 100,000 articles take minutes (mostly finding the events), not hours.
 
 The texts are built from templates whose verbs come from the event lexicon (data/events/triggers.csv),
 so the event extractor finds events in them, and a share of sentences is deliberately not a fact
@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import MetaData, Table, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import insert, select
 
 from geo.events.extract import extract_events
-from geo.store.database import event_row
-from geo.types import ResolvedMention, content_hash
+from geo.store.rows import COORD_DIGITS, article_values, event_row, mention_values, place_key, place_values
+from geo.store.tables import articles, mentions, places
+from geo.store.tables import events as event_table
+from geo.types import Article, ResolvedMention, content_hash
 
 COUNTRIES = {"SY": "Syria", "IQ": "Iraq", "UA": "Ukraine"}
 COUNTRY_POINTS = {"SY": (35.0, 38.0), "IQ": (33.0, 44.0), "UA": (49.0, 32.0)}  # GeoNames country points
@@ -195,53 +196,38 @@ def _resolved(rep: Report) -> list[ResolvedMention]:
                             country=m[7], geonameid=m[8], score=m[9]) for m in rep.mentions]
 
 
-def _tables(engine: Engine) -> dict[str, Table]:
-    meta = MetaData()
-    meta.reflect(bind=engine, only=["articles", "places", "mentions", "events"])
-    return meta.tables
+def _key(row) -> tuple[str, str, float, float]:
+    """A places row's key, as place_key gives a mention's."""
+    return (row.name, row.feature, round(row.lat, COORD_DIGITS), round(row.lon, COORD_DIGITS))
 
 
 def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000) -> int:
     """Insert up to `limit` reports with their mentions in bulk, skipping texts already stored."""
-    engine, writer = store.engine, store.writer  # the writer takes SQLite's write lock up front
-    t = _tables(engine)
-    articles, places, mentions, events = t["articles"], t["places"], t["mentions"], t["events"]
     added = 0
-    with writer.begin() as con:
-        place_ids = {
-            (r.name, r.feature, round(r.lat, 6), round(r.lon, 6)): r.id
-            for r in con.execute(select(places.c.id, places.c.name, places.c.feature, places.c.lat, places.c.lon))
-        }
+    with store.writer.begin() as con:  # the writer takes SQLite's write lock up front
+        p = places.c
+        place_ids = {_key(r): r.id for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon))}
         seen = set(con.scalars(select(articles.c.id)))
-        batch: list[tuple[str, Report]] = []
+        batch: list[tuple[Article, Report, list[ResolvedMention]]] = []
 
         def flush() -> None:
             new_places = {}
-            for _, rep in batch:
-                for m in rep.mentions:
-                    key = (m[3], m[6], round(m[4], 6), round(m[5], 6))
+            for _, _, found in batch:
+                for m in found:
+                    key = place_key(m)
                     if key not in place_ids and key not in new_places:
-                        new_places[key] = {"name": key[0], "feature": key[1], "lat": key[2], "lon": key[3],
-                                           "country": m[7], "geonameid": m[8], "source": "synthetic"}
+                        new_places[key] = place_values(m) | {"source": "synthetic"}
             if new_places:
                 con.execute(insert(places), list(new_places.values()))
                 wanted = {k[0] for k in new_places}
-                for r in con.execute(select(places.c.id, places.c.name, places.c.feature, places.c.lat, places.c.lon)
-                                     .where(places.c.name.in_(wanted))):
-                    place_ids[(r.name, r.feature, round(r.lat, 6), round(r.lon, 6))] = r.id
-            con.execute(insert(articles), [
-                {"id": aid, "title": rep.title, "source": rep.source, "url": rep.url, "published": rep.published,
-                 "language": "en", "text": rep.text, "ingested_at": rep.ingested_at}
-                for aid, rep in batch
-            ])
-            con.execute(insert(mentions), [
-                {"article_id": aid, "place_id": place_ids[(m[3], m[6], round(m[4], 6), round(m[5], 6))],
-                 "start": m[0], "end": m[1], "text": m[2], "score": m[9]}
-                for aid, rep in batch for m in rep.mentions
-            ])
-            found = [event_row(aid, ev) for aid, rep in batch for ev in extract_events(rep.text, _resolved(rep))]
-            if found:
-                con.execute(insert(events), found)
+                for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon).where(p.name.in_(wanted))):
+                    place_ids[_key(r)] = r.id
+            con.execute(insert(articles), [article_values(a, rep.ingested_at) for a, rep, _ in batch])
+            con.execute(insert(mentions), [mention_values(a.id, m, place_ids[place_key(m)])
+                                           for a, _, found in batch for m in found])
+            rows = [event_row(a.id, ev) for a, rep, found in batch for ev in extract_events(rep.text, found)]
+            if rows:
+                con.execute(insert(event_table), rows)
             batch.clear()
 
         for tried, rep in enumerate(items):
@@ -251,7 +237,9 @@ def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000
             if aid in seen:
                 continue
             seen.add(aid)
-            batch.append((aid, rep))
+            article = Article(rep.text, title=rep.title, source=rep.source, url=rep.url, published=rep.published,
+                              language="en", id=aid)
+            batch.append((article, rep, _resolved(rep)))
             added += 1
             if len(batch) >= chunk:
                 flush()
@@ -276,6 +264,6 @@ def fill_synthetic(store, n: int, *, seed: int = 0, gazetteer=None) -> int:
 
 def run_synthetic(db_url: str, n: int, *, seed: int = 0) -> int:
     """`python -m geo demo --synthetic N`: fill the store at db_url; returns the number of articles added."""
-    from geo.store.database import Store
+    from geo.store import Store
 
     return fill_synthetic(Store(db_url), n, seed=seed)
