@@ -160,7 +160,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from geo.demo import load_demo
     from geo.parse.pipeline import default_geoparser
-    from geo.store.database import Store
+    from geo.store import Store
 
     if args.synthetic:
         from geo.dev.synthetic import run_synthetic
@@ -180,7 +180,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.events.extract import extract_events
-    from geo.store.database import Store
+    from geo.store import Store
 
     store = Store(config.database_url(args.db))
     total = store.counts()["articles"]
@@ -250,7 +250,7 @@ def _one_line(value: object, limit: int = 120) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """One line per article, its id first (tab-separated: id, ingested, published, source, title)."""
-    from geo.store.database import Store
+    from geo.store import Store
 
     for row in Store(config.database_url(args.db)).article_index():
         print("\t".join((row["id"], row["ingested_at"].strftime("%Y-%m-%dT%H:%M:%SZ"), _one_line(row["published"], 32),
@@ -263,7 +263,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     trail under --user (default: cli:<login name>). Asks first on a terminal unless --yes."""
     import getpass
 
-    from geo.store.database import Store
+    from geo.store import Store
 
     store = Store(config.database_url(args.db))
     found: list[str] = []
@@ -387,7 +387,7 @@ def _export_layers(state, fmt: str) -> dict:
 def _export_events(args: argparse.Namespace, fmt: str) -> int:
     """One row per stored event with ACLED's column names (events without a place too, flagged)."""
     from geo.exports.events import event_rows, store_items, to_csv
-    from geo.store.database import Store
+    from geo.store import Store
 
     if fmt != "csv":
         raise CliError("--events writes a table: use --format csv")
@@ -405,7 +405,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geo import exports
     from geo.store import frames as mapdata
     from geo.exports.source import texts_from
-    from geo.store.database import Store
+    from geo.store import Store
 
     by_suffix = {".json": "geojson", ".htm": "html"}
     suffix = Path(args.output).suffix.lower()

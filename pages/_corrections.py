@@ -15,7 +15,7 @@ import streamlit as st
 from geo.teams import corrections
 from geo.teams.auth import Action, PermissionDenied
 from geo.maps.html import esc
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, Event, ResolvedMention
 from pages._auth import current_user
 from pages._shared import get_gazetteer

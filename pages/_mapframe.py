@@ -21,7 +21,7 @@ import folium
 import streamlit.components.v1 as components
 
 from geo.maps import frame as mapframe
-from pages._shared import SharedCache
+from geo.view.cache import SharedCache
 
 _component = components.declare_component("map", path=str(Path(__file__).with_name("mapframe")))
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.store import frames as mapdata
-from geo.view.state import MapState
 from geo.maps.html import esc, highlight, safe_href
 from geo.maps.legend import event_symbol_svg
+from geo.store import frames as mapdata
 from geo.types import Event
+from geo.view.state import MapState
 from pages._corrections import panel_tools
 from pages._shared import (
     ARTICLES_PAGE,
@@ -53,52 +53,6 @@ def event_line(event: Event) -> str:
     modality = MODALITY_WORDS.get(event.modality, event.modality)
     return (f"{glyph(event)}<b>{esc(event.subtype)}</b> <span class='cm-meta'>({esc(event.type)}; {esc(modality)}"
             f"{'; ' + who if who else ''}; trigger “{esc(event.trigger)}”)</span>")
-
-
-# ---------------------------------------------------------------------------------------- clicks
-
-
-def state_after_click(value, state: MapState, places: pd.DataFrame, airbases, memory) -> MapState:
-    """The state after a click on the map, as its frame reported it (see geo.maps.elements.ViewSync).
-
-    A click is handled once (`memory` keeps the last click's time: the frame keeps returning the last
-    value on later reruns); it selects a place of the store or an airfield of the layer, and brings the
-    map's current view along so the URL has it.
-    """
-    if not isinstance(value, dict):
-        return state
-    clicked = value.get("cm_clicked")
-    if not isinstance(clicked, dict) or clicked.get("t") == memory.get("cm_last_click"):
-        return state
-    memory["cm_last_click"] = clicked.get("t")
-    view = value.get("cm_view") or {}
-    try:
-        state = state.with_(center=(float(view["lat"]), float(view["lng"])), zoom=int(view["zoom"]))
-    except (KeyError, TypeError, ValueError):
-        pass
-    try:
-        lat, lon = float(clicked["lat"]), float(clicked["lon"])
-    except (KeyError, TypeError, ValueError):
-        return state
-    kind = clicked.get("kind")
-    if kind == "place" and places is not None and not places.empty:
-        try:
-            key = int(clicked.get("key"))
-        except (TypeError, ValueError):
-            key = None
-        rows = places[places["place_id"] == key]
-        row = rows.iloc[0] if not rows.empty else mapdata.nearest_place(places, lat, lon)
-        if row is not None:
-            return state.with_(selected=str(row["name"]), selected_at=(float(row["lat"]), float(row["lon"])),
-                               selected_kind=None)
-    elif kind == "airfield" and airbases is not None and not airbases.empty:
-        table = pd.DataFrame({"name": airbases["name"].to_numpy(), "lat": airbases.geometry.y.to_numpy(),
-                              "lon": airbases.geometry.x.to_numpy()})
-        row = mapdata.nearest_place(table, lat, lon, tolerance_km=0.5)
-        if row is not None:
-            return state.with_(selected=str(row["name"]), selected_at=(float(row["lat"]), float(row["lon"])),
-                               selected_kind="air base")
-    return state
 
 
 # ---------------------------------------------------------------------------------------- pieces
@@ -224,7 +178,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     st.markdown(PANEL_STYLE, unsafe_allow_html=True)
     head, close = st.columns([5, 1], vertical_alignment="center")
     country = f" · {esc(row['country'])}" if isinstance(row["country"], str) else ""
-    written = _written_as(rows, str(row["name"]))
+    written = written_as(rows, str(row["name"]))
     aka = f"<br><span class='cm-meta'>named {written} in the articles</span>" if written else ""
     head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4><span class='cm-meta'>{esc(row['feature'])}{country}"
                   f" · {row['lat']:.4f}, {row['lon']:.4f}</span>{aka}", unsafe_allow_html=True)
@@ -244,7 +198,7 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     panel_tools(get_store(), rows, data.articles["title"], key="panel")  # editors only
 
 
-def _written_as(rows: pd.DataFrame, name: str, limit: int = 4) -> str:
+def written_as(rows: pd.DataFrame, name: str, limit: int = 4) -> str:
     """How the articles spell the place when not as the gazetteer does ("Palmyra" for Tadmur), escaped."""
     spellings = rows["text"].value_counts()
     other = [str(t) for t in spellings.index if str(t).casefold() != name.casefold()][:limit]

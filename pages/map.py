@@ -25,10 +25,11 @@ from geo.maps.style import EVENT_COLOURS
 from geo.maps.timeline import timeline_key, timeline_svg
 from geo.store import frames as mapdata
 from geo.teams.auth import Action
+from geo.view.clicks import state_after_click
 from geo.view.state import MapState
 from pages._auth import current_user
 from pages._mapframe import frame_key, joined, map_frame, rendered
-from pages._panel import airfield_panel, article_banner, place_panel, state_after_click
+from pages._panel import airfield_panel, article_banner, place_panel
 from pages._shared import (
     ADD_PAGE,
     all_places,

@@ -15,7 +15,7 @@ from geo.io.batch import BatchReport, ingest_batch
 from geo.io.errors import IngestError
 from geo.io.feeds import parse_feed
 from geo.io.plan import plan
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article
 from test_store_backends import store_url  # noqa: F401 - the fixture: a new SQLite and a new PostGIS database
 

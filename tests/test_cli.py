@@ -80,7 +80,7 @@ def test_ingest_stores_each_article_once(tmp_path):
     res = run("ingest", str(folder), "--db", db)
     assert res.returncode == 0, res.stderr
     assert "1 added, 1 already stored" in res.stderr
-    from geo.store.database import Store
+    from geo.store import Store
 
     store = Store(db)
     assert store.counts()["articles"] == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from geo.io.ingest import article_from_text
-from geo.store.database import Store
+from geo.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

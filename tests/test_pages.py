@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import pages._shared as shared
 from geo.io.ingest import IngestError
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,7 +193,7 @@ def test_clicks_select_places_and_air_bases_once():
     from shapely.geometry import Point
 
     from geo.view.state import MapState
-    from pages._panel import state_after_click
+    from geo.view.clicks import state_after_click
 
     places = pd.DataFrame({"place_id": [7], "name": ["Homs"], "lat": [34.72405], "lon": [36.72559]})
     airbases = gpd.GeoDataFrame({"name": ["Tiyas Air Base"]}, geometry=[Point(37.63, 34.52)], crs="EPSG:4326")
@@ -327,8 +327,8 @@ def test_read_upload_html_and_errors():
 def test_panel_names_the_spellings_the_articles_use():
     import pandas as pd
 
-    from pages._panel import _written_as
+    from pages._panel import written_as
 
     rows = pd.DataFrame({"text": ["Palmyra", "Palmyra", "Tadmur", "tadmur", "<b>Tadmor</b>"]})
-    assert _written_as(rows, "Tadmur") == "“Palmyra”, “&lt;b&gt;Tadmor&lt;/b&gt;”"
-    assert _written_as(rows.iloc[2:4], "Tadmur") == ""
+    assert written_as(rows, "Tadmur") == "“Palmyra”, “&lt;b&gt;Tadmor&lt;/b&gt;”"
+    assert written_as(rows.iloc[2:4], "Tadmur") == ""

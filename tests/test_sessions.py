@@ -1,5 +1,5 @@
 """Many sessions on one server: what every session would compute alike is made once and shared, kept
-under the store's version so that an ingest makes it anew (pages._shared.SharedCache); the benchmark
+under the store's version so that an ingest makes it anew (geo.view.cache.SharedCache); the benchmark
 that measures it (scripts/bench_sessions.py) drives real sessions."""
 
 from __future__ import annotations
@@ -8,13 +8,12 @@ import importlib
 import threading
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo.maps.layers as mapview
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
-from pages._shared import SharedCache
+from geo.view.cache import SharedCache
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Shelling hit Homs at dawn; later the road to Palmyra was closed."
@@ -78,7 +77,8 @@ def test_a_second_session_reuses_the_map_layers_and_an_ingest_makes_them_anew(da
 
     calls = []
     real = mapview.places_layer
-    monkeypatch.setattr(mapview, "places_layer", lambda places: calls.append(len(places)) or real(places))
+    monkeypatch.setattr(mapview, "places_layer",
+                        lambda places, *args, **kw: calls.append(len(places)) or real(places, *args, **kw))
     second = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not second.exception
     assert calls == []  # the same store and filters: the first session's layer is reused

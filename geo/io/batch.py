@@ -36,7 +36,7 @@ _stores: dict[str, object] = {}
 
 def _store(url: str):
     """One Store per URL and process: its schema is checked once."""
-    from geo.store.database import Store
+    from geo.store import Store
 
     if url not in _stores:
         _stores[url] = Store(url)
@@ -129,7 +129,7 @@ def ingest_batch(
     index, the input paths and a store URL they can reach); "sync" runs in this process, without dask.
     online: fetch URLs, .urls lists and the pages behind summary-only feed entries (off by default).
     """
-    from geo.store.database import Store
+    from geo.store import Store
 
     Store(store_url)  # create or upgrade the schema once, before any worker opens it
     if scheduler not in (None, "sync") and "://" not in scheduler:

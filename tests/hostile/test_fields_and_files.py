@@ -25,7 +25,7 @@ from geo.io.ingest import (
 )
 from geo.store.frames import _day
 from geo.view.state import MapState
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article
 from geo.io.validate import FieldError, iso_date, printable
 

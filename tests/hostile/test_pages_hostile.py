@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.io.ingest import IngestError
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article
 from pages._shared import read_upload
 

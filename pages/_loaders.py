@@ -1,0 +1,158 @@
+"""The pages' cached loaders: the store, the gazetteer and its layers, the map's frames, the map assets.
+
+Thin wrappers: the work happens in geo/. Each is opened once per server process (st.cache_resource)
+and shared read-only by every session.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from geo.config import DATA_DIR, INDEX_DIR, STATIC_DIR, database_url
+from geo.gazetteer import GazetteerMissing
+from geo.maps.assets import DEFAULT_BASE_URL, has_bundle, missing_assets
+from geo.maps.tiles import find_local_tiles
+from geo.store import Store
+from geo.store import frames as mapdata
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def get_store() -> Store:
+    """The store behind DATABASE_URL (or the embedded SQLite file), opened once per process."""
+    return _store(database_url())
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def get_geoparser():
+    """The default geoparser; slow the first time, then shared by all sessions."""
+    from geo.parse.pipeline import default_geoparser
+
+    return default_geoparser()
+
+
+@st.cache_resource(show_spinner=False)
+def get_gazetteer():
+    """The embedded gazetteer index (read-only), or None when it is not built."""
+    from geo.gazetteer import Gazetteer
+
+    try:
+        return Gazetteer(INDEX_DIR)
+    except GazetteerMissing:
+        return None
+
+
+@st.cache_resource(show_spinner="Loading airfields…")
+def get_airbases() -> gpd.GeoDataFrame | None:
+    """Air bases and airports of the gazetteer index, or None when the index is not built."""
+    from geo.layers.airbases import airbases_from
+
+    gazetteer = get_gazetteer()
+    return airbases_from(gazetteer) if gazetteer is not None else None
+
+
+@st.cache_resource(show_spinner=False)
+def get_cities() -> pd.DataFrame | None:
+    """Towns of 20,000 people or more (name, lat, lon, population, country), for labels and the cities layer."""
+    gazetteer = get_gazetteer()
+    if gazetteer is None:
+        return None
+    return gazetteer.frame(["city"], min_population=20_000, columns=["name", "lat", "lon", "population", "country"])
+
+
+@st.cache_resource(show_spinner=False)
+def get_roads() -> gpd.GeoDataFrame | None:
+    """The user's roads file (data/layers/user) or else the schematic corridors."""
+    from geo.layers.roads import RoadDataError, load_roads
+
+    gazetteer = get_gazetteer()
+    if gazetteer is None:
+        return None
+    try:
+        return load_roads(gazetteer, DATA_DIR / "layers" / "user")
+    except RoadDataError:
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def get_joiner():
+    """Nearby air bases, roads, larger city and country (geo.layers.joins), or None without the gazetteer."""
+    from geo.layers.joins import default_joiner
+
+    gazetteer = get_gazetteer()
+    return default_joiner(gazetteer, DATA_DIR / "layers" / "user") if gazetteer is not None else None
+
+
+@st.cache_resource(show_spinner=False)
+def get_local_tiles():
+    """A tile folder under static/tiles (see geo.maps.tiles), or None."""
+    return find_local_tiles(STATIC_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_map_data() -> dict[str, mapdata.MapData]:
+    """The frames last read per store URL: a new version of the store is read as what was added since."""
+    return {}
+
+
+@st.cache_resource(show_spinner="Reading the articles…", max_entries=2)
+def _map_data(version: tuple, _store: Store) -> mapdata.MapData:
+    last = _last_map_data().get(version[0])
+    data = mapdata.load(_store) if last is None else mapdata.refresh(_store, last)
+    _last_map_data()[version[0]] = data
+    return data
+
+
+def get_map_data(store: Store, *, fresh: bool = False) -> mapdata.MapData:
+    """The whole store as frames (geo.store.frames), read again only when articles were added or removed
+    (after an ingest, only the new articles are read: geo.store.frames.refresh).
+
+    A resource, not cache_data: the frames are shared read-only instead of unpickled on every rerun.
+    The store's version is looked up once per run (prepare_state asks with fresh=True).
+    """
+    version = st.session_state.get("cm_version")
+    if fresh or version is None or version[0] != str(store.url):
+        version = mapdata.store_version(store)
+        st.session_state["cm_version"] = version
+    return _map_data(version, store)
+
+
+@st.cache_data(show_spinner=False)
+def missing_asset_files() -> list[str]:
+    """The Leaflet and plugin files scripts/fetch_assets.sh has not installed (maps stay blank offline)."""
+    return missing_assets(STATIC_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def plugin_bundle() -> bool:
+    """Whether scripts/fetch_assets.sh installed the one-file plugin bundle (the map loads faster)."""
+    return has_bundle(STATIC_DIR)
+
+
+def asset_base() -> str:
+    """Where maps load Leaflet from: Streamlit's static folder (served with enableStaticServing)."""
+    return DEFAULT_BASE_URL
+
+
+def public_url(url: str) -> str:
+    """A database URL fit to show: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse; show nothing secret
+        return "(unparsable database URL)"
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _all_places(version: tuple, _data: mapdata.MapData) -> pd.DataFrame:
+    return mapdata.places(_data.mentions)
+
+
+def all_places(data: mapdata.MapData) -> pd.DataFrame:
+    """Every place in the store, filters or not (to find a selected place the filters hide)."""
+    return _all_places(data.version, data)
