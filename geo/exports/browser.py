@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
 LOCAL_SCHEMES = frozenset({"file", "data", "blob", "about"})
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 MAX_PLACE_LABELS = 30
+LEGEND_COLUMN_CHARS = 18  # the longest label that fits half the side panel
 READY_TIMEOUT_MS = 30_000
 
 
@@ -128,6 +129,12 @@ class BriefingReady(CMElement):
         self.more = int(more)
 
 
+def _legend_columns(layout: Layout) -> int:
+    """Two columns for a long key of short labels (place types), one where labels are long (events)."""
+    short = all(len(e.label) <= LEGEND_COLUMN_CHARS for e in layout.legend)
+    return 2 if len(layout.legend) > 5 and short else 1
+
+
 def _legend_html(layout: Layout) -> str:
     """The key: the map legend's own entries (geo.maps.legend), one list item each."""
     return "".join(f"<li>{entry_html(e)}</li>" for e in layout.legend) or "<li>nothing to show</li>"
@@ -164,7 +171,7 @@ def briefing_page(
     html = page_html(fmap)
     page, b, more = layout.briefing.page, layout.briefing, layout.more_articles
     style = template("briefing.css").substitute(w=f"{page.width_in:.4f}", h=f"{page.height_in:.4f}", panel=340,
-                                                legend_cols=2 if len(layout.legend) > 5 else 1)
+                                                legend_cols=_legend_columns(layout))
     body = template("briefing.html").substitute(
         banner=esc(layout.banner.upper()), banner_style=f"color:{esc(b.banner_fg)};background:{esc(b.banner_bg)}",
         banner_hidden="" if layout.banner else " hidden",

@@ -27,7 +27,7 @@ from geo.exports.layout import (
     plain,
 )
 from geo.maps.base import BROAD_FEATURES, countries_frame, countries_geojson
-from geo.maps.layers import choropleth_breaks, event_slots, schematic, shown_airfields
+from geo.maps.layers import AIRPORT_MIN_ZOOM, choropleth_breaks, event_slots, schematic, shown_airfields
 from geo.maps.style import (
     AIRFIELD_STYLE,
     CHOROPLETH_COLOURS,
@@ -133,9 +133,13 @@ def draw_roads(ax, roads: gpd.GeoDataFrame, extent, k: float) -> None:
                          linestyle=style, zorder=2.5)
 
 
-def draw_airfields(ax, airbases: gpd.GeoDataFrame, extent, bounds, k: float) -> None:
-    """The airfields the map draws (geo.maps.layers.shown_airfields), air bases over airports."""
-    a = shown_airfields(airbases, bounds).to_crs(3857)
+def draw_airfields(ax, airbases: gpd.GeoDataFrame, extent, bounds, zoom: float, k: float) -> None:
+    """The airfields the map draws (geo.maps.layers.shown_airfields), air bases over airports; airports only
+    from the zoom at which the map shows them."""
+    a = shown_airfields(airbases, bounds)
+    if zoom < AIRPORT_MIN_ZOOM:
+        a = a[a["kind"].eq("air base")]
+    a = a.to_crs(3857)
     xmin, ymin, xmax, ymax = extent
     a = a[a.geometry.x.between(xmin, xmax) & a.geometry.y.between(ymin, ymax)]
     for kind in ("airport", "air base"):
@@ -241,7 +245,7 @@ def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float,
     if roads is not None and not roads.empty and "roads" in state.layers:
         draw_roads(ax, roads, extent, k)
     if airbases is not None and not airbases.empty and "air bases" in state.layers:
-        draw_airfields(ax, airbases, extent, layout.bounds, k)
+        draw_airfields(ax, airbases, extent, layout.bounds, zoom, k)
     radii = draw_places(ax, layout.places, k)
     draw_events(ax, layout.events, k)
     label_places(ax, layout.places, radii, layout.place_articles, extent, k)
