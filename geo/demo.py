@@ -8,7 +8,7 @@ from pathlib import Path
 from geo.config import DATA_DIR
 from geo.events.extract import extract_events
 from geo.io.ingest import articles_from_jsonl_record, iter_jsonl
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import ResolvedMention
 
 DEMO_PATH = DATA_DIR / "demo" / "articles.jsonl"

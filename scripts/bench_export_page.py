@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("CONFLICTMAP_AUTH_FILE", None)
     from streamlit.testing.v1 import AppTest
 
-    from geo.store.database import Store
+    from geo.store import Store
 
     print(f"store: {Store(args.db).counts()}")
     formats = [f for f in args.formats.split(",") if f]

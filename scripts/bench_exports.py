@@ -29,7 +29,7 @@ from geo.layers.airbases import airbases_from  # noqa: E402
 from geo.layers.roads import load_roads  # noqa: E402
 from geo.view.state import MapState  # noqa: E402
 from geo.parse.pipeline import default_geoparser  # noqa: E402
-from geo.store.database import Store  # noqa: E402
+from geo.store import Store  # noqa: E402
 
 
 def _best(fn, repeat: int) -> tuple[float, bytes]:

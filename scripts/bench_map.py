@@ -63,7 +63,7 @@ def _free_port() -> int:
 
 
 def fill(url: str, n: int) -> float:
-    from geo.store.database import Store
+    from geo.store import Store
     from geo.dev.synthetic import fill_synthetic
 
     t = time.perf_counter()
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             if args.db:
-                from geo.store.database import Store
+                from geo.store import Store
 
                 sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:

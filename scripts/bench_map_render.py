@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from geo.config import INDEX_DIR, STATIC_DIR
     from geo.gazetteer import Gazetteer
     from geo.layers.airbases import airbases_from
-    from geo.store.database import Store
+    from geo.store import Store
 
     data = mapdata.load(Store(args.db))
     places = mapdata.places(data.mentions)

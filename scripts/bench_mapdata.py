@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from geo.config import INDEX_DIR
     from geo.events.extract import extract_events
     from geo.gazetteer import Gazetteer
-    from geo.store.database import Store
+    from geo.store import Store
     from geo.dev.synthetic import _resolved, reports, towns_from
     from geo.types import Article
 

@@ -20,7 +20,7 @@ import pytest
 
 from geo.maps.assets import missing_assets
 from geo.exports.browser import LOCAL_HOSTS, block_outside
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.teams.auth import Role, User
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, Event
 
 ROOT = Path(__file__).resolve().parents[1]

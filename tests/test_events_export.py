@@ -5,7 +5,7 @@ import io
 import json
 
 from geo.cli import main
-from geo.store.database import Store
+from geo.store import Store
 
 
 def test_events_are_stored_with_their_fields_and_exported_with_acled_columns(tmp_path, capsys):

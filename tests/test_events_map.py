@@ -7,7 +7,7 @@ import pytest
 from geo.store import frames as mapdata
 from geo.events.extract import extract_events
 from geo.view.state import MapState
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article
 
 TEXTS = [
@@ -33,7 +33,7 @@ def data(store) -> mapdata.MapData:
 
 
 def test_store_frame_and_map_data_carry_the_same_events(store, data):
-    from geo.store.database import EVENT_COLUMNS
+    from geo.store import EVENT_COLUMNS
 
     slow = store.mention_frame().sort_values(["article_id", "start"], ignore_index=True)
     fast = data.mentions.sort_values(["article_id", "start"], ignore_index=True)

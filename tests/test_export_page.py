@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 ROOT = Path(__file__).resolve().parents[1]

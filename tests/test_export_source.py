@@ -12,7 +12,7 @@ from geo.store import frames as mapdata
 from geo.exports import data as exdata
 from geo.exports.source import complete, export, popup_rows, prefiltered, texts_from, with_sentences
 from geo.view.state import MapState
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 

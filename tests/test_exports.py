@@ -36,7 +36,7 @@ from geo.exports.layout import (
     view_extent,
 )
 from geo.view.state import MapState
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, ResolvedMention
 
 CHROMIUM = "/usr/bin/chromium"

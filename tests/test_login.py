@@ -112,7 +112,7 @@ def _browser_login(page, name: str, password: str) -> None:
 
 
 def test_browser_login_survives_reload_and_new_tab_and_deep_link_lands(auth_env, tmp_path):
-    from geo.store.database import Store
+    from geo.store import Store
     from geo.types import Article
 
     article = Article(text="Shelling was reported near the river crossing overnight.", title="Crossing report")

@@ -26,7 +26,7 @@ from geo.maps.html import (
     safe_href,
 )
 from geo.maps.rows import mentions_frame, places_frame
-from geo.store.database import FRAME_COLUMNS
+from geo.store import FRAME_COLUMNS
 from geo.view.state import MapState
 
 XSS_TITLE = "Raid <script>alert(1)</script> on `${window.pwned=1}` \\x3cscript>"

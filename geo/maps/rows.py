@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from geo.store.database import FRAME_COLUMNS
+from geo.store import FRAME_COLUMNS
 from geo.text import sentence_around
 from geo.types import Article, ResolvedMention
 

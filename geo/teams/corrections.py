@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from geo.teams.auth import Action, User
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Candidate, Event, ResolvedMention
 
 # ACLED's event types and sub-event types (its codebook): what an analyst may choose from.

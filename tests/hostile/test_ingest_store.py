@@ -10,7 +10,7 @@ import pytest
 
 from geo.config import ROOT
 from geo.io.ingest import IngestError, article_from_html, article_from_text, iter_articles, iter_jsonl, read_article
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article
 
 from tests.hostile.payloads import MARKUP, RTL, SQL, ZERO_WIDTH

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from geo.config import ROOT
 from geo.io.ingest import IngestError, article_from_html
-from geo.store.database import Store
+from geo.store import Store
 
 PLACES = ["Palmyra", "Homs", "Deir ez-Zor", "Aleppo", "حمص", "Харкові", "Kyiv", "Raqqa", "U.S.", "al-Bab"]
 texty = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)

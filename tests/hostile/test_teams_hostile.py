@@ -24,7 +24,7 @@ from geo.teams.auth import (
     session_secret,
     throttle_keys,
 )
-from geo.store.database import Store
+from geo.store import Store
 from geo.types import Article, Candidate, Event, ResolvedMention
 
 from tests.hostile.payloads import IMG, SCRIPT
