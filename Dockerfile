@@ -12,8 +12,8 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 COPY . .
-# Leaflet and plugins from the npm registry, and the gazetteer index: done once, at build time.
-RUN bash scripts/fetch_assets.sh && python -m geo gazetteer build \
+# Leaflet and plugins from the npm registry, the gazetteer index and the detailed basemap: once, at build time.
+RUN bash scripts/fetch_assets.sh && python -m geo gazetteer build && python -m geo basemap build \
  && useradd --create-home --uid 10001 analyst && chown -R analyst /app/data
 USER analyst
 

@@ -45,7 +45,7 @@ demo: install index
 	$(PY) -m geo demo
 
 clean:
-	rm -rf data/index static/vendor
+	rm -rf data/index static/vendor static/basemap
 
 # A throwaway PostgreSQL + PostGIS on 127.0.0.1 for the store tests (CI runs the suite against both).
 postgis:
