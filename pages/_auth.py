@@ -15,7 +15,7 @@ login lasts as long as the browser tab's session, as before.
 
 from __future__ import annotations
 
-import json
+import html
 import os
 import tomllib
 from functools import lru_cache
@@ -36,6 +36,7 @@ from geo.teams.auth import (
     session_seconds,
     session_secret,
 )
+from pages._shared import page_script
 
 LOCAL_USER = User("local", Role.ADMIN)
 ROUTES_ENV = "CONFLICTMAP_SESSION_ROUTES"  # set by serve.py: the cookie routes are mounted in this process
@@ -183,8 +184,8 @@ def _here() -> str:
 def _hop(route: str, ticket: str, next_url: str) -> None:
     """Send the browser to one of the cookie routes (see serve.py), which redirects back to next_url."""
     href = f"{base_path()}{ROUTE_PREFIX}/{route}?" + urlencode({"t": ticket, "next": safe_next(next_url, base_path())})
-    target = json.dumps(href).replace("<", "\\u003c")  # a string literal that cannot close the script
-    st.html(f"<script>window.location.replace({target});</script>", unsafe_allow_javascript=True)
+    st.html(f'<span hidden data-cm-redirect="{html.escape(href, quote=True)}"></span>' + page_script("redirect.js"),
+            unsafe_allow_javascript=True)
     st.link_button("Continue", href)  # if the script above is blocked
 
 
