@@ -308,143 +308,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(corpora=args.corpus, repeat=args.repeat)
 
 
-def _export_state(args: argparse.Namespace):
-    """The MapState the export flags describe: a dashboard link first, then each flag given overrides it."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    import pandas as pd
-
-    from geo.view.state import DEFAULT_LAYERS, MapState
-
-    state = MapState()
-    if args.link:
-        query = urlsplit(args.link).query if "?" in args.link or "://" in args.link else args.link
-        state = MapState.from_query_params(dict(parse_qsl(query)))
-    changes: dict = {}
-    for flag, field in (("date_from", "date_from"), ("date_to", "date_to")):
-        value = getattr(args, flag)
-        if value:
-            try:
-                changes[field] = pd.Timestamp(value).date().isoformat()
-            except ValueError:
-                raise CliError(f"--{flag.replace('_', '-')}: {value!r} is not a date (use YYYY-MM-DD)") from None
-    if args.source:
-        changes["sources"] = tuple(args.source)
-    if args.country:
-        changes["countries"] = tuple(c.upper() for c in args.country)
-    if args.feature:
-        changes["features"] = tuple(args.feature)
-    if args.min_score is not None:
-        if not 0 <= args.min_score <= 1:
-            raise CliError("--min-score: give a number between 0 and 1")
-        changes["min_score"] = args.min_score
-    if args.query:
-        changes["query"] = args.query
-    if args.layer:
-        unknown = sorted(set(args.layer) - set(DEFAULT_LAYERS))
-        if unknown:
-            raise CliError(f"--layer: unknown {', '.join(unknown)} (use {', '.join(DEFAULT_LAYERS)})")
-        changes["layers"] = tuple(dict.fromkeys(args.layer))
-    if args.center:
-        try:
-            lat, lon = (float(x) for x in args.center.split(","))
-        except ValueError:
-            raise CliError("--center: give LAT,LON, e.g. 34.8,38.5") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise CliError("--center: latitude -90..90, longitude -180..180")
-        changes["center"] = (lat, lon)
-    if args.zoom is not None:
-        changes["zoom"] = max(2, min(18, args.zoom))
-    if args.title:
-        changes["title"] = args.title
-    return state.with_(**changes)
-
-
-def _export_layers(state, fmt: str) -> dict:
-    """Air bases and roads for the picture formats, when the state shows them and they can be loaded."""
-    if fmt not in ("png", "pdf", "html"):
-        return {}
-    from geo.gazetteer import Gazetteer, GazetteerMissing
-
-    layers: dict = {}
-    try:
-        if "air bases" in state.layers:
-            from geo.layers.airbases import load_airbases
-
-            layers["airbases"] = load_airbases(config.INDEX_DIR)
-        if "roads" in state.layers:
-            from geo.layers.roads import RoadDataError, load_roads
-
-            try:
-                layers["roads"] = load_roads(Gazetteer(config.INDEX_DIR), config.DATA_DIR / "layers" / "user")
-            except RoadDataError as e:
-                print(f"warning: roads layer left out: {e}", file=sys.stderr)
-    except GazetteerMissing as e:
-        print(f"warning: air bases and roads left out: {e}", file=sys.stderr)
-    return layers
-
-
-def _export_events(args: argparse.Namespace, fmt: str) -> int:
-    """One row per stored event with ACLED's column names (events without a place too, flagged)."""
-    from geo.exports.events import event_rows, store_items, to_csv
-    from geo.store import Store
-
-    if fmt != "csv":
-        raise CliError("--events writes a table: use --format csv")
-    rows = event_rows(store_items(Store(config.database_url(args.db))))
-    data = to_csv(rows)
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-        print(f"export: {len(rows):,} event(s) -> {args.output}", file=sys.stderr)
-    return 0
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo import exports
-    from geo.store import frames as mapdata
-    from geo.exports.source import texts_from
-    from geo.store import Store
+    from geo.exports.command import ExportArgsError, run
 
-    by_suffix = {".json": "geojson", ".htm": "html"}
-    suffix = Path(args.output).suffix.lower()
-    fmt = args.format or by_suffix.get(suffix, suffix.lstrip("."))
-    if fmt not in exports.FORMATS:
-        raise CliError(f"give --format ({', '.join(exports.FORMATS)}); cannot tell it from {args.output!r}")
-    if getattr(args, "events", False):
-        return _export_events(args, fmt)
-    state = _export_state(args)
-    store = Store(config.database_url(args.db))
-    data_ = mapdata.load(store)  # the dashboard's in-memory read: sentences are cut only where quoted
-    frame = state.apply(data_.mentions, texts=data_.texts)
-    if frame.empty:
-        print("warning: no mentions match these filters; the export is empty", file=sys.stderr)
-    briefing = None
     try:
-        if fmt in ("png", "pdf"):
-            briefing = exports.Briefing.with_banner_colour(
-                args.banner_colour, title=args.title or "Conflict Map", subtitle=args.subtitle or "",
-                banner=args.banner or "", size=args.size or ("A4" if fmt == "pdf" else "1920x1080"),
-            )
-        out = exports.export(fmt, frame, state, filtered=True, texts=texts_from(store), briefing=briefing,
-                             renderer=args.renderer, title=args.title or "", subtitle=args.subtitle or "",
-                             **_export_layers(state, fmt))
-    except (exports.BrowserUnavailable, exports.LayoutError) as e:
+        return run(args)
+    except ExportArgsError as e:
         raise CliError(str(e)) from None
-    data = out.data
-    note = ""
-    if briefing is not None:
-        note = f", {out.renderer} renderer, {briefing.size}"
-        if out.blocked:
-            note += f", {len(out.blocked)} outside request(s) blocked"
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-    places = frame.groupby(["name", "lat", "lon"]).ngroups if not frame.empty else 0
-    print(f"{args.output}: {fmt}, {len(data):,} bytes, {len(frame)} mentions of {places} places{note}", file=sys.stderr)
-    return 0
 
 
 def cmd_basemap_build(args: argparse.Namespace) -> int:
@@ -551,7 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--feature", action="append", metavar="F", help="only this place type, e.g. city (repeatable)")
     ex.add_argument("--min-score", type=float, metavar="X", help="only mentions resolved with at least this confidence")
     ex.add_argument("--query", metavar="Q", help="only mentions whose headline, sentence or place contains Q")
-    ex.add_argument("--layer", action="append", metavar="L", help="layers to draw: places, air bases, roads (repeatable; default all)")
+    ex.add_argument("--layer", action="append", metavar="L",
+                    help="a layer to draw (repeatable or comma-separated): places, clusters, events, roads, "
+                         "'air bases', cities (or towns), countries, heatmap, time; default places, air bases, roads")
     ex.add_argument("--center", metavar="LAT,LON", help="centre of the view (default: fit the places)")
     ex.add_argument("--zoom", type=int, help="zoom level of the view (2-18)")
     ex.add_argument("--link", metavar="URL", help="start from a dashboard map link's view and filters")

@@ -25,6 +25,7 @@ from pages._shared import (
     filtered,
     fly_to,
     get_airbases,
+    get_cities,
     get_map_data,
     get_roads,
     get_store,
@@ -105,6 +106,7 @@ if require(Action.EXPORT):
                 if fmt in ("png", "pdf", "html"):  # the reference layers the map shows, as it shows them
                     layers["airbases"] = get_airbases() if "air bases" in state.layers else None
                     layers["roads"] = get_roads() if "roads" in state.layers else None
+                    layers["cities"] = get_cities()  # the basemap's city names, and the towns layer when on
                 briefing = None
                 if fmt in ("png", "pdf"):
                     briefing = Briefing.with_banner_colour(colour, title=title, subtitle=subtitle, banner=banner,

@@ -7,14 +7,17 @@ the page is captured with a screenshot (PNG) or printed (PDF, one page).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from geo.exports import locator
 from geo.exports.html import (
     VENDOR_DIR,
     inline_assets,
@@ -22,8 +25,9 @@ from geo.exports.html import (
     page_html,
     template,
 )
-from geo.exports.layout import Layout, plain
-from geo.maps.base import BROAD_FEATURES
+from geo.exports.labels import GAP_PX, SPOTS
+from geo.exports.layout import FIT_STEPS, PDF_FIT_STEPS, Layout, citation, plain
+from geo.maps.base import BROAD_FEATURES, FIT_MAX_ZOOM
 from geo.maps.elements import CMElement
 from geo.maps.html import esc
 from geo.maps.legend import entry_html
@@ -89,44 +93,66 @@ def unavailable_reason(executable: str = CHROMIUM) -> str | None:
 
 # ---------------------------------------------------------------------------------------- page
 
+_MAP_DIV = re.compile(r'<div class="folium-map" id="map_[0-9a-f]+"\s*>\s*</div>')
+
 
 class PlaceLabels(CMElement):
     """Place names beside their circles, with the numbers of the listed articles that name them.
 
-    Most-mentioned first; a label that would overlap a circle or a label already shown, or leave the map,
-    is hidden (as the static renderer does).
-    Names are set as text (textContent), never as markup.
+    Most-mentioned first; each label takes the first of eight spots around its circle where it overlaps no
+    other label, symbol or piece of map furniture and stays inside the map, else it is hidden (as the static
+    renderer does); the map's town, road and country names then give way to them. Names are set as text
+    (textContent), never as markup. The plugin is in templates/briefing.js.
     """
 
-    plugin, options = "placeLabels", ("labels",)  # geo/maps/js/place_labels.js
+    plugin, options = "placeLabels", ("labels", "spots")
 
     def __init__(self, layout: Layout):
         super().__init__()
         self._name = "PlaceLabels"
-        self.labels = []
+        self.labels, self.spots = [], [list(s) for s in SPOTS]
         places = layout.places
-        radii = place_radius(places["mentions"], places["mentions"].max()) if len(places) else []
-        for p, radius in zip(places.itertuples(index=False), radii):
-            if p.feature in BROAD_FEATURES:
+        if places.empty or not layout.drawn & {"places", "clusters"}:
+            return
+        radii = place_radius(places["mentions"], places["mentions"].max())
+        order = np.argsort(-places["mentions"].to_numpy(), kind="stable")
+        for i in order:
+            p = places.iloc[i]
+            if p["feature"] in BROAD_FEATURES:
                 continue
-            nums = layout.place_articles.get((p.name, p.lat, p.lon, p.feature), ())
-            ref = "" if not nums else " [" + ",".join(str(n) for n in nums[:4]) + (",…" if len(nums) > 4 else "") + "]"
-            self.labels.append({"lat": float(p.lat), "lon": float(p.lon), "text": plain(p.name, 40) + ref,
-                                "gap": round(float(radius) + 4)})
+            nums = layout.place_articles.get((p["name"], p["lat"], p["lon"], p["feature"]), ())
+            self.labels.append({"lat": float(p["lat"]), "lon": float(p["lon"]), "text": plain(p["name"]) + citation(nums),
+                                "gap": round(float(radii[i]) + GAP_PX)})
             if len(self.labels) >= MAX_PLACE_LABELS:
                 break
 
 
+class LocatorInset(CMElement):
+    """A small map of the surroundings with the briefing's view outlined (templates/briefing.js)."""
+
+    plugin = "locatorInset"
+    options = ("width", "height", "offset", "zooms", "min_view_zoom", "colour", "countries")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LocatorInset"
+        self.width, self.height = locator.SIZE_PX
+        self.offset, self.zooms, self.min_view_zoom = locator.ZOOM_OFFSET, list(locator.ZOOMS), locator.MIN_VIEW_ZOOM
+        self.colour, self.countries = locator.COLOUR, locator.COUNTRY_STYLE
+
+
 class BriefingReady(CMElement):
-    """Fits the title and the article list to the page, places the labels, then says window.cmReady (the
-    screenshot or the PDF is taken then). `more`: articles already left out of the list."""
+    """Fits the title, the key and every numbered source to the page, draws the locator, places the labels,
+    then says window.cmReady (the screenshot or the PDF is taken then). `fit`: the bounds the map fits again
+    once the side panel has its width (None: the state's own view)."""
 
-    plugin, options = "briefingReady", ("more",)  # geo/maps/js/briefing_ready.js
+    plugin, options = "briefingReady", ("mode", "steps", "pdf_steps", "fit", "max_zoom")
 
-    def __init__(self, more: int):
+    def __init__(self, mode: str, fit):
         super().__init__()
         self._name = "BriefingReady"
-        self.more = int(more)
+        self.mode, self.fit, self.max_zoom = mode, fit, FIT_MAX_ZOOM
+        self.steps, self.pdf_steps = [list(s) for s in FIT_STEPS], PDF_FIT_STEPS
 
 
 def _legend_columns(layout: Layout) -> int:
@@ -152,6 +178,12 @@ def _articles_html(layout: Layout) -> str:
     return "".join(items)
 
 
+def more_note(layout: Layout) -> str:
+    """What the list leaves out: articles past the numbered ones, which no label cites."""
+    n = layout.more_articles
+    return f"and {n:,} more article{'s' if n != 1 else ''}, not numbered (no label cites them)" if n else ""
+
+
 def briefing_page(
     frame: pd.DataFrame,
     state: MapState,
@@ -160,28 +192,39 @@ def briefing_page(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
+    mode: str = "png",
     vendor_dir: Path = VENDOR_DIR,
 ) -> str:
     """The briefing as one self-contained HTML page sized to the layout's page: the dashboard's map of what
-    `state` shows (geo.exports.html.interactive_map, without tools), its key, the numbered sources."""
-    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, tools=False)
+    `state` shows (geo.exports.html.interactive_map, without tools), its key, the numbered sources, a locator.
+    `mode` "pdf": sources that do not fit page one continue on further pages."""
+    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, cities=cities,
+                           tools=False)
     if not layout.places.empty:
         PlaceLabels(layout).add_to(fmap)
-    BriefingReady(layout.more_articles).add_to(fmap)
+    LocatorInset().add_to(fmap)
+    fit = [list(layout.bounds[0]), list(layout.bounds[1])] if state.center is None and layout.bounds else None
+    BriefingReady(mode, fit).add_to(fmap)
     html = page_html(fmap)
-    page, b, more = layout.briefing.page, layout.briefing, layout.more_articles
-    style = template("briefing.css").substitute(w=f"{page.width_in:.4f}", h=f"{page.height_in:.4f}", panel=340,
+    map_div = _MAP_DIV.search(html)
+    if map_div is None:
+        raise RuntimeError("the map's element was not found in the page")
+    html = html[: map_div.start()] + html[map_div.end():]
+    page, b = layout.briefing.page, layout.briefing
+    style = template("briefing.css").substitute(w=f"{page.width_in:.4f}", h=f"{page.height_in:.4f}",
                                                 legend_cols=_legend_columns(layout))
     body = template("briefing.html").substitute(
         banner=esc(layout.banner.upper()), banner_style=f"color:{esc(b.banner_fg)};background:{esc(b.banner_bg)}",
         banner_hidden="" if layout.banner else " hidden",
         title=esc(layout.title), subtitle=esc(layout.subtitle), time_window=esc(layout.time_window),
         summary=esc(layout.summary), legend=_legend_html(layout), articles=_articles_html(layout),
-        more=f"and {more} more article" + ("s" if more != 1 else "") if more else "",
-        attribution=esc(layout.attribution), generated=esc(layout.generated),
+        more=esc(more_note(layout)), attribution=esc(layout.attribution), generated=esc(layout.generated),
+        map=map_div.group(0),
     )
+    script = template("briefing.js").template.replace("</script", "<\\/script")
     html = html.replace("<head>", f"<head>\n<title>{esc(layout.title)}</title>", 1)
-    html = html.replace("</head>", f"<style>{style}</style>\n</head>", 1)
+    html = html.replace("</head>", f"<style>{style}</style>\n<script>{script}</script>\n</head>", 1)
     html = html.replace("<body>", "<body>\n" + body, 1)
     return inline_assets(html, vendor_dir)
 
@@ -234,11 +277,13 @@ def render_browser(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
     vendor_dir: Path = VENDOR_DIR,
     executable: str = CHROMIUM,
 ) -> BrowserOutput:
     reason = unavailable_reason(executable)
     if reason:
         raise BrowserUnavailable(reason)
-    html = briefing_page(frame, state, layout, airbases=airbases, roads=roads, countries=countries, vendor_dir=vendor_dir)
+    html = briefing_page(frame, state, layout, airbases=airbases, roads=roads, countries=countries, cities=cities,
+                         mode=fmt, vendor_dir=vendor_dir)
     return capture(html, layout, fmt, executable=executable)

@@ -111,7 +111,7 @@ class Briefing:
     banner_fg: str = "#ffffff"
     banner_bg: str = "#007a33"
     size: str = "1920x1080"
-    max_articles: int = 12  # more are summarised as "and N more"
+    max_articles: int | None = None  # articles numbered and listed (None: NUMBERED[fmt]); the rest only counted
 
     def __post_init__(self) -> None:
         if self.size not in SIZES:
@@ -128,6 +128,18 @@ class Briefing:
     @property
     def page(self) -> PageSize:
         return SIZES[self.size]
+
+
+# How a briefing's side panel makes room for every numbered source, tried in order by both renderers:
+# (type scale, columns of sources, panel width in CSS pixels). A PDF tries the first PDF_FIT_STEPS, then
+# continues the list on further pages; a PNG goes on until the list fits.
+FIT_STEPS = ((1.0, 1, 340), (0.92, 1, 340), (0.84, 1, 360), (0.84, 2, 470), (0.76, 2, 520), (0.7, 2, 580),
+             (0.66, 3, 760), (0.6, 3, 820))
+PDF_FIT_STEPS = 4
+
+# How many articles a briefing numbers by default: all that a slide's side panel holds legibly, and on paper
+# as many as continuation pages hold. The rest are counted ("N more, not numbered"); no label cites them.
+NUMBERED = {"png": 12, "pdf": 100}
 
 
 @dataclass(frozen=True)
@@ -153,14 +165,16 @@ class Layout:
     time_window: str
     generated: str
     attribution: str
-    articles: tuple[ArticleRef, ...]
-    more_articles: int
+    articles: tuple[ArticleRef, ...]  # every one is listed: labels cite these numbers
+    more_articles: int  # articles behind the map beyond the numbered ones (counted, never cited)
     summary: str
     places: pd.DataFrame = field(repr=False, compare=False)
     events: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
     country_counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
     place_articles: dict = field(default_factory=dict, repr=False, compare=False)  # place key → article numbers
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # ((south, west), (north, east))
+    drawn: frozenset[str] = frozenset()  # the layers drawn (those of the state that have their data)
+    towns: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # the cities layer's towns
 
     @property
     def banner(self) -> str:
@@ -216,9 +230,45 @@ def time_window(frame: pd.DataFrame, state: MapState) -> str:
 # ---------------------------------------------------------------------------------------- content
 
 
-def drawn_layers(state: MapState, *, airbases: bool = False, roads: bool = False) -> set[str]:
-    """The state's layers that have something to draw them from (air bases and roads need their data)."""
-    return set(state.layers) - {name for name, there in (("air bases", airbases), ("roads", roads)) if not there}
+def drawn_layers(state: MapState, *, airbases: bool = False, roads: bool = False, cities: bool = False) -> set[str]:
+    """The state's layers that have something to draw them from (air bases, roads and towns need their data;
+    the time player is a control of the screen, not a picture)."""
+    missing = {name for name, there in (("air bases", airbases), ("roads", roads), ("cities", cities)) if not there}
+    return set(state.layers) - missing - {"time"}
+
+
+CITE_GROUPS = 6  # a label cites at most this many runs of article numbers, then "+N" more (all listed)
+
+
+def citation(numbers) -> str:
+    """Article numbers as a label cites them: " [1–3,5]", runs joined; past CITE_GROUPS runs, "+N" more."""
+    nums = sorted({int(n) for n in numbers})
+    if not nums:
+        return ""
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    shown = runs[:CITE_GROUPS]
+    text = ",".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ",".join(map(str, r)) for r in shown)
+    rest = sum(len(r) for r in runs[CITE_GROUPS:])
+    return f" [{text}{f' +{rest}' if rest else ''}]"
+
+
+def attribution(drawn: set[str] | frozenset[str], *, roads_source: str | None = None, detail: str = "",
+                tiles: str = "") -> str:
+    """Every source the picture draws from: the gazetteer's names, airfields, boundaries; the detailed
+    basemap's shorelines (`detail`: its own credit line), the roads' source, web tiles' owner."""
+    parts = [ATTRIBUTION]
+    if detail:
+        parts.append(plain(detail))
+    if "roads" in drawn and roads_source:
+        parts.append(f"Roads: {plain(roads_source)}")
+    if tiles:
+        parts.append(f"Tiles: {plain(tiles)}")
+    return " · ".join(parts)
 
 
 def article_refs(frame: pd.DataFrame, limit: int | None = None) -> tuple[ArticleRef, ...]:
@@ -251,7 +301,7 @@ def article_refs(frame: pd.DataFrame, limit: int | None = None) -> tuple[Article
         ArticleRef(
             number=n,
             article_id=str(a.article_id),
-            title=plain(a.title, 160) or "(untitled)",
+            title=plain(a.title, 400) or "(untitled)",
             source=plain(a.source, 80),
             published=plain(a.published, 32),
             url=plain(a.url, 300),
@@ -287,22 +337,26 @@ def build_layout(
     airbases: bool = False,
     roads: bool = False,
     roads_schematic: bool = False,
+    roads_real: bool = True,
     roads_source: str | None = None,
+    towns: pd.DataFrame | None = None,
+    detail: str = "",
+    fmt: str = "png",
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Layout:
     """The layout for the mentions `state` shows; `frame` may be the store's whole mention frame.
 
     `airbases`, `roads`: whether the map has those layers' data; `roads_schematic`: whether some roads are
-    schematic (the key then shows their dashed line)."""
+    schematic (the key then shows their dashed line), `roads_real` whether some are not (else the key shows
+    no solid road line); `towns`: the cities layer's towns; `detail`: the
+    detailed basemap's credit when it is drawn; `fmt`: png or pdf (how many articles are numbered)."""
     shown = state.apply(frame).dropna(subset=["lat", "lon"])
-    listed = max(0, briefing.max_articles)
-    refs = article_refs(shown, limit=listed)
+    limit = briefing.max_articles if briefing.max_articles is not None else NUMBERED.get(fmt, NUMBERED["png"])
+    refs = article_refs(shown, limit=max(0, limit))
     rows = Rows.of(shown)
-    drawn = drawn_layers(state, airbases=airbases, roads=roads)
-    places = rows.places if drawn & {"places", "clusters"} else rows.places.iloc[0:0]
-    attribution = ATTRIBUTION
-    if roads and "roads" in state.layers and roads_source:
-        attribution += f" · Roads: {plain(roads_source)}"
+    has_towns = towns is not None and not towns.empty
+    drawn = drawn_layers(state, airbases=airbases, roads=roads, cities=has_towns)
+    places = rows.places if drawn & {"places", "clusters", "heatmap"} else rows.places.iloc[0:0]
     n_articles = shown["article_id"].nunique() if not shown.empty else 0
     summary = (f"{len(places)} place{'s' if len(places) != 1 else ''} · {len(shown)} mention{'s' if len(shown) != 1 else ''}"
                f" · {n_articles} article{'s' if n_articles != 1 else ''}")
@@ -310,10 +364,11 @@ def build_layout(
         briefing=briefing,
         title=plain(briefing.title or state.title, 200),
         subtitle=plain(briefing.subtitle, 300),
-        legend=tuple(legend_entries(legend_features(places), drawn, roads_schematic=roads_schematic)),
+        legend=tuple(e for e in legend_entries(legend_features(places), drawn, roads_schematic=roads_schematic)
+                     if roads_real or e.kind != "line"),
         time_window=time_window(shown, state),
         generated=clock().astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        attribution=attribution,
+        attribution=attribution(drawn, roads_source=roads_source, detail=detail),
         articles=refs,
         more_articles=max(0, n_articles - len(refs)),
         summary=summary,
@@ -322,6 +377,8 @@ def build_layout(
         country_counts=mapdata.country_counts(shown) if "countries" in drawn else mapdata.country_counts(None),
         place_articles=place_articles(shown, refs),
         bounds=data_bounds(shown),
+        drawn=frozenset(drawn),
+        towns=towns if has_towns and "cities" in drawn else None,
     )
 
 

@@ -37,6 +37,7 @@ def render(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
     vendor_dir: Path = VENDOR_DIR,
     executable: str = browser.CHROMIUM,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -44,7 +45,8 @@ def render(
     """The briefing of what `state` shows in `frame` (the store's mention frame) as PNG or PDF.
 
     `renderer=None` uses headless Chromium when it and playwright are installed, else matplotlib;
-    asking for "browser" where it cannot run raises BrowserUnavailable with what to install.
+    asking for "browser" where it cannot run raises BrowserUnavailable with what to install. `cities`: the
+    towns of the cities layer (name, lat, lon, population), drawn when the state's layers include it.
     """
     if fmt not in PICTURE_FORMATS:
         raise ValueError(f"format {fmt!r}: a briefing is png or pdf")
@@ -57,11 +59,12 @@ def render(
         airbases=airbases is not None and not airbases.empty,
         roads=roads is not None and not roads.empty,
         roads_schematic=roads is not None and bool(schematic(roads).any()),
+        roads_real=roads is not None and not bool(schematic(roads).all()),
         roads_source=roads.attrs.get("source") if roads is not None else None,
-        clock=clock,
+        towns=cities, fmt=fmt, clock=clock,
     )
     if renderer == "browser":
         out = browser.render_browser(frame, state, layout, fmt, airbases=airbases, roads=roads, countries=countries,
-                                     vendor_dir=vendor_dir, executable=executable)
+                                     cities=cities, vendor_dir=vendor_dir, executable=executable)
         return Rendered(out.data, "browser", out.blocked)
     return Rendered(static.render_static(state, layout, fmt, airbases=airbases, roads=roads, countries=countries), "static")

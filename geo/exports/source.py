@@ -20,9 +20,9 @@ from geo.exports import data as data_exports
 from geo.exports.html import VENDOR_DIR, to_html
 from geo.exports.layout import Briefing
 from geo.exports.render import PICTURE_FORMATS, Rendered, render
-from geo.view.state import MapState
 from geo.maps.html import MAX_ARTICLES_IN_POPUP
 from geo.text import sentence_spans
+from geo.view.state import MapState
 
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
 Texts = Callable[[list[str]], Mapping[str, str]]  # article ids → {id: full text}, e.g. geo.store.frames.article_texts
@@ -114,13 +114,15 @@ def export(
     airbases: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
     vendor_dir: Path = VENDOR_DIR,
 ) -> Rendered:
     """One export of what `state` shows, as bytes (`Rendered.renderer` is "" for the non-picture formats).
 
     `frame`: mention rows — Store.mention_frame() or geo.store.frames's (which lack sentences: `texts` then
     gives the articles' texts, read only for the rows the format quotes). `filtered=True` says the rows
-    already are what `state` shows (see `prefiltered`).
+    already are what `state` shows (see `prefiltered`). `airbases`, `roads`, `cities` (towns: name, lat,
+    lon, population): the reference layers, drawn where the state's layers include them.
     """
     if filtered:
         state = prefiltered(state)
@@ -131,11 +133,11 @@ def export(
         return Rendered(getattr(data_exports, f"to_{fmt}")(frame), "")
     if fmt == "html":
         return Rendered(to_html(frame, state, title=title, subtitle=subtitle, airbases=airbases, roads=roads,
-                                countries=countries, vendor_dir=vendor_dir), "")
+                                countries=countries, cities=cities, vendor_dir=vendor_dir), "")
     if fmt in PICTURE_FORMATS:
         briefing = briefing or Briefing(title=title or state.title or "Conflict Map", subtitle=subtitle)
         return render(frame, state, briefing, fmt, renderer=renderer, airbases=airbases, roads=roads,
-                      countries=countries, vendor_dir=vendor_dir)
+                      countries=countries, cities=cities, vendor_dir=vendor_dir)
     raise ValueError(f"format {fmt!r}: use one of {', '.join((*PICTURE_FORMATS, 'html', *DATA_FORMATS))}")
 
 

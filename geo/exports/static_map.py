@@ -2,20 +2,19 @@
 layers in the same order, colours and sizes (geo.maps.style), in Web Mercator metres.
 
 Sizes on the web map are CSS pixels; here they become points (72 per inch, 96 pixels per inch), times the
-page's type scale `k`. Heatmap, towns and the time player are screen layers and are not drawn here.
+page's type scale `k`. Every layer of the dashboard is drawn but the time player (a control, not a picture).
 """
 
 from __future__ import annotations
 
+import html
 import math
 from functools import lru_cache
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.colors import to_rgba
 
 from geo.exports.layout import (
@@ -26,12 +25,37 @@ from geo.exports.layout import (
     mercator,
     plain,
 )
-from geo.maps.base import BROAD_FEATURES, countries_frame, countries_geojson
-from geo.maps.layers import AIRPORT_MIN_ZOOM, choropleth_breaks, event_slots, schematic, shown_airfields
+from geo.exports.static_labels import (
+    CITY_LABEL,
+    COUNTRY_LABEL_STYLE,
+    ROAD_LABEL,
+    TOWN_LABEL,
+    MapLabels,
+)
+from geo.exports.static_layers import (
+    cluster_groups,
+    draw_bubbles,
+    draw_heat,
+    draw_towns,
+    shown_towns,
+    town_min_zoom,
+)
+from geo.maps.base import (
+    LABEL_MIN_ZOOM,
+    city_labels,
+    countries_frame,
+    countries_geojson,
+)
+from geo.maps.layers import (
+    AIRPORT_MIN_ZOOM,
+    choropleth_breaks,
+    event_slots,
+    schematic,
+    shown_airfields,
+)
 from geo.maps.style import (
     AIRFIELD_STYLE,
     CHOROPLETH_COLOURS,
-    COUNTRY_LABEL,
     COUNTRY_STYLE,
     GRATICULE_STYLE,
     ROAD_STYLE,
@@ -44,10 +68,7 @@ from geo.maps.style import (
 )
 from geo.view.state import MapState
 
-FONT = ["DejaVu Sans"]
-INK = "#1d2733"
 PT_PER_PX = 72 / CSS_PX_PER_IN
-MAX_PLACE_LABELS = 30
 MARKERS = {"circle": "o", "triangle": "^", "square": "s", "diamond": "D", "triangle-down": "v", "hexagon": "h"}
 
 _MERC_BOX = shapely.box(-180, -MAX_MERC_LAT + 0.05, 180, MAX_MERC_LAT - 0.05)
@@ -78,7 +99,9 @@ def _px(value: float, k: float) -> float:
     return value * PT_PER_PX * k
 
 
-def draw_basemap(ax, countries: gpd.GeoDataFrame, extent, zoom: float, k: float) -> None:
+def draw_basemap(ax, countries: gpd.GeoDataFrame, extent, zoom: float, k: float) -> list[tuple]:
+    """Sea, land, borders and graticule; returns the country names to write (x, y, name), written with the
+    other labels so that none overlaps another."""
     xmin, ymin, xmax, ymax = extent
     ax.set_facecolor(SEA)
     view = shapely.box(xmin, ymin, xmax, ymax)
@@ -99,12 +122,10 @@ def draw_basemap(ax, countries: gpd.GeoDataFrame, extent, zoom: float, k: float)
     for lat in np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step):
         y = mercator(float(lat), 0)[1]
         ax.plot([xmin, xmax], [y, y], **line)
-    if zoom >= 4 and not shown.empty:
-        halo = [patheffects.withStroke(linewidth=2.5 * k, foreground=COUNTRY_STYLE["fillColor"])]
-        for name, pt in zip(shown["name"], shown["label_point"]):
-            if xmin < pt.x < xmax and ymin < pt.y < ymax:
-                ax.text(pt.x, pt.y, plain(name).upper(), fontsize=7.5 * k, color=COUNTRY_LABEL, ha="center",
-                        va="center", family=FONT, zorder=2, parse_math=False, path_effects=halo, clip_on=True)
+    if zoom < LABEL_MIN_ZOOM or shown.empty:
+        return []
+    return [(pt.x, pt.y, plain(name).upper()) for name, pt in zip(shown["name"], shown["label_point"])
+            if xmin < pt.x < xmax and ymin < pt.y < ymax]
 
 
 def draw_choropleth(ax, countries: gpd.GeoDataFrame, counts: pd.DataFrame, extent, k: float) -> None:
@@ -118,6 +139,30 @@ def draw_choropleth(ax, countries: gpd.GeoDataFrame, counts: pd.DataFrame, exten
         return
     fills = [CHOROPLETH_COLOURS[int(np.searchsorted(breaks, values[c], side="left"))] for c in shown["iso2"]]
     shown.plot(ax=ax, color=fills, alpha=0.6, edgecolor="#7f2704", linewidth=_px(0.8, k), zorder=1.2)
+
+
+ROAD_LABEL_MIN_ZOOM = 7  # as geo.maps.layers.roads_layer names them
+ROAD_LABEL_LIMIT = 60
+
+
+def road_names(roads: gpd.GeoDataFrame, extent, zoom: float) -> pd.DataFrame:
+    """The roads' names the map writes at this zoom (ref or name, "· schematic" for a corridor), each at the
+    middle of its line, as geo.maps.layers.roads_layer places them; columns name, x, y (metres)."""
+    if zoom < ROAD_LABEL_MIN_ZOOM or roads.empty:
+        return pd.DataFrame(columns=["name", "x", "y"])
+    dashed = schematic(roads)
+    names = roads["name"] if "name" in roads else pd.Series("", index=roads.index)
+    refs = roads.get("road", names)
+    short = [f"{r if isinstance(r, str) and r else n}{' · schematic' if d else ''}" for r, n, d in zip(refs, names, dashed)]
+    mid = shapely.line_interpolate_point(shapely.simplify(roads.geometry.to_numpy(), 0.002), 0.5, normalized=True)
+    frame = pd.DataFrame({"name": short, "lat": shapely.get_y(mid), "lon": shapely.get_x(mid), "schematic": dashed.to_numpy()})
+    if dashed.any() and len(frame) > 200:
+        frame = frame[frame["schematic"]]
+    xy = np.array([mercator(a, o) for a, o in zip(frame["lat"], frame["lon"])]).reshape(-1, 2)
+    frame = frame.assign(x=xy[:, 0], y=xy[:, 1])
+    xmin, ymin, xmax, ymax = extent
+    inside = frame["x"].between(xmin, xmax) & frame["y"].between(ymin, ymax)
+    return frame[inside].head(ROAD_LABEL_LIMIT)
 
 
 def draw_roads(ax, roads: gpd.GeoDataFrame, extent, k: float) -> None:
@@ -170,82 +215,84 @@ def draw_places(ax, places: pd.DataFrame, k: float) -> np.ndarray:
     return radii
 
 
-def draw_events(ax, events: pd.DataFrame, k: float) -> None:
-    """What happened at each place: a symbol per event type on a spiral around the place, as on the map."""
+def draw_events(ax, events: pd.DataFrame, k: float) -> list[tuple[float, float, float]]:
+    """What happened at each place: a symbol per event row on a spiral around the place, as on the map.
+    Returns each symbol's centre in display pixels and radius in points (for the labels to avoid)."""
     if events.empty:
-        return
+        return []
     to_px, from_px = ax.transData.transform, ax.transData.inverted().transform
     px_per_pt = ax.figure.dpi / 72
     slots = event_slots(events)
+    out = []
     for row, slot in zip(events.itertuples(index=False), slots):
         st = event_style(row.event_type if isinstance(row.event_type, str) else None, bool(row.fact))
         dx, dy = spread_offset(int(slot))
         cx, cy = to_px(mercator(row.lat, row.lon))
-        x, y = from_px((cx + _px(dx, k) * px_per_pt, cy - _px(dy, k) * px_per_pt))  # screen y grows down
+        px, py = cx + _px(dx, k) * px_per_pt, cy - _px(dy, k) * px_per_pt  # screen y grows down
+        x, y = from_px((px, py))
         ax.scatter([x], [y], s=(2 * _px(st["radius"], k)) ** 2, marker=MARKERS.get(st.get("shape"), "o"),
                    color=to_rgba(st["fillColor"], st["fillOpacity"]), edgecolors=st["color"],
-                   linewidths=_px(st["weight"], k), linestyles="--" if st.get("dashArray") else "-", zorder=4.5)
-
-
-def _overlaps(box, boxes) -> bool:
-    return any(box.overlaps(b) for b in boxes)
-
-
-def label_places(ax, places: pd.DataFrame, radii: np.ndarray, article_numbers: dict, extent, k: float) -> None:
-    """Names beside the circles, most mentioned first, each where it overlaps no other label or circle."""
-    if places.empty:
-        return
-    xy = _place_xy(places)
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    xmin, ymin, xmax, ymax = extent
-    taken = []
-    to_px = ax.transData.transform
-    px_per_pt = fig.dpi / 72
-    for i in range(len(places)):
-        if not (xmin < xy[i, 0] < xmax and ymin < xy[i, 1] < ymax):
-            continue
-        cx, cy = to_px(xy[i])
-        r = radii[i] * px_per_pt
-        taken.append(matplotlib.transforms.Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
-    halo = [patheffects.withStroke(linewidth=3 * k, foreground="white")]
-    axbox = ax.get_window_extent(renderer)
-    labelled = 0
-    for i, row in enumerate(places.itertuples(index=False)):
-        if labelled >= MAX_PLACE_LABELS:
-            break
-        if row.feature in BROAD_FEATURES or not (xmin < xy[i, 0] < xmax and ymin < xy[i, 1] < ymax):
-            continue
-        nums = article_numbers.get((row.name, row.lat, row.lon, row.feature), [])
-        ref = "" if not nums else " [" + ",".join(str(n) for n in nums[:4]) + (",…" if len(nums) > 4 else "") + "]"
-        label = plain(row.name, 40)
-        gap = radii[i] + 2.5 * k
-        for dx, dy, ha, va in ((gap, 0, "left", "center"), (-gap, 0, "right", "center"),
-                               (0, gap, "center", "bottom"), (0, -gap, "center", "top")):
-            t = ax.annotate(label + ref, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                            fontsize=8.5 * k, family=FONT, color=INK, weight="bold", zorder=6,
-                            path_effects=halo, annotation_clip=True)
-            t.set_parse_math(False)
-            box = t.get_window_extent(renderer)
-            inside = axbox.contains(box.x0, box.y0) and axbox.contains(box.x1, box.y1)
-            if inside and not _overlaps(box, taken):
-                taken.append(box)
-                labelled += 1
-                break
-            t.remove()
+                   linewidths=_px(st["weight"], k), linestyles="--" if st.get("dashArray") else "-", zorder=4.5,
+                   gid="event")
+        out.append((px, py, _px(st["radius"], k)))
+    return out
 
 
 def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float, *,
              airbases: gpd.GeoDataFrame | None = None, roads: gpd.GeoDataFrame | None = None,
-             countries: gpd.GeoDataFrame | None = None) -> None:
-    """Every layer the static renderer draws, bottom to top as geo.maps.compose orders them."""
+             countries: gpd.GeoDataFrame | None = None, furniture: tuple = ()) -> MapLabels:
+    """Every layer the static renderer draws, bottom to top as geo.maps.compose orders them, then the names:
+    places' first (most mentioned first), then towns', cities' and countries' where room is left.
+    `furniture`: boxes in display pixels over the map (north arrow, scale, locator) that no name may cover."""
+    drawn = layout.drawn
     projected = projected_countries(countries)
-    draw_basemap(ax, projected, extent, zoom, k)
-    draw_choropleth(ax, projected, layout.country_counts, extent, k)
-    if roads is not None and not roads.empty and "roads" in state.layers:
+    country_names = draw_basemap(ax, projected, extent, zoom, k)
+    if "countries" in drawn:
+        draw_choropleth(ax, projected, layout.country_counts, extent, k)
+    if "heatmap" in drawn:
+        draw_heat(ax, layout.places, extent, k)
+    if roads is not None and not roads.empty and "roads" in drawn:
         draw_roads(ax, roads, extent, k)
-    if airbases is not None and not airbases.empty and "air bases" in state.layers:
+    towns = pd.DataFrame(columns=["name", "lat", "lon", "population"]) if layout.towns is None else layout.towns
+    shown_town = pd.DataFrame(columns=["name", "x", "y", "population"])
+    if "cities" in drawn and not towns.empty:
+        shown_town = draw_towns(ax, shown_towns(towns, layout.bounds), extent, k, PT_PER_PX)
+    if airbases is not None and not airbases.empty and "air bases" in drawn:
         draw_airfields(ax, airbases, extent, layout.bounds, zoom, k)
-    radii = draw_places(ax, layout.places, k)
-    draw_events(ax, layout.events, k)
-    label_places(ax, layout.places, radii, layout.place_articles, extent, k)
+    labels = MapLabels(ax, k, furniture)
+    places = layout.places if drawn & {"places", "clusters"} else layout.places.iloc[0:0]
+    if "clusters" in drawn and not places.empty:
+        xy = _place_xy(places)
+        px = ax.transData.transform(xy) / (ax.figure.dpi / 72) / PT_PER_PX / k  # CSS pixels of the web map
+        mentions = places["mentions"].to_numpy()
+        groups = cluster_groups(px, mentions)
+        for x, y, r in draw_bubbles(ax, groups, xy, mentions, k, PT_PER_PX):
+            labels.avoid_circle(x, y, r)
+        places = places.iloc[[g[0] for g in groups if len(g) == 1]]
+    radii = draw_places(ax, places, k)
+    for (x, y), r in zip(_place_xy(places), radii):
+        labels.avoid_circle(x, y, r)
+    if "events" in drawn:
+        for px_, py_, r in draw_events(ax, layout.events, k):
+            labels.avoid_px(px_, py_, r)
+    labels.places(places, radii, layout.place_articles)
+    if not shown_town.empty:
+        minzoom = town_min_zoom(shown_town["population"].to_numpy(float))
+        labels.names(shown_town[minzoom <= zoom], TOWN_LABEL)
+    labels.names(basemap_cities(towns, extent, zoom), CITY_LABEL)
+    if roads is not None and not roads.empty and "roads" in drawn:
+        labels.names(road_names(roads, extent, zoom), ROAD_LABEL)
+    labels.names(pd.DataFrame(country_names, columns=["x", "y", "name"]), COUNTRY_LABEL_STYLE)
+    return labels
+
+
+def basemap_cities(towns: pd.DataFrame, extent, zoom: float) -> pd.DataFrame:
+    """The basemap's names of big cities (geo.maps.base.city_labels) shown at this zoom, with x, y in metres."""
+    frame = pd.DataFrame(city_labels(towns if towns is not None and not towns.empty else None))
+    frame = frame[frame["minzoom"] <= zoom] if not frame.empty else frame
+    if frame.empty:
+        return pd.DataFrame(columns=["name", "x", "y"])
+    xy = np.array([mercator(a, o) for a, o in zip(frame["lat"], frame["lon"])])
+    xmin, ymin, xmax, ymax = extent
+    frame = frame.assign(x=xy[:, 0], y=xy[:, 1], name=[html.unescape(n) for n in frame["name"]])
+    return frame[frame["x"].between(xmin, xmax) & frame["y"].between(ymin, ymax)]

@@ -1,0 +1,126 @@
+"""The static briefing's names on the map, none over another: places first, then towns, cities, countries.
+
+MapLabels keeps the boxes already taken on the map (in display pixels: symbols, map furniture, labels
+written) and writes a name only where its box is free and inside the map. A place's name tries the spots
+of geo.exports.labels in order (as the browser's briefing does); other names have one spot each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+
+from geo.exports.labels import GAP_PX, SPOTS, offset, overlaps
+from geo.exports.layout import CSS_PX_PER_IN, citation, mercator, plain
+from geo.maps.base import BROAD_FEATURES
+from geo.maps.style import COUNTRY_LABEL
+
+FONT = ["DejaVu Sans"]
+INK = "#1d2733"
+PT_PER_PX = 72 / CSS_PX_PER_IN
+MAX_PLACE_LABELS = 30
+
+# One spot per kind of name, as geo/maps/css/dashboard.css places it: size in CSS px, weight, colour, style,
+# and how far the label's centre lies above its point, as a share of its height.
+TOWN_LABEL = {"kind": "town", "size": 11, "weight": 600, "color": "#222222", "style": "normal", "lift": 0.9}
+CITY_LABEL = {"kind": "city", "size": 11, "weight": "normal", "color": "#3d3d3d", "style": "normal", "lift": 0.9}
+ROAD_LABEL = {"kind": "road", "size": 10, "weight": "normal", "color": "#6b3d07", "style": "italic", "lift": 0.0}
+COUNTRY_LABEL_STYLE = {"kind": "country", "size": 10, "weight": "normal", "color": COUNTRY_LABEL, "style": "normal", "lift": 0.0}
+
+
+class MapLabels:
+    """The names written on one map axes, and the boxes they keep clear (display pixels, y up)."""
+
+    def __init__(self, ax, k: float, furniture=()):
+        self.ax, self.k = ax, k
+        self.renderer = ax.figure.canvas.get_renderer()
+        self.px_per_pt = ax.figure.dpi / 72
+        self.box = ax.get_window_extent(self.renderer)
+        self.taken: list[tuple[float, float, float, float]] = [tuple(b) for b in furniture]
+        self.written: list[tuple[str, str, tuple[float, float, float, float]]] = []  # (kind, text, box)
+
+    # ------------------------------------------------------------------ what to keep clear
+
+    def avoid_px(self, x: float, y: float, radius_pt: float) -> None:
+        r = radius_pt * self.px_per_pt + 1
+        self.taken.append((x - r, y - r, x + r, y + r))
+
+    def avoid_circle(self, x_m: float, y_m: float, radius_pt: float) -> None:
+        """A symbol at (x, y) metres with this radius in points."""
+        px, py = self.ax.transData.transform((x_m, y_m))
+        self.avoid_px(px, py, radius_pt)
+
+    # ------------------------------------------------------------------ writing
+
+    def _free(self, b) -> bool:
+        inside = b[0] >= self.box.x0 and b[2] <= self.box.x1 and b[1] >= self.box.y0 and b[3] <= self.box.y1
+        return inside and not any(overlaps(b, t) for t in self.taken)
+
+    def _text(self, x_m, y_m, text, *, size_px, weight, color, style="normal", halo=3.0, zorder=6.0):
+        t = self.ax.annotate(text, (x_m, y_m), xytext=(0, 0), textcoords="offset points", ha="left", va="top",
+                             fontsize=size_px * PT_PER_PX * self.k, family=FONT, color=color, weight=weight,
+                             style=style, zorder=zorder, annotation_clip=False,
+                             path_effects=[patheffects.withStroke(linewidth=halo * self.k, foreground="white")])
+        t.set_parse_math(False)
+        return t
+
+    def _box(self, t):
+        b = t.get_window_extent(self.renderer)
+        return (b.x0, b.y0, b.x1, b.y1)
+
+    def place(self, x_m: float, y_m: float, text: str, gap_pt: float) -> bool:
+        """A place's name at the first free spot around its circle; False (nothing written) when none is."""
+        t = self._text(x_m, y_m, text, size_px=11.5, weight="bold", color=INK)
+        x0, y0, x1, y1 = self._box(t)
+        w_pt, h_pt = (x1 - x0) / self.px_per_pt, (y1 - y0) / self.px_per_pt
+        for spot in SPOTS:
+            dx, dy = offset(spot, w_pt, h_pt, gap_pt)
+            t.set_position((dx, -dy))  # offset points: y up; the spots' y grows down
+            b = self._box(t)
+            if self._free(b):
+                self.taken.append(b)
+                self.written.append(("place", text, b))
+                return True
+        t.remove()
+        return False
+
+    def places(self, places: pd.DataFrame, radii: np.ndarray, article_numbers: dict) -> int:
+        """Names beside the places' circles (with the numbers of the listed articles that name them), most
+        mentioned first; returns how many were written."""
+        if places.empty:
+            return 0
+        order = np.argsort(-places["mentions"].to_numpy(), kind="stable")
+        written = 0
+        for i in order:
+            if written >= MAX_PLACE_LABELS:
+                break
+            row = places.iloc[i]
+            if row["feature"] in BROAD_FEATURES:
+                continue
+            x, y = mercator(row["lat"], row["lon"])
+            nums = article_numbers.get((row["name"], row["lat"], row["lon"], row["feature"]), ())
+            gap = radii[i] + GAP_PX * PT_PER_PX * self.k
+            written += self.place(x, y, plain(row["name"]) + citation(nums), gap)
+        return written
+
+    def names(self, frame: pd.DataFrame, style: dict) -> int:
+        """Names (columns name, x, y in metres) centred above their point where the box is free."""
+        written = 0
+        for name, x, y in zip(frame["name"], frame["x"], frame["y"]):
+            text = plain(name)
+            if not text:
+                continue
+            t = self._text(x, y, text, size_px=style["size"], weight=style["weight"], color=style["color"],
+                           style=style["style"], halo=2.0, zorder=5.5)
+            x0, y0, x1, y1 = self._box(t)
+            w_pt, h_pt = (x1 - x0) / self.px_per_pt, (y1 - y0) / self.px_per_pt
+            t.set_position((-w_pt / 2, h_pt / 2 + style["lift"] * h_pt))
+            b = self._box(t)
+            if self._free(b):
+                self.taken.append(b)
+                self.written.append((style["kind"], text, b))
+                written += 1
+            else:
+                t.remove()
+        return written
