@@ -123,9 +123,16 @@ class ResolvedMention:
     # the gazetteer lacks, shown at the area enclosing it); None for an exact name.
     match: str | None = None
     geo_precision: int | None = None  # ACLED's: 2 near the point (a district's), 3 only the region or country
+    # As people write it in English (Palmyra for the gazetteer's Tadmur: Candidate.display_name); "": the name.
+    # Maps, tables and exports show it; `name` stays the gazetteer's, the place's identity in the store.
+    display_name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
 
     def to_json(self) -> dict:
-        """The CLI's mention record (the evaluation contract: keep the keys stable)."""
+        """The CLI's mention record (the evaluation contract: keep the keys stable; display_name was added)."""
         d = asdict(self)
         d["lat"] = round(self.lat, 5)
         d["lon"] = round(self.lon, 5)

@@ -123,7 +123,8 @@ class Geoparser:
     def _country_points(self) -> dict[str, ResolvedMention]:
         """Each country as a mention-like area (for a village in a report that names only its towns)."""
         if not hasattr(self, "_countries"):
-            self._countries = {c.country: ResolvedMention(0, 0, c.name, c.name, c.lat, c.lon, "country", c.country)
+            self._countries = {c.country: ResolvedMention(0, 0, c.name, c.name, c.lat, c.lon, "country", c.country,
+                                                          display_name=c.display_name)
                                for c in self.gazetteer.by_feature("country") if c.country}
         return self._countries
 

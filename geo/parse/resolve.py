@@ -285,7 +285,8 @@ class Resolver:
             mn = m.mention
             resolved = ResolvedMention(start=mn.start, end=mn.end, text=mn.text, name=best.name, lat=best.lat,
                                        lon=best.lon, feature=best.feature, country=best.country,
-                                       geonameid=best.geonameid, score=p, source=best.source)
+                                       geonameid=best.geonameid, score=p, source=best.source,
+                                       display_name=best.display_name)
             kind = min(h.kind for h in m.hits if h.candidate.key == best.key)
             out.append(Decision(resolved, decision_features(
                 text, m, best, p, kind, len(combined), context_cache[name].countries.get(best.country or "", 0.0),

@@ -33,7 +33,8 @@ def place_at(candidate: Candidate, start: int, end: int, text: str) -> ResolvedM
     """A gazetteer entry as the analyst's resolution of text[start:end]."""
     return ResolvedMention(start=start, end=end, text=text[start:end], name=candidate.name, lat=candidate.lat,
                            lon=candidate.lon, feature=candidate.feature, country=candidate.country,
-                           geonameid=candidate.geonameid, score=1.0, source="analyst")
+                           geonameid=candidate.geonameid, score=1.0, source="analyst",
+                           display_name=candidate.display_name)
 
 
 def set_place(store: Store, user: User, article_id: str, start: int, end: int, candidate: Candidate) -> None:
