@@ -13,6 +13,7 @@ same filters (pages._mapframe.rendered, pages._shared.shared).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo.maps import frame as mapframe
@@ -25,6 +26,8 @@ from geo.maps.style import EVENT_COLOURS
 from geo.maps.timeline import timeline_key, timeline_svg
 from geo.store import frames as mapdata
 from geo.teams.auth import Action
+from geo.view import timebins
+from geo.view.brush import state_after_brush
 from geo.view.clicks import state_after_click
 from geo.view.state import MapState
 from pages._auth import current_user
@@ -128,42 +131,90 @@ def _search_form() -> None:
 
 
 def _selected_days(view, state: MapState):
-    """Mentions per day of the selected place (None when no place of the store is selected)."""
+    """Mentions per bin of the selected place over the whole timeline (None when no place of the store is
+    selected)."""
     if not (state.selected and state.selected_kind is None and state.selected_at is not None):
         return None
-    return shared(("selected days", view.key, state.selected, state.selected_at), lambda: _place_days(view, state))
+    whole = view.overview
+    return shared(("selected days", whole.key, state.step, state.selected, state.selected_at),
+                  lambda: _place_days(whole, state))
 
 
 def _place_days(view, state: MapState):
     row = mapdata.nearest_place(view.places, *state.selected_at, name=state.selected)
-    if row is None:
+    timeline = view.timeline(state.step)
+    if row is None or timeline.counts.empty:
         return None
-    return mapdata.timeline(view.frame[view.frame["place_id"] == row["place_id"]], "day")
+    return timebins.counts(view.frame[view.frame["place_id"] == row["place_id"]], timeline.step,
+                           bins=pd.DatetimeIndex(timeline.counts["day"]))
 
 
 def _timeline_chart(view, mine, state: MapState) -> str:
-    """Mentions per day under the filters, and in black those of the selected place: an SVG the map's
-    frame draws under the map (as Markdown, its 1,000 bars cost the page a quarter second)."""
-    if view.days.empty:
+    """Mentions per bin under the filters over all time, the brushed range marked, and in black those of
+    the selected place: an SVG the map's frame draws under the map (as Markdown, its 1,000 bars cost the
+    page a quarter second); geo/maps/js/timeline.js adds the cursor and the brush."""
+    timeline = view.timeline(state.step)
+    if timeline.counts.empty:
         return ""
-    if mine is None:
-        return view.timeline_svg
-    return shared(("timeline", view.key, state.selected, state.selected_at),
-                  lambda: timeline_svg(view.days, highlight=mine, by_type=view.days_by_type))
+    if mine is None and not any(state.window):
+        return timeline.svg
+    return shared(("timeline", view.overview.key, timeline.step, state.window, state.selected, state.selected_at),
+                  lambda: timeline_svg(timeline.counts, step=timeline.step, highlight=mine, by_type=timeline.by_type,
+                                       window=state.window))
 
 
 def _timeline_caption(view, state: MapState, mine) -> None:
-    days, by_type = view.days, view.days_by_type
-    if days.empty:
+    timeline = view.timeline(state.step)
+    counts, by_type = timeline.counts, timeline.by_type
+    if counts.empty:
         return
-    caption = f"Mentions per day, {days['day'].min():%d %b %Y} to {days['day'].max():%d %b %Y}, under the filters"
+    last = timebins.bin_end(counts["day"].iloc[-1], timeline.step)
+    caption = (f"Mentions per {timeline.step}, {counts['day'].iloc[0]:%d %b %Y} to {last:%d %b %Y}, under the "
+               "filters, each when it happened (an event's own date, else its article's)")
     kinds = [k for k in EVENT_COLOURS if k in by_type]
     if kinds:
         st.html(timeline_key(kinds))
         caption += ", coloured by the event that happened at the place (grey: no event)"
     if mine is not None and not mine.empty:
         caption += f"; in black, those of {state.selected}"
-    st.caption(caption + ". Hover a bar for its day.")
+    if any(state.window):
+        caption += f". The map shows {state.time_from or 'the start'} to {state.time_to or 'the end'} only"
+    st.caption(caption + ". Hover a bar for its counts; drag across the bars to show only that time, "
+                         "double-click them to show all.")
+    if any(state.window) and st.button("Show all dates", key="cm_all_dates"):
+        set_state(state.without_window())
+        st.rerun()
+
+
+def _brushed(base: mapframe.Base, state: MapState) -> MapState:
+    """The state with the range brushed on the timeline (geo/maps/js/timeline.js). A new range reruns the
+    whole page: every layer, the sidebar's counts and the places table follow it (and the URL keeps it)."""
+    after = state_after_brush(st.session_state.get(frame_key("place_map", base)), state, st.session_state)
+    if after.window != state.window:
+        set_state(after)
+        st.rerun()
+    return after
+
+
+# The sidebar's filter widgets and their values with nothing filtered (the dates: pages._shared fills them in).
+_NO_FILTER = {"f_sources": [], "f_languages": [], "f_countries": [], "f_features": [], "f_event_types": [],
+              "f_actors": [], "f_facts_only": False, "f_min_score": 0.0, "f_query": ""}
+
+
+def _clear_filters() -> None:
+    """Every filter off, before the widgets are drawn again (a button's callback runs first)."""
+    for key, value in _NO_FILTER.items():
+        st.session_state[key] = value
+    st.session_state.pop("f_dates", None)  # filled again with the store's whole range
+    set_state(cleared(current_state()))
+
+
+def _nothing_under_the_filters(state: MapState) -> None:
+    """Above the empty map: which filters leave it empty, and a button that clears them. Outside the map's
+    fragment, so that the click reruns the whole page, sidebar included."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.warning(empty_hint(state), icon=":material/filter_alt_off:")
+        st.button("Clear all filters", key="cm_clear_filters", on_click=_clear_filters, type="primary")
 
 
 ensure_dashboard()
@@ -199,6 +250,7 @@ def map_and_panel() -> None:
     # makes is drawn (ring, timeline, panel) in this same run.
     state = state_after_click(st.session_state.get(frame_key("place_map", base)), state, all_places(data),
                               get_airbases(), st.session_state)
+    state = _brushed(base, state)  # a range dragged on the timeline
     set_state(state)
     article_banner(state, data)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from geo.store import frames as mapdata
 from geo.events.extract import extract_events
-from geo.view.state import MapState
 from geo.store import Store
+from geo.store import frames as mapdata
 from geo.types import Article
+from geo.view.state import MapState
 
 TEXTS = [
     ("Strikes on Idlib", "Russian jets struck rebel positions near Idlib on Monday. Protesters gathered in Homs."),
@@ -98,16 +99,17 @@ def test_event_summary_counts_per_place_and_type(data):
 def test_timeline_stacks_mentions_by_event_type(data):
     from geo.maps.style import EVENT_COLOURS
     from geo.maps.timeline import timeline_svg
+    from geo.view import timebins
 
-    by_type = mapdata.event_timeline(data.mentions)
-    days = mapdata.timeline(data.mentions)
+    days = timebins.counts(data.mentions, "day")
+    by_type = timebins.counts_by_type(data.mentions, "day", pd.DatetimeIndex(days["day"]))
     assert list(by_type["day"]) == list(days["day"])
     assert (by_type.drop(columns="day").sum(axis=1).to_numpy() == days["mentions"].to_numpy()).all()
     jan1 = by_type.set_index("day").loc["2024-01-01"]
     assert (jan1["Explosions/Remote violence"], jan1["Protests"]) == (1, 1)
     svg = timeline_svg(days, by_type=by_type)
-    assert "2024-01-01: 1 Explosions/Remote violence, 1 Protests" in svg and EVENT_COLOURS["Protests"] in svg
-    assert "2024-01-03: 1 Explosions/Remote violence, 2 no event" in svg  # Afrin (denied); Turkey, Aleppo
+    assert "1 Jan 2024: 1 Explosions/Remote violence, 1 Protests" in svg and EVENT_COLOURS["Protests"] in svg
+    assert "3 Jan 2024: 1 Explosions/Remote violence, 2 no event" in svg  # Afrin (denied); Turkey, Aleppo
 
 
 def dashboard_with_texts(url: str, geoparser):

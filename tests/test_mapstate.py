@@ -63,7 +63,7 @@ def test_no_layers_is_not_the_default_layers():
 
 def test_unknown_values_fall_back():
     s = MapState.from_query_params({"basemap": "google", "step": "hour", "radius_km": "99999", "selected_at": "1,2,3"})
-    assert (s.basemap, s.step, s.radius_km, s.selected_at) == ("offline", "day", 500, None)
+    assert (s.basemap, s.step, s.radius_km, s.selected_at) == ("offline", "auto", 500, None)
 
 
 def test_article_filter_and_day_column():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple, Protocol
 
 import folium
@@ -26,6 +27,8 @@ from geo.maps.html import popup_html
 from geo.maps.legend import legend_layer
 from geo.maps.style import place_radius
 from geo.store import frames as mapdata
+from geo.view import timebins
+from geo.view.event_points import event_points
 from geo.view.state import MapState
 
 
@@ -33,6 +36,8 @@ class ViewLike(Protocol):
     frame: pd.DataFrame
     places: pd.DataFrame
     events: pd.DataFrame
+    event_points: pd.DataFrame  # one row per event (geo.view.event_points)
+    span: tuple | None  # the first and last day of the timeline (geo.view.timebins.span)
     key: tuple
 
 
@@ -56,6 +61,14 @@ class Rows:
         if "day" not in frame:
             frame = frame.assign(day=MapState.days(frame))
         return cls(frame, mapdata.places(frame), mapdata.event_summary(frame))
+
+    @cached_property
+    def event_points(self) -> pd.DataFrame:
+        return event_points(self.frame)
+
+    @cached_property
+    def span(self) -> tuple | None:
+        return timebins.span(self.frame)
 
 
 def _nothing():
@@ -95,6 +108,13 @@ def _places(draw: Callable, view: ViewLike, popups: bool) -> folium.FeatureGroup
     if popups and not view.places.empty:
         return draw(view.places, place_popups(view.frame, view.places))
     return draw(view.places)
+
+
+def _radii(places: pd.DataFrame) -> dict:
+    """Each place's circle radius in pixels (place id -> radius), as the places layer draws it."""
+    if places.empty:
+        return {}
+    return dict(zip(places["place_id"].tolist(), place_radius(places["mentions"], places["mentions"].max()).tolist()))
 
 
 def selection(state: MapState, places: pd.DataFrame) -> folium.FeatureGroup | None:
@@ -142,11 +162,14 @@ def map_layers(state: MapState, view: ViewLike, sources: Sources = Sources(), *,
         draw = maplayers.clusters_layer if "clusters" in on else maplayers.places_layer
         name = "clusters" if "clusters" in on else "places"
         out.append(Layer((name, view.key, popups), lambda: _places(draw, view, popups)))
-    if "events" in on:
-        out.append(Layer(("events", view.key), lambda: maplayers.events_layer(view.events)))
-    if "time" in on:
-        out.append(Layer(("time", view.key, state.step), lambda: maplayers.time_layer(
-            mapdata.time_bins(view.frame, view.places, state.step), view.places)))
+    if "events" in on:  # one symbol per event; around the place's circle when that is drawn
+        ring = "places" in on or "clusters" in on
+        out.append(Layer(("events", view.key, ring), lambda: maplayers.events_layer(
+            view.event_points, around=_radii(view.places) if ring else None)))
+    if "time" in on:  # in the timeline's bins (the whole span's, also under a brushed range)
+        step = timebins.resolve(state.step, *(view.span or (None, None)))
+        out.append(Layer(("time", view.key, step), lambda: maplayers.time_layer(
+            timebins.player_cells(view.frame, view.places, step), view.places)))
     if state.selected_at is not None:
         out.append(Layer(("selection", view.key, state.selected, state.selected_at, state.selected_kind,
                           state.radius_km), lambda: selection(state, view.places)))

@@ -16,6 +16,7 @@ import pandas as pd
 from geo.maps import elements
 from geo.maps.base import MAX_ZOOM
 from geo.maps.cluster import ClusterLayer
+from geo.maps.events import events_layer  # noqa: F401  (the map's layers are all found here)
 from geo.maps.html import esc
 from geo.maps.style import (
     AIRFIELD_STYLE,
@@ -24,7 +25,6 @@ from geo.maps.style import (
     ROAD_STYLE,
     SCHEMATIC_DASH,
     SELECTION_COLOUR,
-    event_style_index,
     place_radius,
     place_style,
 )
@@ -36,7 +36,7 @@ LAYER_LABELS = {
     "cities": "Cities",
     "heatmap": "Heatmap",
     "countries": "Mentions by country",
-    "events": "Events by type",
+    "events": "Events (one symbol each)",
     "clusters": "Places, grouped when crowded",
     "time": "Time player",
 }
@@ -162,10 +162,12 @@ def choropleth_layer(counts: pd.DataFrame) -> folium.FeatureGroup:
     return group
 
 
-def time_layer(bins: dict, places: pd.DataFrame) -> folium.FeatureGroup:
-    """The time player over geo.store.frames.time_bins(frame, places, step)."""
+def time_layer(cells: dict, places: pd.DataFrame) -> folium.FeatureGroup:
+    """The time player over geo.view.timebins.player_cells(frame, places, step): each step shows the places
+    mentioned in it (the places layer steps aside meanwhile) and the event layer keeps that step's events."""
     group = folium.FeatureGroup(name="time", control=False)
-    data = dict(bins) | _columns(places, lat=places["lat"], lon=places["lon"])
+    data = dict(cells) | _columns(places, lat=places["lat"], lon=places["lon"], key=places["place_id"].astype(int),
+                                  name=places["name"].map(esc))
     elements.TimePlayer(data).add_to(group)
     return group
 
@@ -184,46 +186,13 @@ def selection_layer(lat: float, lon: float, *, radius_px: float = 12.0, radius_k
 # ---------------------------------------------------------------------------------------- events
 
 
-def event_label(row) -> str:
-    """The tooltip of one event symbol (escaped HTML): place, what happened how often, by whom, when."""
-    n = int(row.mentions)
-    times = f" ×{n}" if n > 1 else ""
-    if not isinstance(row.event_type, str):
-        what = f"mentioned{times}, no event"
-    else:
-        kinds = ", ".join(f"{esc(k)}{f' ×{c}' if c > 1 else ''}" for k, c in row.subtypes) or esc(row.event_type)
-        what = f"{esc(row.event_type)}{times}: {kinds}{'' if row.fact else ' · not a fact (denied, planned, possible)'}"
-        if row.actors:
-            what += "<br>" + ", ".join(f"{esc(a)}{f' ×{c}' if c > 1 else ''}" for a, c in row.actors)
-    last = f" · latest {row.last_day:%d %b %Y}" if isinstance(row.last_day, pd.Timestamp) and not pd.isna(row.last_day) \
-        else ""
-    return f"<b>{esc(row.name)}</b> · {what}{last}"
-
-
-def event_styles(summary: pd.DataFrame) -> list[int]:
-    """Each geo.store.frames.event_summary row's index into geo.maps.style.event_style_index()'s styles."""
-    _, index, plain = event_style_index()
-    return [index.get((t, bool(f)), plain) if isinstance(t, str) else plain
-            for t, f in zip(summary["event_type"], summary["fact"])]
-
-
 def event_slots(summary: pd.DataFrame) -> np.ndarray:
-    """Each event row's place on the spiral around its place (slot 0 would sit on the place's own circle)."""
+    """Each geo.store.frames.event_summary row's place on the spiral around its place (slot 0 would sit on
+    the place's own circle): the static briefing's event symbols (geo.exports.static_map)."""
     return summary.groupby("place_id").cumcount().to_numpy() + 1
 
 
-def events_layer(summary: pd.DataFrame) -> folium.FeatureGroup:
-    """What happened at each place (geo.store.frames.event_summary rows): a symbol per event type, spread
-    around the place (server-side spiderfy), filled for facts, hollow for the rest, grey for mere mentions."""
-    group = folium.FeatureGroup(name="events", control=False)
-    if summary is None or summary.empty:
-        return group
-    styles, _, _ = event_style_index()
-    labels = [event_label(r) for r in summary.itertuples(index=False)]
-    data = _columns(summary, lat=summary["lat"], lon=summary["lon"], slot=event_slots(summary),
-                    style=event_styles(summary), label=labels, key=summary["place_id"].astype(int))
-    elements.SpreadLayer(data, styles, kind="place").add_to(group)
-    return group
+# The map's event layer, one symbol per event: geo/maps/events.py.
 
 
 # ---------------------------------------------------------------------------------------- reference layers

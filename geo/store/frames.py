@@ -23,6 +23,9 @@ from geo.store.reads import FRAME_COLUMNS
 from geo.text import sentence_spans
 
 MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place_id", "article_pos", "language"]
+# Each event's own record for the map's event layer: its id, date (NaT: none in the text), fatalities, the
+# evidence sentence, and `when` it happened (its date, else the article's day: the timeline and its brush).
+MENTION_COLUMNS += ["event_id", "event_day", "fatalities", "evidence", "when"]
 ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
 EVENT_CATEGORIES = ("event_type", "event_subtype", "actor1", "actor2", "modality")
 PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
@@ -54,14 +57,19 @@ def _events(con, of_articles=None) -> pd.DataFrame:
     e = tables.events.c
     query = select(e.article_id, e.place_start.label("start"), e.type.label("event_type"),
                    e.subtype.label("event_subtype"), e.actor1, e.actor2, e.modality, e.precision,
-                   e.evidence_start, e.evidence_end).where(e.place_start.is_not(None)).order_by(e.id)
+                   e.evidence_start, e.evidence_end, e.id.label("event_id"), e.event_date,
+                   e.fatalities).where(e.place_start.is_not(None)).order_by(e.id)
     if of_articles is not None:
         query = query.where(e.article_id.in_(of_articles))
     ev = _read_frame(query, con)
     ev = ev.drop_duplicates(["article_id", "start"])
     for c in EVENT_CATEGORIES:
         ev[c] = ev[c].astype("category")
-    return ev.astype({"start": "int64", "precision": "Int64", "evidence_start": "Int64", "evidence_end": "Int64"})
+    day = pd.to_datetime(ev.pop("event_date"), errors="coerce", format="%Y-%m-%d")
+    ev["event_day"] = day.where((day >= pd.Timestamp(DATE_MIN)) & (day <= pd.Timestamp(DATE_MAX))).astype(
+        "datetime64[us]")
+    return ev.astype({"start": "int64", "precision": "Int64", "evidence_start": "Int64", "evidence_end": "Int64",
+                      "event_id": "Int64", "fatalities": "Int64"})
 
 
 def store_version(store) -> tuple:
@@ -182,13 +190,26 @@ def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
     # Newest first, as Store.mention_frame() orders them.
     a = a.sort_values(["ingested_at", "article_id"], ascending=[False, True])
     texts = (a["title"].fillna("") + "\n" + a["text"].fillna("")).str.casefold()  # aligned with `a`
+    ev = ev.assign(evidence=pd.Series(_evidence(ev, a["text"]), index=ev.index, dtype=object))
     a = a.drop(columns="text").assign(article_pos=np.arange(len(a), dtype="int64"))
     m = m.astype({"start": "int64"}).merge(ev, on=["article_id", "start"], how="left")
     frame = m.merge(a, on="article_id", how="inner").merge(p, on="place_id", how="inner")
     frame = frame.sort_values(["ingested_at", "article_id", "start"], ascending=[False, True, True], ignore_index=True)
     frame = frame.astype({"start": "int64", "end": "int64", "lat": "float64", "lon": "float64",
                           "geonameid": "Int64", "score": "float64", "place_id": "int64"})
+    frame["when"] = frame["event_day"].fillna(frame["day"])
     return frame[MENTION_COLUMNS], a[ARTICLE_COLUMNS], texts
+
+
+def _evidence(ev: pd.DataFrame, texts: pd.Series) -> list[str | None]:
+    """Each event's evidence sentence, cut from its article's text (`texts` by article id)."""
+    by_id = texts.to_dict()
+    out: list[str | None] = []
+    for aid, s, e in zip(ev["article_id"], ev["evidence_start"], ev["evidence_end"]):
+        text = by_id.get(aid)
+        out.append(text[int(s):int(e)].strip() if isinstance(text, str) and s is not pd.NA and e is not pd.NA
+                   else None)
+    return out
 
 
 def _prepend(previous: MapData, frame: pd.DataFrame, articles: pd.DataFrame,

@@ -26,6 +26,30 @@ def row_days(frame: pd.DataFrame) -> pd.Series:
     return day.dt.normalize()
 
 
+def row_when(frame: pd.DataFrame) -> pd.Series:
+    """When each row happened: the event's own date where it has one, else the row's day (row_days).
+
+    geo.store.frames gives it as the "when" column; a frame of the store's full read (an export) has the
+    events' dates only where geo.store.frames put them ("event_day"), so the article's day stands in.
+    """
+    if "when" in frame:
+        return frame["when"]
+    day = row_days(frame)
+    if "event_day" in frame:
+        return frame["event_day"].fillna(day)
+    return day
+
+
+def in_window(days: pd.Series, time_from: str | None, time_to: str | None) -> pd.Series:
+    """Which days lie in [time_from, time_to] (ISO dates, inclusive; either may be open)."""
+    keep = pd.Series(True, index=days.index)
+    if time_from:
+        keep &= days >= pd.Timestamp(time_from)
+    if time_to:
+        keep &= days <= pd.Timestamp(time_to)
+    return keep
+
+
 def matching_articles(query: str, texts: pd.Series) -> pd.Index:
     """The article ids (the index of `texts`) whose text contains the query, case-folded."""
     if not query:
@@ -61,6 +85,8 @@ def mention_mask(state: MapState, frame: pd.DataFrame, *, texts: pd.Series | Non
         keep &= event_mask(state, frame)
     if state.query:
         keep &= _query_mask(state.query, frame, texts, article_hit)
+    if state.time_from or state.time_to:  # the timeline's brush: when it happened, not when it was written
+        keep &= in_window(row_when(frame), state.time_from, state.time_to)
     return keep
 
 
@@ -84,8 +110,11 @@ def _article_filters(state: MapState, frame: pd.DataFrame, keep: pd.Series) -> p
 def _query_mask(query: str, frame: pd.DataFrame, texts: pd.Series | None,
                 article_hit: np.ndarray | None) -> np.ndarray:
     q = query.casefold()
-    names = [n for n in frame["name"].dropna().unique() if q in str(n).casefold()]  # few distinct names
-    hit = frame["name"].isin(names)
+    hit = pd.Series(False, index=frame.index)
+    for column in ("name", "gazetteer_name"):  # Palmyra or Tadmur: the display name or the gazetteer's
+        if column in frame:
+            names = [n for n in frame[column].dropna().unique() if q in str(n).casefold()]  # few distinct names
+            hit |= frame[column].isin(names)
     if article_hit is not None:
         return hit.to_numpy(bool) | article_hit[frame["article_pos"].to_numpy()]
     if texts is not None:
@@ -131,6 +160,12 @@ def select(data: MapData, state: MapState) -> tuple[pd.DataFrame, pd.Index]:
     else:
         keep = _article_filters(state, articles, pd.Series(True, index=articles.index)).to_numpy(bool) \
             if not articles.empty else np.ones(len(articles), bool)
+        if (state.time_from or state.time_to) and not articles.empty:
+            # An article with places is in the brushed range when one of them is; one without, by its own day.
+            named = np.zeros(len(articles), bool)
+            named[mentions["article_pos"].to_numpy()] = True
+            own_day = in_window(row_days(articles), state.time_from, state.time_to).to_numpy(bool)
+            keep = keep & np.where(named, has_places, own_day)
         if article_hit is not None:
             keep = keep & (article_hit | has_places)
     return frame, articles.index[keep]

@@ -19,7 +19,7 @@ DEFAULT_LAYERS = ("places", "air bases", "roads")
 # Every layer the dashboard map can draw; the first three are on by default.
 LAYERS = DEFAULT_LAYERS + ("clusters", "cities", "heatmap", "countries", "events", "time")
 BASEMAPS = ("offline", "local", "osm", "satellite")  # local: a tile folder; osm/satellite need internet
-STEPS = ("day", "week")
+STEPS = ("auto", "day", "week", "month")  # the timeline's bins and the time player's step; auto: from the span
 MAX_RADIUS_KM = 500
 
 
@@ -56,10 +56,12 @@ class MapState:
     article: str | None = None  # one article's places only (from the Articles page)
     radius_km: int = 50  # "within N km" of a selected air base
     basemap: str = "offline"
-    step: str = "day"  # the time animation's step
+    step: str = "auto"  # the timeline's bins and the time player's step (geo.view.timebins)
     event_types: tuple[str, ...] = ()  # ACLED event types: only mentions where such an event happened
     actors: tuple[str, ...] = ()  # only mentions with an event by or against one of these actors
     facts_only: bool = False  # leave out events that were denied, threatened, planned or only possible
+    time_from: str | None = None  # the timeline's brush, ISO dates, inclusive: when it happened (the event's own
+    time_to: str | None = None  # date, else the article's), where date_from/date_to are the article's dates
 
     # ----------------------------------------------------------------- URL round trip
     def to_query_params(self) -> dict[str, str]:
@@ -106,7 +108,7 @@ class MapState:
                     kw[f.name] = raw.lower() in ("1", "true", "yes")
                 elif f.name in _LISTS:
                     kw[f.name] = tuple(x for x in raw.split("|") if x)
-                elif f.name in ("date_from", "date_to"):
+                elif f.name in ("date_from", "date_to", "time_from", "time_to"):
                     kw[f.name] = iso_date(raw, field=f.name, strict=True)  # a real date the slider can draw, or none
                 elif f.name == "basemap":
                     if raw in BASEMAPS:
@@ -118,6 +120,8 @@ class MapState:
                     kw[f.name] = one_line(raw[:500], field=f.name, limit=500)
             except (ValueError, TypeError, OverflowError):
                 continue
+        if kw.get("time_from") and kw.get("time_to") and kw["time_from"] > kw["time_to"]:  # dragged right to left
+            kw["time_from"], kw["time_to"] = kw["time_to"], kw["time_from"]
         return cls(**kw)
 
     def with_(self, **changes) -> MapState:
@@ -130,7 +134,17 @@ class MapState:
     def filters(self) -> tuple:
         """What decides which mentions are shown (not the view, layers or selection): a cache key."""
         return (self.date_from, self.date_to, self.sources, self.countries, self.features, self.min_score,
-                self.query, self.article, self.languages, self.event_types, self.actors, self.facts_only)
+                self.query, self.article, self.languages, self.event_types, self.actors, self.facts_only,
+                self.time_from, self.time_to)
+
+    @property
+    def window(self) -> tuple[str | None, str | None]:
+        """The brushed time range (time_from, time_to); (None, None) without one."""
+        return self.time_from, self.time_to
+
+    def without_window(self) -> MapState:
+        """This state with the whole time range: what the timeline under the brush shows."""
+        return replace(self, time_from=None, time_to=None) if self.time_from or self.time_to else self
 
     # ----------------------------------------------------------------- filtering (geo/view/filters.py)
     @staticmethod

@@ -3,29 +3,7 @@
 window.CM.plugins.spreadLayer = function (parent, o) {
     var d = o.data, styles = o.styles, kind = o.kind;
     var group = L.featureGroup(), renderer = window.CM.renderer, markers = [];
-    // Symbols by shape as well as colour (styles[i].shape): drawn on the shared canvas; clicks still
-    // hit-test the circle of the same radius.
-    var Shape = window.CM.ShapeMarker = window.CM.ShapeMarker || L.CircleMarker.extend({
-        _updatePath: function () {
-            var corners = {
-                triangle: [[0, -1.2], [1.05, 0.75], [-1.05, 0.75]],
-                square: [[-0.88, -0.88], [0.88, -0.88], [0.88, 0.88], [-0.88, 0.88]],
-                diamond: [[0, -1.25], [1.1, 0], [0, 1.25], [-1.1, 0]],
-                "triangle-down": [[0, 1.2], [1.05, -0.75], [-1.05, -0.75]],
-                hexagon: [[1, 0], [0.5, 0.87], [-0.5, 0.87], [-1, 0], [-0.5, -0.87], [0.5, -0.87]]
-            }[this.options.shape], r = this._renderer;
-            if (!corners || !r._ctx) return L.CircleMarker.prototype._updatePath.call(this);
-            if (!r._drawing || this._empty()) return;
-            var ctx = r._ctx, p = this._point, size = this._radius;
-            ctx.beginPath();
-            corners.forEach(function (c, k) {
-                var x = p.x + c[0] * size, y = p.y + c[1] * size;
-                if (k) { ctx.lineTo(x, y); } else { ctx.moveTo(x, y); }
-            });
-            ctx.closePath();
-            r._fillStroke(ctx, this);
-        }
-    });
+    var Shape = window.CM.shapeMarker();  // geo/maps/js/event_layer.js
     function offset(slot) {  // a Fermat spiral: even spacing, no overlap
         if (!slot) return [0, 0];
         var a = slot * 2.39996, r = 9 * Math.sqrt(slot);
