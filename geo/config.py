@@ -19,6 +19,8 @@ MODELS_DIR = DATA_DIR / "models"  # the confidence calibration
 CURATED_GAZETTEER_DIR = DATA_DIR / "gazetteer"  # hand-checked gazetteer rows (sources in its README)
 LAYERS_DIR = DATA_DIR / "layers"  # schematic roads and user layers
 BASEMAP_DIR = STATIC_DIR / "basemap"  # the detailed offline basemap's chunks (python -m geo basemap build)
+# Files the dashboard keeps to start fast (the map's frames of a database server: geo.store.snapshot).
+CACHE_DIR = Path(os.environ.get("CONFLICTMAP_CACHE_DIR", DATA_DIR / "cache"))
 
 
 def naturalearth_dir() -> Path:
