@@ -346,6 +346,7 @@ def test_mentions_frame_matches_the_store_frame():
 from geo.maps import base, layers, legend, style, timeline
 from geo.maps import html as mhtml
 from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts
+from geo.maps.basemap_detail import BasemapDetail
 from geo.store import frames as mapdata
 
 
@@ -368,9 +369,10 @@ def test_base_map_is_offline_and_the_same_every_time(countries):
 
     cities = pd.DataFrame({"name": ["Aleppo", "<b>Homs</b>"], "lat": [36.2, 34.7], "lon": [37.2, 36.7],
                            "population": [1_600_000, 800_000], "country": ["SY", "SY"]})
-    a, b = (base.base_map(countries=countries, cities=cities) for _ in range(2))
+    coarse = BasemapDetail(None)  # no detailed basemap built: the big cities' names instead
+    a, b = (base.base_map(countries=countries, cities=cities, detail=coarse) for _ in range(2))
     frame_base = mapframe.base(b)
-    assert frame_base == mapframe.base(base.base_map(countries=countries, cities=cities))  # the frame keeps its map
+    assert frame_base == mapframe.base(base.base_map(countries=countries, cities=cities, detail=coarse))  # kept
     parser = _Links()
     html = _render(a)
     parser.feed(html)
@@ -473,6 +475,21 @@ def test_legend_lists_what_is_drawn():
                     "LegendControl").html
     assert "schematic road" in html and "&lt;x&gt;" in html and "not a fact" in html
     assert "air base (layer)" not in html
+
+
+def test_base_map_draws_the_detailed_basemap_where_one_is_built(countries, monkeypatch):
+    built = BasemapDetail({"levels": [{"name": "a", "min_zoom": 5, "max_zoom": 8}], "version": "1"})
+    monkeypatch.setattr(BasemapDetail, "from_folder", classmethod(lambda cls, *a, **k: built))
+    served = base.base_map(countries=countries)
+    assert any(el is built for el in served._children.values())
+    assert not any(el._name == "ZoomLabels" for el in served._children.values())  # the detail names the towns
+    # An export has no server to fetch chunks from: the chunks of its view are given, or the city names.
+    export = base.base_map(countries=countries, asset_base=None)
+    names = [el._name for el in export._children.values()]
+    assert "BasemapDetail" not in names and "ZoomLabels" in names
+    inline = BasemapDetail({"levels": [{"name": "a"}]}, url=None, chunks={"a/0_0": {"towns": []}})
+    export = base.base_map(countries=countries, asset_base=None, detail=inline)
+    assert any(el is inline for el in export._children.values())
 
 
 def test_timeline_svg_and_places_table_escape(places):

@@ -21,13 +21,12 @@ import shapely
 from geo.config import naturalearth_shp
 from geo.maps import elements
 from geo.maps.assets import bundle_scripts, localize
+from geo.maps.basemap_detail import BasemapDetail
 from geo.maps.html import esc
 from geo.maps.style import COUNTRY_STYLE, GRATICULE_STYLE
 
-ATTRIBUTION = (
-    "Place names: GeoNames (CC BY 4.0) · Airfields: OurAirports (public domain) · "
-    "Boundaries: Natural Earth (public domain)"
-)
+PLACE_NAMES_CREDIT = "Place names: GeoNames (CC BY 4.0) · "
+ATTRIBUTION = PLACE_NAMES_CREDIT + "Airfields: OurAirports (public domain) · Boundaries: Natural Earth (public domain)"
 DEFAULT_CENTER = (34.8, 38.5)  # Syria, with Lebanon, Iraq and Jordan in view
 DEFAULT_ZOOM = 6
 MAX_ZOOM = 18
@@ -186,6 +185,15 @@ def _tools(*, dashboard: bool) -> list:
     return tools
 
 
+def _credits(detail: BasemapDetail | None) -> str:
+    """The map's attribution beside the detailed basemap's own: GeoNames credited once (its towns and the places'
+    names), in one line that fits the map's width."""
+    if detail is None or not detail.levels or "Towns: GeoNames" not in detail.attribution:
+        return ATTRIBUTION
+    detail.attribution = detail.attribution.replace("Towns: GeoNames", "Towns and place names: GeoNames")
+    return ATTRIBUTION.removeprefix(PLACE_NAMES_CREDIT)
+
+
 def base_map(
     *,
     countries: gpd.GeoDataFrame | None = None,
@@ -196,6 +204,7 @@ def base_map(
     dashboard: bool = True,
     bundle: bool = False,
     view: tuple[tuple[float, float], int] | None = None,
+    detail: BasemapDetail | None = None,
 ) -> folium.Map:
     """The unchanging part of the map: offline basemap with labels, tools and (on the dashboard) view sync.
 
@@ -206,6 +215,10 @@ def base_map(
     ((lat, lon), zoom): where the map opens — give the view the frame will be given, so that it opens
     there without a zoom animation (one in flight would undo a pan made before it ends).
     `asset_base=None` keeps folium's CDN links (geo.exports.html inlines them itself).
+    `detail`: the detailed offline basemap (towns by zoom, shorelines, rivers, borders: geo.maps.basemap_detail).
+    By default a served map fetches its chunks from the server as the view asks (`BasemapDetail.from_folder`);
+    a page no server backs (an export: `asset_base=None`) gets none unless it is given the chunks of its view
+    (`BasemapDetail.for_view(bounds, zoom)`). Without a built basemap (no levels), big cities' names instead.
     """
     (lat, lon), zoom = view or (DEFAULT_CENTER, DEFAULT_ZOOM)
     fmap = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True,
@@ -221,9 +234,14 @@ def base_map(
     labels = {"lat": [round(p.y, 2) for p in points], "lon": [round(p.x, 2) for p in points],
               "name": [esc(n) for n in frame["name"]]}
     elements.OfflineBasemap(data, labels, style={"graticule": GRATICULE_STYLE, "countries": COUNTRY_STYLE}).add_to(fmap)
-    elements.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
+    if detail is None and asset_base:
+        detail = BasemapDetail.from_folder()
+    if detail is not None:
+        detail.add_to(fmap)
+    if detail is None or not detail.levels:  # nothing built (make index): the coarse basemap's city names
+        elements.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
     HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
-    Attribution(ATTRIBUTION).add_to(fmap)
+    Attribution(_credits(detail)).add_to(fmap)
     if tools:  # drawn after the first paint: the places come first
         elements.AfterPaint(*_tools(dashboard=dashboard)).add_to(fmap)
     if dashboard:
