@@ -477,6 +477,21 @@ def test_legend_lists_what_is_drawn():
     assert "air base (layer)" not in html
 
 
+def test_map_key_is_grouped_and_starts_closed_when_long():
+    key = _element(legend.legend_layer(["city", "region"], ["places", "air bases", "events"]), "LegendControl")
+    titles = re.findall(r'<b class="cm-legend-head">([^<]+)</b>', key.html)
+    assert titles == list(legend.GROUPS.values())  # places, events, layers: each group under its title once
+    assert key.html.index("air base (layer)") > key.html.index("mention without an event")  # layers last
+    assert key.lines == 2 + 8 + 2 and key.long  # 12 lines: opens as a button
+    short = _element(legend.legend_layer(["city"], ["places"]), "LegendControl")
+    assert short.lines == 1 and not short.long and re.findall(r"cm-legend-head\">([^<]+)<", short.html) == [
+        "Places (by mentions)"]
+    # The briefings list the same entries as before, their own headings included.
+    entries = legend.legend_entries(["city"], ["places", "events"])
+    assert [e.label for e in entries if e.kind == "head"] == ["Places (by mentions)", "Events (around their place)"]
+    assert {e.group for e in entries} == {"places", "events"}
+
+
 def test_base_map_draws_the_detailed_basemap_where_one_is_built(countries, monkeypatch):
     built = BasemapDetail({"levels": [{"name": "a", "min_zoom": 5, "max_zoom": 8}], "version": "1"})
     monkeypatch.setattr(BasemapDetail, "from_folder", classmethod(lambda cls, *a, **k: built))

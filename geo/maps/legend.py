@@ -28,6 +28,9 @@ from geo.maps.style import (
 
 DOT_EDGE = "#222"
 NOT_A_FACT = "not a fact (denied, planned, possible)"
+# The map's key shows its entries in these groups, in this order, each under its title.
+GROUPS = {"places": "Places (by mentions)", "events": "Events (around their place)", "layers": "Layers"}
+LONG_KEY = 8  # a key of more lines than this (the events alone have 8) opens as a button, until the analyst opens it
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class LegendEntry:
     stroke: str = DOT_EDGE
     event_type: str | None = None
     fact: bool = True
+    group: str = "places"  # a key of GROUPS: where the map's key lists it
 
 
 def legend_entries(features: Iterable[str], layers: Iterable[str], *, roads_schematic: bool = False) -> list[LegendEntry]:
@@ -55,19 +59,20 @@ def legend_entries(features: Iterable[str], layers: Iterable[str], *, roads_sche
         if "clusters" in layers:
             out.append(LegendEntry("places grouped (mentions; click to zoom)", "point", CLUSTER_COLOUR, "#fff"))
     if "air bases" in layers:
-        out += [LegendEntry(f"{k} (layer)", "point", AIRFIELD_STYLE[k]["fillColor"], AIRFIELD_STYLE[k]["color"])
-                for k in ("air base", "airport")]
+        out += [LegendEntry(f"{k} (layer)", "point", AIRFIELD_STYLE[k]["fillColor"], AIRFIELD_STYLE[k]["color"],
+                            group="layers") for k in ("air base", "airport")]
     if "roads" in layers:
-        out.append(LegendEntry("road", "line", ROAD_COLOUR, ROAD_COLOUR))
+        out.append(LegendEntry("road", "line", ROAD_COLOUR, ROAD_COLOUR, group="layers"))
         if roads_schematic:
-            out.append(LegendEntry("schematic road", "dashed", ROAD_COLOUR, ROAD_COLOUR))
+            out.append(LegendEntry("schematic road", "dashed", ROAD_COLOUR, ROAD_COLOUR, group="layers"))
     if "events" in layers:
-        out.append(LegendEntry("Events (around their place)", "head"))
-        out += [LegendEntry(t, "event", EVENT_COLOURS[t], event_type=t) for t in EVENT_COLOURS]
-        out.append(LegendEntry(NOT_A_FACT, "event", EVENT_COLOURS["Battles"], event_type="Battles", fact=False))
-        out.append(LegendEntry("mention without an event", "event", NO_EVENT_COLOUR))
+        out.append(LegendEntry("Events (around their place)", "head", group="events"))
+        out += [LegendEntry(t, "event", EVENT_COLOURS[t], event_type=t, group="events") for t in EVENT_COLOURS]
+        out.append(LegendEntry(NOT_A_FACT, "event", EVENT_COLOURS["Battles"], event_type="Battles", fact=False,
+                               group="events"))
+        out.append(LegendEntry("mention without an event", "event", NO_EVENT_COLOUR, group="events"))
     if "countries" in layers:
-        out.append(LegendEntry("mentions by country", "ramp"))
+        out.append(LegendEntry("mentions by country", "ramp", group="layers"))
     return out
 
 
@@ -108,11 +113,38 @@ def entry_html(e: LegendEntry) -> str:
     return f'<i style="background:{e.fill};border:1px solid {e.stroke}"></i>{label}'
 
 
+class MapKey(elements.CMElement):
+    """The key in the map's lower right corner, a control that leaves with its feature group: a button that
+    opens and closes it (the analyst's choice is remembered in the browser), collapsed at first when it is
+    long (`long`) or the map small. `html` is trusted markup (key_html: labels escaped there)."""
+
+    plugin, options = "legend", ("html", "lines", "long")  # geo/maps/js/legend.js
+
+    def __init__(self, html: str, *, lines: int, long: bool):
+        super().__init__()
+        self._name = "LegendControl"
+        self.html, self.lines, self.long = html, int(lines), bool(long)
+
+
+def key_html(entries: list[LegendEntry]) -> str:
+    """The map's key: one titled section per group (GROUPS), one line per entry. The briefings' own headings
+    ("head" entries) are left to them: here every group has its title."""
+    sections = []
+    for name, title in GROUPS.items():
+        lines = [f"<li>{entry_html(e)}</li>" for e in entries if e.group == name and e.kind != "head"]
+        if lines:
+            sections.append(f'<section class="cm-legend-group"><b class="cm-legend-head">{esc(title)}</b>'
+                            f'<ul>{"".join(lines)}</ul></section>')
+    return "".join(sections)
+
+
 def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schematic: bool = False) -> folium.FeatureGroup:
-    """The key to what is drawn, as a map control that leaves with the layers."""
+    """The key to what is drawn, as a map control that leaves with the layers: collapsible, grouped, and no
+    taller than the room the tools leave it (geo/maps/js/legend.js)."""
     entries = legend_entries(features, layers, roads_schematic=roads_schematic)
     group = folium.FeatureGroup(name="legend", control=False)
     elements.ClearRing().add_to(group)
+    lines = sum(e.kind != "head" for e in entries)
     if entries:
-        elements.LegendControl("".join(entry_html(e) + "<br>" for e in entries)).add_to(group)
+        MapKey(key_html(entries), lines=lines, long=lines > LONG_KEY).add_to(group)
     return group
