@@ -83,8 +83,11 @@ def test_seed_article_stores_the_kalibr_strike_near_palmyra(tmp_path, shared, ge
     store.add(article, mentions, extract_events(article.text, mentions))
     kalibr = [e for e in store.events(article.id) if "Kalibr" in e.trigger]
     assert len(kalibr) == 1
+    # The event's place reads back as people write it; the mention keeps the gazetteer's name beside it.
     assert (kalibr[0].type, kalibr[0].actor1, kalibr[0].place) == (
-        "Explosions/Remote violence", "Military Forces of Russia", "Tadmur")
+        "Explosions/Remote violence", "Military Forces of Russia", "Palmyra")
+    place = next(m for m in store.mentions(article.id) if m.start == kalibr[0].place_mention_start)
+    assert (place.name, place.display_name) == ("Tadmur", "Palmyra")
 
 
 def test_batch_ingest_stores_events(tmp_path):

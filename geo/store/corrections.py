@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from geo.store.engine import utc
-from geo.store.rows import event_row
+from geo.store.rows import event_row, stored_display
 from geo.store.spatial import check_point
 from geo.store.tables import ArticleRow, AuditRow, CorrectionRow, EventCorrectionRow, MentionRow
 from geo.store.writes import apply_corrections, apply_event_corrections, check_events
@@ -44,10 +44,12 @@ def correct_mention(writer: Engine, article_id: str, start: int, end: int, *, us
         row.action = "drop" if place is None else "place"
         for f in ("name", "lat", "lon", "feature", "country", "geonameid"):
             setattr(row, f, getattr(place, f) if place is not None else None)
+        row.display_name = stored_display(place) if place is not None else None
         row.user, row.at = user, utc(clock())
         session.add(row)
         verb = "added a missed place:" if missed and row.id is None else "moved to"
-        detail = "dropped: not a place" if place is None else f"{verb} {place.name} ({place.lat:.4f}, {place.lon:.4f})"
+        detail = "dropped: not a place" if place is None else \
+            f"{verb} {place.display_name} ({place.lat:.4f}, {place.lon:.4f})"
         session.add(AuditRow(at=row.at, user=user, action="edit", target=f"{article_id}:{start}-{end}",
                              detail=detail))
     apply_corrections(writer, article_id)

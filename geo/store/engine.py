@@ -14,7 +14,7 @@ from geo.geodesy import distance_km
 
 # The newest revision under migrations/versions (tests/test_store_backends.py checks that they agree):
 # a database already there opens with one query, without loading Alembic.
-SCHEMA_HEAD = "0006_event_fields"  # 0005_event_corrections (TEAMS) -> 0006_event_fields (EVENTS)
+SCHEMA_HEAD = "0007_display_names"  # 0006_event_fields (EVENTS) -> 0007_display_names (places as people write them)
 
 WRITE = "conflictmap_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 

@@ -28,7 +28,9 @@ MENTION_COLUMNS = [c for c in FRAME_COLUMNS if c != "sentence"] + ["day", "place
 MENTION_COLUMNS += ["event_id", "event_day", "fatalities", "evidence", "when"]
 ARTICLE_COLUMNS = ["article_id", "title", "source", "url", "published", "ingested_at", "day", "language"]
 EVENT_CATEGORIES = ("event_type", "event_subtype", "actor1", "actor2", "modality")
-PLACE_COLUMNS = ["place_id", "name", "feature", "country", "lat", "lon", "mentions", "articles", "score", "last_day"]
+# `name` is the display name (Palmyra), `gazetteer_name` the gazetteer's (Tadmur): geo.store.reads.FRAME_COLUMNS.
+PLACE_COLUMNS = ["place_id", "name", "gazetteer_name", "feature", "country", "lat", "lon", "mentions", "articles",
+                 "score", "last_day"]
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,22 @@ def refresh(store, previous: MapData) -> MapData:
     # Every article, mention and event the store has beyond `previous` must be of the new articles; else
     # some were removed or changed (or written during the last read): read everything.
     if (version[1] != len(previous.articles) + len(a) or len(new_mentions) != len(m)
-            or not set(new_mentions["article_id"]) <= ids or not set(new_events["article_id"]) <= ids):
+            or not set(new_mentions["article_id"]) <= ids or not set(new_events["article_id"]) <= ids
+            or _renamed(previous.mentions, m, p)):
         return load(store)
     frame, new_articles, new_texts = _assemble(a, m, ev, p)
     return MapData(*_prepend(previous, frame, new_articles, new_texts), version, last_ingest)
+
+
+def _renamed(previous: pd.DataFrame, m: pd.DataFrame, p: pd.DataFrame) -> bool:
+    """Whether a place the new mentions `m` name shows under another name in the previous frame (the ingest
+    wrote the display name the gazetteer now gives it: geo.store.writes.place_ids)."""
+    ids = pd.unique(m["place_id"])
+    before = previous.loc[previous["place_id"].isin(ids), ["place_id", "name"]].drop_duplicates("place_id")
+    if before.empty:
+        return False
+    now = p.set_index("place_id")["name"].reindex(before["place_id"].to_numpy()).to_numpy(object)
+    return bool((before["name"].to_numpy(object) != now).any())
 
 
 def _where(values: pd.Series, test) -> np.ndarray:
@@ -172,8 +186,13 @@ def _read(con, since=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def _places(con) -> pd.DataFrame:
+    """The places with `name` as people write it (the display name) and `gazetteer_name` as the gazetteer does."""
     p = tables.places.c
-    return _read_frame(select(p.id.label("place_id"), p.name, p.lat, p.lon, p.feature, p.country, p.geonameid), con)
+    places = _read_frame(select(p.id.label("place_id"), p.name.label("gazetteer_name"), p.display_name, p.lat,
+                                p.lon, p.feature, p.country, p.geonameid), con)
+    display = places.pop("display_name")
+    places.insert(1, "name", display.where(display.notna(), places["gazetteer_name"]))
+    return places
 
 
 def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
@@ -182,7 +201,7 @@ def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
     # Text columns as strings even when a few rows hold only missing values (so that parts concatenate).
     a = a.astype({c: "str" for c in ("article_id", "title", "source", "url", "published", "text", "language")})
     m = m.astype({c: "str" for c in ("article_id", "text")})
-    p = p.astype({c: "str" for c in ("name", "feature", "country")})
+    p = p.astype({c: "str" for c in ("name", "gazetteer_name", "feature", "country")})
     a["ingested_at"] = pd.to_datetime(a["ingested_at"], utc=True, format="ISO8601", errors="coerce").astype(
         "datetime64[us, UTC]")
     a["day"] = _day(a["published"], a["ingested_at"])
@@ -241,7 +260,8 @@ def places(frame: pd.DataFrame) -> pd.DataFrame:
     key = "place_id" if "place_id" in frame else ["name", "lat", "lon", "feature"]
     g = frame.groupby(key, sort=False, dropna=False)
     out = g.agg(
-        name=("name", "first"), feature=("feature", "first"), country=("country", "first"),
+        name=("name", "first"), gazetteer_name=("gazetteer_name" if "gazetteer_name" in frame else "name", "first"),
+        feature=("feature", "first"), country=("country", "first"),
         lat=("lat", "first"), lon=("lon", "first"), mentions=("article_id", "size"),
         articles=("article_id", "nunique"), score=("score", "max"),
     )
@@ -299,7 +319,8 @@ def event_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 EVENT_TABLE_COLUMNS = ["day", "event_type", "event_subtype", "actor1", "actor2", "modality", "precision", "name",
-                       "country", "lat", "lon", "title", "source", "url", "article_id", "evidence_start", "evidence_end"]
+                       "gazetteer_name", "country", "lat", "lon", "title", "source", "url", "article_id",
+                       "evidence_start", "evidence_end"]
 
 
 def event_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -428,10 +449,17 @@ def within_km(frame: pd.DataFrame, lat: float, lon: float, km: float) -> pd.Data
 
 def nearest_place(table: pd.DataFrame, lat: float, lon: float, *, name: str | None = None,
                   tolerance_km: float = 2.0) -> pd.Series | None:
-    """The row of a place table at (lat, lon) — with this name when given — or None."""
+    """The row of a place table at (lat, lon) — with this name when given — or None.
+
+    The name may be the display name or the gazetteer's: links shared before display names said "Tadmur"."""
     if table is None or table.empty:
         return None
-    rows = table if name is None else table[table["name"] == name]
+    rows = table
+    if name is not None:
+        same = table["name"] == name
+        if "gazetteer_name" in table:
+            same |= table["gazetteer_name"] == name
+        rows = table[same]
     if rows.empty:
         return None
     d = haversine_km(lat, lon, rows["lat"].to_numpy(float), rows["lon"].to_numpy(float))

@@ -41,7 +41,8 @@ FRAME_COLUMNS = [
     "start",
     "end",
     "text",
-    "name",
+    "name",  # as people write it (the display name: Palmyra)
+    "gazetteer_name",  # as the gazetteer has it (Tadmur); the same where no display name differs
     "lat",
     "lon",
     "feature",
@@ -52,7 +53,8 @@ FRAME_COLUMNS = [
 ]
 FRAME_COLUMNS += EVENT_COLUMNS
 
-PLACE_COLUMNS = ["name", "lat", "lon", "feature", "country", "geonameid", "mentions", "articles", "distance_km"]
+PLACE_COLUMNS = ["name", "gazetteer_name", "lat", "lon", "feature", "country", "geonameid", "mentions", "articles",
+                 "distance_km"]
 
 
 def article_index(engine: Engine) -> list[dict]:
@@ -116,10 +118,10 @@ def article_mentions(engine: Engine, article_id: str) -> list[ResolvedMention]:
 
 
 def article_events(engine: Engine, article_id: str) -> list[Event]:
-    """An article's events in text order; `place` is the name of the place its mention now resolves to."""
+    """An article's events in text order; `place` is the display name of the place its mention now resolves to."""
     e, m, p = events, mentions, places
     query = (
-        select(e, p.c.name.label("place_name"))
+        select(e, func.coalesce(p.c.display_name, p.c.name).label("place_name"))
         .select_from(e.outerjoin(m, and_(m.c.article_id == e.c.article_id, m.c.start == e.c.place_start))
                      .outerjoin(p, p.c.id == m.c.place_id))
         .where(e.c.article_id == article_id)
@@ -175,7 +177,8 @@ def mention_frame(engine: Engine, postgis: bool, bbox: Sequence[float] | None = 
                     "start": m.start,
                     "end": m.end,
                     "text": m.text,
-                    "name": p.name,
+                    "name": p.display_name or p.name,
+                    "gazetteer_name": p.name,
                     "lat": p.lat,
                     "lon": p.lon,
                     "feature": p.feature,
@@ -212,7 +215,8 @@ def places_within(engine: Engine, postgis: bool, lat: float, lon: float, km: flo
     dist = distance_expr(postgis, lat, lon).label("distance_km")
     query = (
         select(
-            PlaceRow.name,
+            func.coalesce(PlaceRow.display_name, PlaceRow.name).label("name"),
+            PlaceRow.name.label("gazetteer_name"),
             PlaceRow.lat,
             PlaceRow.lon,
             PlaceRow.feature,

@@ -32,7 +32,12 @@ def place_values(m: ResolvedMention) -> dict:
     """The place a mention resolves to as a row of the places table (its point rounded as place_key)."""
     name, feature, lat, lon = place_key(m)
     return {"name": name, "feature": feature, "lat": lat, "lon": lon, "country": m.country, "geonameid": m.geonameid,
-            "source": m.source}
+            "source": m.source, "display_name": stored_display(m)}
+
+
+def stored_display(m: ResolvedMention) -> str | None:
+    """The display name as the places table keeps it: NULL when it is the name."""
+    return m.display_name if m.display_name and m.display_name != m.name else None
 
 
 def mention_values(article_id: str, m: ResolvedMention, place_id: int) -> dict:
@@ -76,6 +81,7 @@ def to_mention(row: MentionRow) -> ResolvedMention:
         geonameid=p.geonameid,
         score=row.score,
         source=p.source or "geonames",
+        display_name=p.display_name or p.name,
     )
 
 

@@ -54,6 +54,8 @@ class PlaceRow(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     geonameid: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(64))
+    # As people write it (Palmyra for Tadmur; migration 0007); NULL: the name. Not part of the place's key.
+    display_name: Mapped[str | None] = mapped_column(String(400))
 
 
 class MentionRow(Base):
@@ -96,6 +98,7 @@ class CorrectionRow(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     geonameid: Mapped[int | None] = mapped_column(Integer)
     user: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(400))  # the place's (migration 0007); NULL: the name
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -11,12 +11,12 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from geo.store.engine import utc
-from geo.store.rows import article_values, event_row, mention_values, place_key, place_values
+from geo.store.rows import article_values, event_row, mention_values, place_key, place_values, stored_display
 from geo.store.tables import (
     ArticleRow,
     AuditRow,
@@ -84,19 +84,31 @@ def insert_new(writer: Engine, items: Sequence[Triple], clock: Callable[[], date
 
 
 def place_ids(conn: Connection, wanted: list[tuple[tuple, ResolvedMention]]) -> dict[tuple, int]:
-    """Row ids of the places with these keys (name, feature, lat, lon), inserting the missing ones."""
+    """Row ids of the places with these keys (name, feature, lat, lon), inserting the missing ones.
+
+    A stored place whose display name the mention gives differently (stored before the gazetteer had one,
+    or from an older index) takes the mention's: display names follow the newest gazetteer.
+    """
     key_cols = tuple_(places.c.name, places.c.feature, places.c.lat, places.c.lon)
+    displays: dict[tuple, str | None] = {}
 
     def lookup(keys: list[tuple]) -> dict[tuple, int]:
         out = {}
         for i in range(0, len(keys), 200):
-            query = select(places.c.id, places.c.name, places.c.feature, places.c.lat, places.c.lon)
+            query = select(places.c.id, places.c.name, places.c.feature, places.c.lat, places.c.lon,
+                           places.c.display_name)
             for r in conn.execute(query.where(key_cols.in_(keys[i : i + 200]))):
                 out[(r.name, r.feature, r.lat, r.lon)] = r.id
+                displays[(r.name, r.feature, r.lat, r.lon)] = r.display_name
         return out
 
     found = lookup([key for key, _ in wanted])
     missing = [m for key, m in wanted if key not in found]
+    renamed = [{"place": found[key], "display": stored_display(m)} for key, m in wanted
+               if key in found and stored_display(m) is not None and stored_display(m) != displays[key]]
+    if renamed:
+        conn.execute(update(places).where(places.c.id == bindparam("place")).values(display_name=bindparam("display")),
+                     renamed)
     if missing:
         conn.execute(insert(places), [place_values(m) for m in missing])
         found.update(lookup([place_key(m) for m in missing]))
@@ -167,7 +179,7 @@ def apply_corrections(writer: Engine, article_id: str) -> None:
             place = ResolvedMention(start=fix["start"], end=fix["end"], text=text_row[fix["start"]:fix["end"]],
                                     name=fix["name"], lat=fix["lat"], lon=fix["lon"], feature=fix["feature"],
                                     country=fix["country"], geonameid=fix["geonameid"], score=1.0,
-                                    source="analyst")
+                                    source="analyst", display_name=fix["display_name"] or "")
             pid = place_ids(conn, [(place_key(place), place)])[place_key(place)]
             if conn.execute(select(m.c.id).where(span)).first() is None:
                 conn.execute(insert(m), [mention_values(article_id, place, pid)])
