@@ -22,6 +22,7 @@ from geo.maps.base import DEFAULT_ZOOM, fit_view
 from geo.maps.base import base_map as make_base_map
 from geo.maps.compose import Sources, map_layers
 from geo.maps.html import places_html
+from geo.maps.labels import place_names_layer
 from geo.maps.style import EVENT_COLOURS
 from geo.maps.timeline import timeline_key, timeline_svg
 from geo.store import frames as mapdata
@@ -82,8 +83,11 @@ def _layers(state: MapState, view, bounds) -> mapframe.Layers:
     """The feature groups for this state, bottom to top (geo.maps.compose: the exports draw the same ones),
     each rendered once for all sessions under what it depends on (`rendered`)."""
     sources = Sources(airbases=get_airbases, roads=get_roads, cities=get_cities, local_tiles=get_local_tiles)
-    return joined([rendered(layer.key, lambda build=layer.build: _localized(build()))
-                   for layer in map_layers(state, view, sources, bounds=bounds)])
+    parts = [rendered(layer.key, lambda build=layer.build: _localized(build()))
+             for layer in map_layers(state, view, sources, bounds=bounds)]
+    if "places" in state.layers:  # the main places named beside their circles (grouped places carry counts)
+        parts.append(rendered(("place names", view.key), lambda: place_names_layer(view.places)))
+    return joined(parts)
 
 
 def _place_search(state: MapState, data) -> MapState:

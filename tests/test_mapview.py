@@ -343,7 +343,7 @@ def test_mentions_frame_matches_the_store_frame():
 
 # ---------------------------------------------------------------------------------------- the dashboard map
 
-from geo.maps import base, layers, legend, style, timeline
+from geo.maps import base, labels, layers, legend, style, timeline
 from geo.maps import html as mhtml
 from geo.maps.assets import PLUGIN_BUNDLE, bundle_scripts
 from geo.maps.basemap_detail import BasemapDetail
@@ -475,6 +475,20 @@ def test_legend_lists_what_is_drawn():
                     "LegendControl").html
     assert "schematic road" in html and "&lt;x&gt;" in html and "not a fact" in html
     assert "air base (layer)" not in html
+
+
+def test_place_names_are_sent_as_text_for_the_main_places(places):
+    evil = places.assign(name=["<img src=x onerror=alert(1)>", "Shayrat Air Base", "Syria"],
+                         feature=["city", "air base", "country"])
+    group = labels.place_names_layer(evil)
+    data = _element(group, "PlaceNames").data
+    assert data["name"] == ["<img src=x onerror=alert(1)>", "Shayrat Air Base"]  # the country: the basemap names it
+    radii = style.place_radius(evil["mentions"], evil["mentions"].max())
+    assert data["radius"] == [round(float(r), 1) for r in radii[:2]]  # the circles' own sizes
+    script = _script(group)
+    assert "<img" not in _body(script)  # JSON-escaped in the script; the browser sets it as text (textContent)
+    assert "innerHTML" not in (base.elements.JS_DIR / "place_names.js").read_text()
+    assert labels.place_names_layer(evil.iloc[0:0])._children == {}
 
 
 def test_map_key_is_grouped_and_starts_closed_when_long():
