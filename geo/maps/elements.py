@@ -293,10 +293,10 @@ class LegendControl(CMElement):
 
 
 class TimePlayer(CMElement):
-    """Plays mentions in time order: a slider over days or weeks with play/pause, each step drawing
-    the places mentioned in it (sized by count) and, fainter, those of the two steps before.
+    """Plays mentions in time order, one bin of the timeline (day, week or month) at a time, with
+    play/pause: each step shows only its own items (geo/maps/js/time_player.js says how).
 
-    `data`: time_bins() output plus the drawn places' "lat"/"lon" arrays.
+    `data`: geo.view.timebins.player_cells output plus the drawn places' "lat", "lon", "key", "name" arrays.
     """
 
     plugin, options = "timePlayer", ("data", "colour", "interval_ms")  # geo/maps/js/time_player.js
