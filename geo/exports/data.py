@@ -1,7 +1,8 @@
 """Data exports of the mention frame: GeoJSON, CSV (with WKT), KML 2.2 and GeoPackage, each as bytes.
 
-One feature per mention: the place (name, type, country, GeoNames id, coordinates), how the article
-wrote it and the sentence around it, the confidence score, and the article (title, source, date, URL).
+One feature per mention: the place (name as people write it, the gazetteer's name, type, country, GeoNames
+id, coordinates), how the article wrote it and the sentence around it, the confidence score, and the article
+(title, source, date, URL).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from geo.maps.style import FEATURE_COLOURS, OTHER_COLOUR
 # Column order of every export; "text" is the mention as the article wrote it; the event fields say what
 # happened there according to the sentence (ACLED terms; empty when the sentence reports no event there).
 EVENT_FIELDS = ["event_type", "event_subtype", "actor1", "actor2", "modality"]
-FIELDS = ["name", "feature", "country", "geonameid", "lat", "lon", "score", "text", "sentence",
+# "name" is the display name (Palmyra), "gazetteer_name" the gazetteer's (Tadmur; the same where none differs).
+FIELDS = ["name", "gazetteer_name", "feature", "country", "geonameid", "lat", "lon", "score", "text", "sentence",
           "title", "source", "published", "url", "article_id", "start", "end"] + EVENT_FIELDS
 KML_NS = "http://www.opengis.net/kml/2.2"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
-_TEXT_FIELDS = ("name", "text", "sentence", "title", "source", "url")
+_TEXT_FIELDS = ("name", "gazetteer_name", "text", "sentence", "title", "source", "url")
 
 
 def _value(v):
@@ -77,7 +79,10 @@ def _column(values: pd.Series) -> list:
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """The frame's mentions as dicts with FIELDS, missing values as None; rows without coordinates left out."""
-    table = with_events(frame).reindex(columns=FIELDS)
+    table = with_events(frame)
+    if "gazetteer_name" not in table and "name" in table:  # a frame from before display names
+        table = table.assign(gazetteer_name=table["name"])
+    table = table.reindex(columns=FIELDS)
     table = table[table["lat"].notna().to_numpy(bool) & table["lon"].notna().to_numpy(bool)]
     table = table.assign(lat=table["lat"].astype(float), lon=table["lon"].astype(float))
     columns = [_column(table[f]) for f in FIELDS]
@@ -158,7 +163,10 @@ def _description(r: dict) -> str:
         parts.append(f"<p>{esc(r['sentence'])}</p>")
     place = " · ".join(s for s in (esc(r["feature"]), esc(r["country"])) if s)
     score = f"score {r['score']:.2f}" if isinstance(r["score"], float) else ""
-    parts.append(f"<p><small>{esc(r['name'])} ({place}) {score}</small></p>")
+    names = esc(r["name"])
+    if r.get("gazetteer_name") and r["gazetteer_name"] != r["name"]:
+        names += f" (gazetteer: {esc(r['gazetteer_name'])})"
+    parts.append(f"<p><small>{names} ({place}) {score}</small></p>")
     if isinstance(r["url"], str) and r["url"].lower().startswith(("http://", "https://")):
         parts.append(f'<p><a href="{esc(r["url"])}">{esc(r["url"])}</a></p>')
     return "".join(parts)

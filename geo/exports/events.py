@@ -1,7 +1,8 @@
 """Stored events as a table with ACLED's column names (`python -m geo export --events --format csv`).
 
 One row per event, events without a place too (has_location = 0, empty coordinates), so that nothing the
-extractor found is lost from the file; the evidence sentence is ACLED's "notes".
+extractor found is lost from the file; the evidence sentence is ACLED's "notes". "location" is the place as
+people write it (Palmyra), "gazetteer_name" as the gazetteer has it (Tadmur).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from geo.types import Article, Event, ResolvedMention
 
 COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
            "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-           "iso2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
-           "fatalities", "modality", "has_location", "article_id", "url"]
+           "iso2", "country", "admin1", "location", "gazetteer_name", "latitude", "longitude", "geo_precision",
+           "source", "notes", "fatalities", "modality", "has_location", "article_id", "url"]
 
 _PREFIX_CODES = (("Military Forces of", 1), ("Police Forces of", 1), ("Protesters", 6), ("Rioters", 5),
                  ("Civilians", 7), ("Unidentified Armed Group", 3), ("Unidentified Gang", 3),
@@ -57,7 +58,8 @@ def event_rows(items: list[tuple[Article, list[ResolvedMention], list[Event]]]) 
                 "interaction": ev.interaction or "",
                 "civilian_targeting": "Civilian targeting" if (ev.actor2 or "").startswith("Civilians") else "",
                 "iso2": cc, "country": countries.name(cc) or cc, "admin1": ev.admin1 or "",
-                "location": place.name if place else "", "latitude": round(place.lat, 5) if place else "",
+                "location": place.display_name if place else "", "gazetteer_name": place.name if place else "",
+                "latitude": round(place.lat, 5) if place else "",
                 "longitude": round(place.lon, 5) if place else "", "geo_precision": ev.geo_precision or ev.precision or "",
                 "source": article.source or "", "notes": re.sub(r"\s+", " ", article.text[ev.evidence_start:ev.evidence_end]).strip(),
                 "fatalities": "" if ev.fatalities is None else ev.fatalities, "modality": ev.modality,

@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from pandas.errors import DatabaseError
 from shapely.geometry import LineString, Point, mapping
 from shapely.ops import substring
 
@@ -131,6 +132,8 @@ class Joiner:
             pops = self.cities["population"].values[idx]
             names = self.cities["name"].values[idx]
             ok = (pops > max(population, 0)) & (d > 1.0) & (names != exclude_name)
+            if "gazetteer_name" in self.cities:  # the place itself, by either of its names
+                ok &= self.cities["gazetteer_name"].values[idx] != exclude_name
             if ok.any():
                 j = np.argmin(np.where(ok, d, np.inf))
                 out.append({"layer": "city", "name": str(names[j]), "distance_km": round(float(d[j]), 1),
@@ -161,7 +164,7 @@ class Joiner:
             part = LineString(list(part.coords)[::-1])
         geom = mapping(part)
         geom["coordinates"] = [[round(x, 5), round(y, 5)] for x, y in geom["coordinates"]]
-        return {"from": a.name, "to": b.name, "road": self.roads["name"].values[i],
+        return {"from": a.display_name, "to": b.display_name, "road": self.roads["name"].values[i],
                 "schematic": bool(self.roads["schematic"].values[i]), "geometry": geom}
 
     def routes_in(self, text: str, mentions: list[ResolvedMention]) -> list[dict]:
@@ -195,8 +198,15 @@ class Joiner:
 
 
 def cities_frame(gazetteer: Gazetteer, min_population: int = 50_000) -> gpd.GeoDataFrame:
-    df = gazetteer.frame(["city"], min_population=min_population, columns=["name", "country", "population", "lat", "lon"])
-    return gpd.GeoDataFrame(df[["name", "country", "population"]],
+    """The cities to name a place by: `name` as people write it (Raqqa), `gazetteer_name` as the gazetteer does
+    (Ar Raqqah); the same for an index built before display names."""
+    columns = ["name", "country", "population", "lat", "lon"]
+    try:
+        df = gazetteer.frame(["city"], min_population=min_population, columns=[*columns, "display"])
+    except DatabaseError:  # an index without entries.display (schema < 6)
+        df = gazetteer.frame(["city"], min_population=min_population, columns=columns).assign(display=None)
+    df = df.assign(gazetteer_name=df["name"], name=df["display"].where(df["display"].notna(), df["name"]))
+    return gpd.GeoDataFrame(df[["name", "gazetteer_name", "country", "population"]],
                             geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
 

@@ -96,6 +96,13 @@ def mark_spans(text: str, spans: Iterable[tuple[int, int, str | None]]) -> str:
     return f'<div class="cm-article" dir="auto">{body}</div>'  # dir=auto: Arabic reads right to left
 
 
+def gazetteer_aka(name: object, gazetteer_name: object) -> str:
+    """The gazetteer's name after a display name, escaped (" (Tadmur)" after Palmyra); "" where they agree."""
+    if not isinstance(gazetteer_name, str) or not gazetteer_name or gazetteer_name == name:
+        return ""
+    return f' <small class="cm-aka" title="the gazetteer&#39;s name">({esc(gazetteer_name)})</small>'
+
+
 def popup_html(rows: pd.DataFrame) -> str:
     """The articles that mention one place: linked headline, source and date, highlighted sentences.
 
@@ -103,7 +110,8 @@ def popup_html(rows: pd.DataFrame) -> str:
     first = rows.iloc[0]
     country = f" · {esc(first['country'])}" if isinstance(first["country"], str) else ""
     name, feature = esc(first["name"]), esc(first["feature"])
-    parts = [f'<div class="cm-popup"><b>{name}</b> <small>{feature}{country}</small>']
+    aka = gazetteer_aka(first["name"], first.get("gazetteer_name"))
+    parts = [f'<div class="cm-popup"><b>{name}</b>{aka} <small>{feature}{country}</small>']
     # Group only the articles shown: a place named in 10,000 articles must not build 10,000 groups.
     ids = rows["article_id"].drop_duplicates()
     shown = rows[rows["article_id"].isin(ids.iloc[:MAX_ARTICLES_IN_POPUP])]
@@ -137,7 +145,8 @@ def places_html(places: pd.DataFrame, limit: int = 100, *, compact: bool = False
     for p in places.head(limit).itertuples(index=False):
         last = getattr(p, "last_day", None)
         last = last.date().isoformat() if isinstance(last, pd.Timestamp) and not pd.isna(last) else ""
-        cells = [esc(p.name), esc(p.feature), esc(p.country), f"{int(p.mentions):,}", f"{int(p.articles):,}",
+        name = esc(p.name) + gazetteer_aka(p.name, getattr(p, "gazetteer_name", None))  # Palmyra (Tadmur)
+        cells = [name, esc(p.feature), esc(p.country), f"{int(p.mentions):,}", f"{int(p.articles):,}",
                  f"{float(p.score):.2f}", last]
         rows.append("<tr>" + "".join(f'<td class="n">{cells[i]}</td>' if 3 <= i <= 5 else f"<td>{cells[i]}</td>"
                                      for i in keep) + "</tr>")
