@@ -28,7 +28,7 @@ from geo.exports.html import (
 from geo.exports.labels import GAP_PX, SPOTS
 from geo.exports.layout import FIT_STEPS, PDF_FIT_STEPS, Layout, citation, plain
 from geo.maps.base import BROAD_FEATURES, FIT_MAX_ZOOM
-from geo.maps.elements import CMElement
+from geo.maps.elements import CMElement, ZoomLabels
 from geo.maps.html import esc
 from geo.maps.legend import entry_html
 from geo.maps.style import place_radius
@@ -201,6 +201,12 @@ def briefing_page(
     `mode` "pdf": sources that do not fit page one continue on further pages."""
     fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, cities=cities,
                            tools=False)
+    if layout.detail is not None:  # the detailed basemap of the view, its towns as labels among the others
+        layout.detail.element().add_to(fmap)
+        towns = layout.detail.towns(layout.detail.finest_zoom)  # each shown from its own zoom on
+        ZoomLabels({"lat": towns["lat"].round(4).tolist(), "lon": towns["lon"].round(4).tolist(),
+                    "name": [esc(n) for n in towns["name"]], "minzoom": towns["minzoom"].tolist()},
+                   pane="cm-base-labels", css_class="cm-city-label", limit=400).add_to(fmap)
     if not layout.places.empty:
         PlaceLabels(layout).add_to(fmap)
     LocatorInset().add_to(fmap)

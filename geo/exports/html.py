@@ -21,7 +21,8 @@ import geopandas as gpd
 import pandas as pd
 from folium.map import FitBounds
 
-from geo.config import STATIC_DIR
+from geo.config import BASEMAP_DIR, STATIC_DIR
+from geo.exports.detail import view_detail
 from geo.exports.layout import plain
 from geo.maps.assets import localize
 from geo.maps.base import (
@@ -36,6 +37,7 @@ from geo.maps.html import esc
 from geo.view.state import MapState
 
 VENDOR_DIR = STATIC_DIR / "vendor"
+HTML_VIEW_PX = (1280, 800)  # the window an exported map is assumed to open in (which detail it carries)
 _INLINE_BASE = "cm-inline://vendor"  # localize() points every asset here; inline_assets() replaces each link
 _SCRIPT = re.compile(r'<script src="' + re.escape(_INLINE_BASE) + r'/([^"]+)"></script>')
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="' + re.escape(_INLINE_BASE) + r'/([^"]+)"\s*/?>')
@@ -79,14 +81,18 @@ def interactive_map(
     countries: gpd.GeoDataFrame | None = None,
     cities: pd.DataFrame | None = None,
     tools: bool = True,
+    detail=None,
 ) -> folium.Map:
     """The dashboard's map of what `state` shows (`frame`: the rows it shows), with CDN links left in place
     (see `inline_assets`). On the offline basemap: web and local tiles need a server the file may not have.
-    Without a centre in the state, the view fits the places in the browser, as the dashboard's first view."""
+    Without a centre in the state, the view fits the places in the browser, as the dashboard's first view.
+    `detail`: the detailed basemap of the view (geo.exports.detail.Detail), its chunks inside the page."""
     rows = Rows.of(frame)
     bounds = mention_bounds(rows.frame)
     fmap = base_map(countries=countries, cities=cities, asset_base=None, height="100%", tools=tools,
                     dashboard=False, view=_opening_view(state, bounds))
+    if detail is not None:
+        detail.element().add_to(fmap)
     sources = Sources.given(airbases=airbases, roads=roads, cities=cities)
     for layer in map_layers(state.with_(basemap="offline"), rows, sources, bounds=bounds, popups=True):
         group = layer.build()
@@ -176,10 +182,15 @@ def to_html(
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
     cities: pd.DataFrame | None = None,
+    basemap_dir: Path | None = BASEMAP_DIR,
     vendor_dir: Path = VENDOR_DIR,
 ) -> bytes:
-    """One UTF-8 HTML file: the interactive map of what `state` shows, titled, openable offline from disk."""
-    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, cities=cities)
+    """One UTF-8 HTML file: the interactive map of what `state` shows, titled, openable offline from disk,
+    with the detailed basemap of its first view (from `basemap_dir`, when built: shorelines, rivers, towns)."""
+    bounds = mention_bounds(frame.dropna(subset=["lat", "lon"]))
+    detail = view_detail(state, tuple(map(tuple, bounds)) if bounds else None, *HTML_VIEW_PX, folder=basemap_dir)
+    fmap = interactive_map(frame, state, airbases=airbases, roads=roads, countries=countries, cities=cities,
+                           detail=detail)
     html = page_html(fmap)
     heading = esc(plain(title or state.title or "Conflict Map", 200))
     box = template("title.html").substitute(title=heading, subtitle=esc(plain(subtitle, 300)))

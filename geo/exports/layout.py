@@ -11,8 +11,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,7 +157,7 @@ class ArticleRef:
 @dataclass(frozen=True)
 class Layout:
     """Everything around the map, as data, and what the static renderer draws on it: the shown rows'
-    places and events (geo.store.frames.places, event_summary) and mentions per country."""
+    places (geo.store.frames.places), events (geo.view.event_points, one row each) and mentions per country."""
 
     briefing: Briefing
     title: str
@@ -175,6 +176,8 @@ class Layout:
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # ((south, west), (north, east))
     drawn: frozenset[str] = frozenset()  # the layers drawn (those of the state that have their data)
     towns: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # the cities layer's towns
+    roads_source: str | None = None
+    detail: Any = field(default=None, repr=False, compare=False)  # geo.exports.detail.Detail, when drawn
 
     @property
     def banner(self) -> str:
@@ -340,7 +343,6 @@ def build_layout(
     roads_real: bool = True,
     roads_source: str | None = None,
     towns: pd.DataFrame | None = None,
-    detail: str = "",
     fmt: str = "png",
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Layout:
@@ -348,8 +350,9 @@ def build_layout(
 
     `airbases`, `roads`: whether the map has those layers' data; `roads_schematic`: whether some roads are
     schematic (the key then shows their dashed line), `roads_real` whether some are not (else the key shows
-    no solid road line); `towns`: the cities layer's towns; `detail`: the
-    detailed basemap's credit when it is drawn; `fmt`: png or pdf (how many articles are numbered)."""
+    no solid road line); `towns`: the towns (name, lat, lon, population: the basemap's city names, and the
+    cities layer when on); `fmt`: png or pdf (how many articles are numbered). See `with_detail` for the
+    detailed basemap."""
     shown = state.apply(frame).dropna(subset=["lat", "lon"])
     limit = briefing.max_articles if briefing.max_articles is not None else NUMBERED.get(fmt, NUMBERED["png"])
     refs = article_refs(shown, limit=max(0, limit))
@@ -368,18 +371,27 @@ def build_layout(
                      if roads_real or e.kind != "line"),
         time_window=time_window(shown, state),
         generated=clock().astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        attribution=attribution(drawn, roads_source=roads_source, detail=detail),
+        attribution=attribution(drawn, roads_source=roads_source),
         articles=refs,
         more_articles=max(0, n_articles - len(refs)),
         summary=summary,
         places=places,
-        events=rows.events if "events" in drawn else rows.events.iloc[0:0],
+        events=rows.event_points if "events" in drawn else rows.event_points.iloc[0:0],
         country_counts=mapdata.country_counts(shown) if "countries" in drawn else mapdata.country_counts(None),
         place_articles=place_articles(shown, refs),
         bounds=data_bounds(shown),
         drawn=frozenset(drawn),
-        towns=towns if has_towns and "cities" in drawn else None,
+        towns=towns if has_towns else None,
+        roads_source=roads_source,
     )
+
+
+def with_detail(layout: Layout, detail) -> Layout:
+    """The layout with the detailed basemap drawn (geo.exports.detail.Detail), credited in the attribution."""
+    if detail is None:
+        return layout
+    return replace(layout, detail=detail, attribution=attribution(layout.drawn, roads_source=layout.roads_source,
+                                                                   detail=detail.credit))
 
 
 # ---------------------------------------------------------------------------------------- view

@@ -10,13 +10,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.config import BASEMAP_DIR
 from geo.exports import browser, static
+from geo.exports.detail import view_detail
 from geo.exports.html import VENDOR_DIR
-from geo.exports.layout import Briefing, build_layout
+from geo.exports.layout import Briefing, build_layout, with_detail
 from geo.maps.layers import schematic
 from geo.view.state import MapState
 
 RENDERERS = ("browser", "static")
+MAP_SIDE_PX, MAP_FURNITURE_PX = 388, 150  # CSS pixels of a page that are not map: side panel, header and footer
 PICTURE_FORMATS = ("png", "pdf")
 
 
@@ -38,6 +41,7 @@ def render(
     roads: gpd.GeoDataFrame | None = None,
     countries: gpd.GeoDataFrame | None = None,
     cities: pd.DataFrame | None = None,
+    basemap_dir: Path | None = BASEMAP_DIR,
     vendor_dir: Path = VENDOR_DIR,
     executable: str = browser.CHROMIUM,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -46,7 +50,8 @@ def render(
 
     `renderer=None` uses headless Chromium when it and playwright are installed, else matplotlib;
     asking for "browser" where it cannot run raises BrowserUnavailable with what to install. `cities`: the
-    towns of the cities layer (name, lat, lon, population), drawn when the state's layers include it.
+    towns (name, lat, lon, population): the basemap's city names, and the cities layer when the state has
+    it on. `basemap_dir`: the built detailed basemap (shorelines, rivers, borders, towns), None for none.
     """
     if fmt not in PICTURE_FORMATS:
         raise ValueError(f"format {fmt!r}: a briefing is png or pdf")
@@ -63,6 +68,9 @@ def render(
         roads_source=roads.attrs.get("source") if roads is not None else None,
         towns=cities, fmt=fmt, clock=clock,
     )
+    w, h = briefing.page.css_px
+    layout = with_detail(layout, view_detail(state, layout.bounds, w - MAP_SIDE_PX, h - MAP_FURNITURE_PX,
+                                             folder=basemap_dir))
     if renderer == "browser":
         out = browser.render_browser(frame, state, layout, fmt, airbases=airbases, roads=roads, countries=countries,
                                      cities=cities, vendor_dir=vendor_dir, executable=executable)

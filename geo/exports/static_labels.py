@@ -37,14 +37,17 @@ class MapLabels:
         self.renderer = ax.figure.canvas.get_renderer()
         self.px_per_pt = ax.figure.dpi / 72
         self.box = ax.get_window_extent(self.renderer)
-        self.taken: list[tuple[float, float, float, float]] = [tuple(b) for b in furniture]
+        self.furniture = [tuple(b) for b in furniture]
+        self.symbols: list[tuple[float, float, float, float]] = []  # places', bubbles' and events' boxes
+        self.taken: list[tuple[float, float, float, float]] = list(self.furniture)
         self.written: list[tuple[str, str, tuple[float, float, float, float]]] = []  # (kind, text, box)
 
     # ------------------------------------------------------------------ what to keep clear
 
     def avoid_px(self, x: float, y: float, radius_pt: float) -> None:
         r = radius_pt * self.px_per_pt + 1
-        self.taken.append((x - r, y - r, x + r, y + r))
+        self.symbols.append((x - r, y - r, x + r, y + r))
+        self.taken.append(self.symbols[-1])
 
     def avoid_circle(self, x_m: float, y_m: float, radius_pt: float) -> None:
         """A symbol at (x, y) metres with this radius in points."""

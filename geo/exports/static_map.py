@@ -46,10 +46,11 @@ from geo.maps.base import (
     countries_frame,
     countries_geojson,
 )
+from geo.maps.basemap_detail import STYLE as DETAIL_STYLE
+from geo.maps.events import spiral_slots
 from geo.maps.layers import (
     AIRPORT_MIN_ZOOM,
     choropleth_breaks,
-    event_slots,
     schematic,
     shown_airfields,
 )
@@ -57,6 +58,7 @@ from geo.maps.style import (
     AIRFIELD_STYLE,
     CHOROPLETH_COLOURS,
     COUNTRY_STYLE,
+    EVENT_SPREAD_PX,
     GRATICULE_STYLE,
     ROAD_STYLE,
     SCHEMATIC_DASH,
@@ -64,7 +66,6 @@ from geo.maps.style import (
     event_style,
     place_radius,
     place_style,
-    spread_offset,
 )
 from geo.view.state import MapState
 
@@ -126,6 +127,44 @@ def draw_basemap(ax, countries: gpd.GeoDataFrame, extent, zoom: float, k: float)
         return []
     return [(pt.x, pt.y, plain(name).upper()) for name, pt in zip(shown["name"], shown["label_point"])
             if xmin < pt.x < xmax and ymin < pt.y < ymax]
+
+
+def draw_detail(ax, detail, extent, zoom: float, k: float) -> bool:
+    """The detailed basemap's land, lakes, shorelines, rivers, first-level lines and borders, as
+    geo/maps/js/basemap_detail.js draws its tiles; False where it has nothing at this zoom."""
+    if detail is None or detail.level(zoom) is None:
+        return False
+    shapes = detail.shapes(zoom)
+    if not any(shapes.values()):
+        return False
+    view = shapely.box(*extent)
+    style = DETAIL_STYLE
+    ax.set_facecolor(style["sea"])
+    for kind, colour, z in (("land", style["land"], 1.01), ("lake", style["lake"], 1.02), ("isle", style["land"], 1.03)):
+        polys = [shapely.Polygon(rings[0], rings[1:]) for rings in shapes[kind] if len(rings[0]) >= 3]
+        polys = _projected(polys, view)
+        if not polys.empty:
+            polys.plot(ax=ax, facecolor=colour, edgecolor="none", linewidth=0, zorder=z)
+    widths = {"coast": 0.8, "river": 1.4 if zoom >= 9 else 1.0, "admin1": 1.0, "border": 1.4 if zoom >= 7 else 1.1}
+    for kind in ("coast", "river", "admin1", "border"):
+        lines = _projected([shapely.LineString(line) for line in shapes[kind] if len(line) >= 2], view)
+        if not lines.empty:
+            lines.plot(ax=ax, color=style[kind], linewidth=_px(widths[kind], k), zorder=1.1,
+                       linestyle=(0, (4, 3)) if kind == "admin1" else "solid", capstyle="round")
+    return True
+
+
+def _projected(geoms: list, view) -> gpd.GeoSeries:
+    """Lon/lat shapes in Web Mercator metres, those that meet the view."""
+    if not geoms:
+        return gpd.GeoSeries([], crs=3857)
+    clamped = shapely.transform(np.asarray(geoms, dtype=object), _clamp_lat)  # no clip: shapes may be invalid
+    out = gpd.GeoSeries(clamped, crs=4326).to_crs(3857)
+    return out[~out.is_empty & out.intersects(view)]
+
+
+def _clamp_lat(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack([coords[:, 0], np.clip(coords[:, 1], -MAX_MERC_LAT + 0.05, MAX_MERC_LAT - 0.05)])
 
 
 def draw_choropleth(ax, countries: gpd.GeoDataFrame, counts: pd.DataFrame, extent, k: float) -> None:
@@ -215,18 +254,30 @@ def draw_places(ax, places: pd.DataFrame, k: float) -> np.ndarray:
     return radii
 
 
-def draw_events(ax, events: pd.DataFrame, k: float) -> list[tuple[float, float, float]]:
-    """What happened at each place: a symbol per event row on a spiral around the place, as on the map.
-    Returns each symbol's centre in display pixels and radius in points (for the labels to avoid)."""
-    if events.empty:
+def event_offset(slot: int, r0: float, spread: float = EVENT_SPREAD_PX) -> tuple[float, float]:
+    """Where an event's symbol sits from its place, in CSS pixels (x right, y down): on a Fermat spiral that
+    starts just outside the place's circle (radius r0; 0 where no circle is drawn), as
+    geo/maps/js/event_layer.js places it."""
+    if not slot and not r0:
+        return 0.0, 0.0
+    a = (slot + 1) * 2.39996
+    r = (r0 + 6 if r0 else 0) + spread * math.sqrt(slot)
+    return r * math.cos(a), r * math.sin(a)
+
+
+def draw_events(ax, points: pd.DataFrame, k: float, around: dict | None = None) -> list[tuple[float, float, float]]:
+    """One symbol per event (geo.view.event_points rows) on a spiral around its place, shaped and coloured by
+    type, hollow where it did not simply happen, as on the map. `around`: each place's circle radius in CSS
+    pixels (place id -> radius) where the places are drawn. Returns each symbol's centre in display pixels and
+    radius in points (for the labels to avoid)."""
+    if points.empty:
         return []
     to_px, from_px = ax.transData.transform, ax.transData.inverted().transform
     px_per_pt = ax.figure.dpi / 72
-    slots = event_slots(events)
     out = []
-    for row, slot in zip(events.itertuples(index=False), slots):
+    for row, slot in zip(points.itertuples(index=False), spiral_slots(points)):
         st = event_style(row.event_type if isinstance(row.event_type, str) else None, bool(row.fact))
-        dx, dy = spread_offset(int(slot))
+        dx, dy = event_offset(int(slot), float(around.get(row.place_id, 0.0)) if around else 0.0)
         cx, cy = to_px(mercator(row.lat, row.lon))
         px, py = cx + _px(dx, k) * px_per_pt, cy - _px(dy, k) * px_per_pt  # screen y grows down
         x, y = from_px((px, py))
@@ -247,6 +298,7 @@ def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float,
     drawn = layout.drawn
     projected = projected_countries(countries)
     country_names = draw_basemap(ax, projected, extent, zoom, k)
+    draw_detail(ax, layout.detail, extent, zoom, k)
     if "countries" in drawn:
         draw_choropleth(ax, projected, layout.country_counts, extent, k)
     if "heatmap" in drawn:
@@ -273,17 +325,32 @@ def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float,
     for (x, y), r in zip(_place_xy(places), radii):
         labels.avoid_circle(x, y, r)
     if "events" in drawn:
-        for px_, py_, r in draw_events(ax, layout.events, k):
+        ring = bool(drawn & {"places", "clusters"}) and not layout.places.empty
+        around = dict(zip(layout.places["place_id"], place_radius(layout.places["mentions"],
+                                                                  layout.places["mentions"].max()))) if ring else None
+        for px_, py_, r in draw_events(ax, layout.events, k, around):
             labels.avoid_px(px_, py_, r)
     labels.places(places, radii, layout.place_articles)
     if not shown_town.empty:
         minzoom = town_min_zoom(shown_town["population"].to_numpy(float))
         labels.names(shown_town[minzoom <= zoom], TOWN_LABEL)
     labels.names(basemap_cities(towns, extent, zoom), CITY_LABEL)
+    if layout.detail is not None:
+        labels.names(_in_view(layout.detail.towns(zoom), extent), CITY_LABEL)
     if roads is not None and not roads.empty and "roads" in drawn:
         labels.names(road_names(roads, extent, zoom), ROAD_LABEL)
     labels.names(pd.DataFrame(country_names, columns=["x", "y", "name"]), COUNTRY_LABEL_STYLE)
     return labels
+
+
+def _in_view(frame: pd.DataFrame, extent) -> pd.DataFrame:
+    """Rows with lat, lon given x, y in metres, those inside the extent."""
+    if frame.empty:
+        return frame.assign(x=[], y=[])
+    xy = np.array([mercator(a, o) for a, o in zip(frame["lat"], frame["lon"])])
+    xmin, ymin, xmax, ymax = extent
+    frame = frame.assign(x=xy[:, 0], y=xy[:, 1])
+    return frame[frame["x"].between(xmin, xmax) & frame["y"].between(ymin, ymax)]
 
 
 def basemap_cities(towns: pd.DataFrame, extent, zoom: float) -> pd.DataFrame:
