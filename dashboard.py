@@ -14,9 +14,15 @@ from geo.teams.auth import Action
 from pages._auth import login_gate, logout_button
 from pages._shared import ADD_PAGE, ARTICLES_PAGE, MAP_PAGE, get_store, prepare_state, sidebar
 
+# The sidebar's width in pixels (Streamlit's default is 300): with it and the page's narrow margins
+# (pages/css/layout.css), a map beside a narrow panel takes two thirds of a 1,600 px window (pages/map.py).
+SIDEBAR_PX = 240
+LAYOUT_STYLE = "<style>" + (Path(__file__).with_name("pages") / "css" / "layout.css").read_text(encoding="utf-8") + "</style>"
+
 # An emoji favicon is an inline data: URL; a Material icon (ours or a page's) would be fetched from
 # fonts.gstatic.com, which fails offline.
-st.set_page_config(layout="wide", page_title="Conflict Map", page_icon="🗺️")
+st.set_page_config(layout="wide", page_title="Conflict Map", page_icon="🗺️", initial_sidebar_state=SIDEBAR_PX)
+st.html(LAYOUT_STYLE)  # a <style> alone takes no room on the page
 
 # (page, title, icon, what the role must be allowed to do to see it). A page the role may not use is not
 # in its navigation at all; each page checks the role again before acting.

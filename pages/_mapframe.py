@@ -23,7 +23,8 @@ import streamlit.components.v1 as components
 from geo.maps import frame as mapframe
 from geo.view.cache import SharedCache
 
-_component = components.declare_component("map", path=str(Path(__file__).with_name("mapframe")))
+_FRONTEND = Path(__file__).with_name("mapframe")
+_component = None
 
 # A layer's script is ~50 bytes a point: 100k places make one of ~5 MB. Keep ~100 of them, at most 300 MB.
 _RENDERED = SharedCache(entries=96, max_bytes=300_000_000,
@@ -56,6 +57,16 @@ def joined(parts: list[mapframe.Layers | None]) -> mapframe.Layers:
     return mapframe.Layers(scripts, css, js)
 
 
+def _frame_component():
+    """The component, declared on first use in a script run: declared at import outside one (the server's
+    warm-up thread imports this module, pages/_warmup.py), Streamlit would not register it and the frame's
+    page would answer 404."""
+    global _component
+    if _component is None:
+        _component = components.declare_component("map", path=str(_FRONTEND))
+    return _component
+
+
 def map_frame(
     base: mapframe.Base,
     layers: list[folium.FeatureGroup] | mapframe.Layers,
@@ -66,6 +77,9 @@ def map_frame(
     key: str,
     report: bool = True,
     below: str = "",
+    fill: float | None = None,
+    fit: list[list[float]] | None = None,
+    fit_max_zoom: int | None = None,
 ) -> dict | None:
     """Draw the map; returns what its scripts last reported (geo.maps.elements.ViewSync: `cm_view`, `cm_clicked`).
 
@@ -75,10 +89,15 @@ def map_frame(
     timeline: an SVG from geo.maps.timeline, whose text is escaped there), set as HTML after the first paint;
     in the frame it costs the page none of the work Streamlit's Markdown would. `layers`: feature groups,
     or layers already rendered (`rendered`, `joined`) for the map named `map_cm` (geo.maps.frame.MAP_ID).
+
+    `fill`: the map is this share of the browser window's height, `height` pixels at least (and follows the
+    window as it is resized). `fit` ([[south, west], [north, east]]): where the map first opens, fitted
+    in the browser, which alone knows the map's size (padded, zoomed in no further than `fit_max_zoom`);
+    `center`/`zoom` then only say where it would be, and the map moves again only when they change.
     """
     if not isinstance(layers, mapframe.Layers):
         layers = mapframe.layers(layers, base.map_name)
-    return _component(
+    return _frame_component()(
         base=asdict(base),
         layers=asdict(layers),
         center=[float(center[0]), float(center[1])],
@@ -86,6 +105,9 @@ def map_frame(
         height=int(height),
         report=report,
         below=below,
+        fill=fill,
+        fit=[[float(v) for v in corner] for corner in fit] if fit else None,
+        fit_max_zoom=fit_max_zoom,
         key=frame_key(key, base),
         default=None,
     )

@@ -18,10 +18,10 @@ import streamlit as st
 
 from geo.maps import frame as mapframe
 from geo.maps.assets import bundle_scripts, localize
-from geo.maps.base import DEFAULT_ZOOM, fit_view
+from geo.maps.base import DEFAULT_ZOOM, FIT_MAX_ZOOM, fit_view, start_bounds
 from geo.maps.base import base_map as make_base_map
 from geo.maps.compose import Sources, map_layers
-from geo.maps.html import places_html
+from geo.maps.html import esc, places_html
 from geo.maps.labels import place_names_layer
 from geo.maps.style import EVENT_COLOURS
 from geo.maps.timeline import timeline_key, timeline_svg
@@ -30,6 +30,7 @@ from geo.teams.auth import Action
 from geo.view import timebins
 from geo.view.brush import state_after_brush
 from geo.view.clicks import state_after_click
+from geo.view.hints import cleared, empty_hint
 from geo.view.state import MapState
 from pages._auth import current_user
 from pages._mapframe import frame_key, joined, map_frame, rendered
@@ -54,7 +55,12 @@ from pages._shared import (
     shared,
 )
 
-MAP_HEIGHT = 620
+MAP_HEIGHT = 620  # the map's least height; it takes MAP_FILL of the window's height (pages/_mapframe.py)
+MAP_FILL = 0.75
+# The map beside a narrow panel: with the dashboard's sidebar and margins (dashboard.py), a 1,600 px window
+# gives the map 1,050 px (two thirds) and the panel 260 px; a wider window widens both.
+MAP_PANEL = (4, 1)
+TOP_PLACES = 15  # listed in the panel while nothing is selected
 
 
 def base_map() -> mapframe.Base:
@@ -88,6 +94,15 @@ def _layers(state: MapState, view, bounds) -> mapframe.Layers:
     if "places" in state.layers:  # the main places named beside their circles (grouped places carry counts)
         parts.append(rendered(("place names", view.key), lambda: place_names_layer(view.places)))
     return joined(parts)
+
+
+def top_places_html(places, limit: int) -> str:
+    """The most mentioned places as two narrow columns, name and mentions, for the panel beside the map (the
+    table under the map has them all); every name escaped."""
+    rows = "".join(f'<tr><td>{esc(name)}</td><td class="n">{int(n):,}</td></tr>'
+                   for name, n in zip(places["name"].head(limit), places["mentions"].head(limit)))
+    return (f'<table class="cm-top-places"><thead><tr><th>Most mentioned</th><th class="n">Mentions</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _place_search(state: MapState, data) -> MapState:
@@ -124,11 +139,11 @@ def _place_search(state: MapState, data) -> MapState:
 
 
 def _search_form() -> None:
-    with st.form("place_search_form", border=False, enter_to_submit=True):
-        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-        c1.text_input("Find a place", key="place_search", placeholder="Find a place, e.g. Palmyra, Syria",
-                      label_visibility="collapsed")
-        c2.form_submit_button("Find", key="place_search_go", width="stretch")
+    with (st.form("place_search_form", border=False, enter_to_submit=True),
+          st.container(horizontal=True, gap="small", vertical_alignment="bottom")):
+            st.text_input("Find a place", key="place_search", placeholder="Find a place, e.g. Palmyra",
+                          label_visibility="collapsed", width="stretch")
+            st.form_submit_button("", key="place_search_go", icon=":material/search:", help="Find the place")
     note = st.session_state.pop("cm_search_note", None)
     if note:
         st.caption(note)
@@ -230,6 +245,11 @@ if data.mentions.empty:
     st.info("No articles yet.")
     if current_user().can(Action.INGEST):  # a viewer's navigation has no Add article page
         st.page_link(ADD_PAGE, label="Add an article", icon=":material/add_circle:")
+# Always there, empty or not: the map after it keeps its place in the page, so it is not drawn anew when the
+# filters leave nothing and then something again.
+with st.container():
+    if not data.mentions.empty and filtered(data, state).places.empty:
+        _nothing_under_the_filters(state)
 
 
 @st.fragment
@@ -244,11 +264,17 @@ def map_and_panel() -> None:
     view = filtered(data, state)
     bounds = view.bounds
     if "cm_view" not in st.session_state:
+        st.session_state.pop("cm_fit", None)
         if state.center is not None:
             st.session_state["cm_view"] = (state.center, state.zoom or DEFAULT_ZOOM)
-        else:
+        else:  # no view of its own: the map opens on all the places, fitted in the browser (at its real size);
+            # the base opens near there (where pages/_warmup.py made the first visit's base map)
             st.session_state["cm_view"] = fit_view(bounds)
+            st.session_state["cm_fit"] = (st.session_state["cm_view"], start_bounds(view.places))
         st.session_state["cm_base_view"] = st.session_state["cm_view"]
+    # Given until the view is moved on purpose (fly_to): a frame drawn anew opens on the places again.
+    fit_for, fit = st.session_state.get("cm_fit") or (None, None)
+    fit = fit if fit_for == st.session_state["cm_view"] else None
     base = base_map()
     # A click on the map reruns this with the frame's value already in the session: the selection it
     # makes is drawn (ring, timeline, panel) in this same run.
@@ -258,12 +284,12 @@ def map_and_panel() -> None:
     set_state(state)
     article_banner(state, data)
 
-    map_col, panel_col = st.columns([5, 3], gap="medium")
+    map_col, panel_col = st.columns(MAP_PANEL, gap="small")
     with map_col:
         center, zoom = st.session_state["cm_view"]
         mine = _selected_days(view, state)
-        map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT,
-                  key="place_map", below=_timeline_chart(view, mine, state))
+        map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT, fill=MAP_FILL,
+                  fit=fit, fit_max_zoom=FIT_MAX_ZOOM, key="place_map", below=_timeline_chart(view, mine, state))
         _timeline_caption(view, state, mine)
     with panel_col:
         _search_form()
@@ -276,8 +302,7 @@ def map_and_panel() -> None:
             st.caption("Click a circle on the map to read what the articles say about it, or an air base to see "
                        "what happened around it. Filters are in the sidebar; the map tools are on its left edge.")
             if not view.places.empty:
-                st.html(shared(("places html", view.key, 15),
-                               lambda: places_html(view.places, limit=15, compact=True)))
+                st.html(shared(("top places", view.key, TOP_PLACES), lambda: top_places_html(view.places, TOP_PLACES)))
 
 
 map_and_panel()

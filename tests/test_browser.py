@@ -110,19 +110,19 @@ def browser():
         b.close()
 
 
-def _offline_page(browser, outside: list[str]):
+def _offline_page(browser, outside: list[str], viewport: tuple[int, int] = (1280, 900)):
     """A page whose requests to anything but this machine are blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
 
     block_outside(context, outside, hosts=LOCAL_HOSTS)
     return context, context.new_page()
 
 
 @contextmanager
-def offline_page(browser):
+def offline_page(browser, viewport: tuple[int, int] = (1280, 900)):
     """A page of a fresh offline context (see _offline_page); on leaving, it must not have asked outside."""
     outside: list[str] = []
-    context, page = _offline_page(browser, outside)
+    context, page = _offline_page(browser, outside, viewport)
     try:
         yield page
     finally:
@@ -384,3 +384,57 @@ def test_add_article_preview_is_the_map_pages_map(dashboard, browser):
         assert "center" not in query and "zoom" not in query
         assert page.evaluate("window.__cmView === undefined")
         assert page.locator("img[src=x]").count() == 0  # the headline is text
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+_RECT = "e => { const r = e.getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; }"
+
+
+def test_the_map_takes_most_of_a_wide_window_and_opens_on_every_place(dashboard, browser):
+    base, _ = dashboard
+    with offline_page(browser, viewport=(1600, 1000)) as page:
+        page.goto(base + "/?layers=places|events")
+        frame = _drawn(page)
+        frame.wait_for_function("CM.toolsReady === true", timeout=5000)
+        box = page.locator(f"iframe[title='pages.{MAP_FRAME}']").bounding_box()
+        assert box["width"] >= 0.65 * 1600, box  # the panel beside it is narrow
+        assert frame.evaluate("CM.map.getSize().y") >= 0.7 * 1000
+        # The start view shows every place.
+        assert frame.evaluate("""() => { const d = CM.layers.place.data, b = CM.map.getBounds();
+                                         return d.lat.every((lat, i) => b.contains([lat, d.lon[i]])); }""")
+        # The main places are named, no name over another or over a control.
+        frame.wait_for_function("CM.placeNames && CM.placeNames.shown.indexOf('Homs') >= 0", timeout=5000)
+        names = frame.locator(".cm-place-name").evaluate_all(f"els => els.map({_RECT})")
+        controls = frame.locator(".leaflet-control").evaluate_all(f"els => els.map({_RECT})")
+        assert len(names) == len(frame.evaluate("CM.placeNames.shown")) >= 2
+        assert not any(_overlap(a, b) for i, a in enumerate(names) for b in names[i + 1:])
+        assert not any(_overlap(a, c) for a in names for c in controls if c["w"] and c["h"])
+        # The key: long with events, so a button at first; opened, it keeps clear of the tools above it.
+        key = frame.locator(".cm-legend")
+        assert "cm-legend-closed" in key.get_attribute("class")
+        assert key.evaluate(_RECT)["h"] < 40
+        frame.locator(".cm-legend-toggle").click()
+        assert "cm-legend-closed" not in key.get_attribute("class")
+        assert frame.get_by_text("Events (around their place)").is_visible()
+        tools = frame.locator(".leaflet-top.leaflet-right .leaflet-control").evaluate_all(f"els => els.map({_RECT})")
+        assert tools and not any(_overlap(key.evaluate(_RECT), t) for t in tools)
+        # Its state is remembered: open after a reload.
+        page.reload()
+        frame = _drawn(page)
+        frame.locator(".cm-legend").wait_for(timeout=5000)
+        assert "cm-legend-closed" not in frame.locator(".cm-legend").get_attribute("class")
+
+
+def test_no_places_under_the_filters_says_why_and_clears_them(dashboard, browser):
+    base, _ = dashboard
+    with offline_page(browser) as page:
+        page.goto(base + "/?query=nothing%20says%20this")
+        page.get_by_text("No places under these filters: clear “Search”.").wait_for(timeout=15000)
+        page.get_by_role("button", name="Clear all filters").click()
+        frame = _drawn(page)
+        frame.wait_for_function("CM.layers.place.data.lat.length === 3", timeout=15000)
+        page.wait_for_function("!new URLSearchParams(location.search).has('query')", timeout=10000)
+        assert page.get_by_text("No places under these filters").count() == 0

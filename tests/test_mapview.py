@@ -423,7 +423,8 @@ def test_places_layer_sends_columns_with_escaped_labels(places):
 
 def test_fit_view_contains_the_bounds():
     centre, zoom = base.fit_view([[32.0, 35.0], [37.0, 42.0]])
-    assert 34 < centre[0] < 35 and centre[1] == 38.5 and zoom == 6
+    assert 34 < centre[0] < 35 and centre[1] == 38.5 and zoom == 7  # the Map page's map: 1,050 × 750 px
+    assert base.fit_view([[32.0, 35.0], [37.0, 42.0]], width=860, height=620)[1] == 6
     assert base.fit_view([[34.7, 36.7], [34.7, 36.7]])[1] == base.FIT_MAX_ZOOM  # one point
     assert base.fit_view(None) == (base.DEFAULT_CENTER, base.DEFAULT_ZOOM)
 
@@ -477,20 +478,6 @@ def test_legend_lists_what_is_drawn():
     assert "air base (layer)" not in html
 
 
-def test_place_names_are_sent_as_text_for_the_main_places(places):
-    evil = places.assign(name=["<img src=x onerror=alert(1)>", "Shayrat Air Base", "Syria"],
-                         feature=["city", "air base", "country"])
-    group = labels.place_names_layer(evil)
-    data = _element(group, "PlaceNames").data
-    assert data["name"] == ["<img src=x onerror=alert(1)>", "Shayrat Air Base"]  # the country: the basemap names it
-    radii = style.place_radius(evil["mentions"], evil["mentions"].max())
-    assert data["radius"] == [round(float(r), 1) for r in radii[:2]]  # the circles' own sizes
-    script = _script(group)
-    assert "<img" not in _body(script)  # JSON-escaped in the script; the browser sets it as text (textContent)
-    assert "innerHTML" not in (base.elements.JS_DIR / "place_names.js").read_text()
-    assert labels.place_names_layer(evil.iloc[0:0])._children == {}
-
-
 def test_map_key_is_grouped_and_starts_closed_when_long():
     key = _element(legend.legend_layer(["city", "region"], ["places", "air bases", "events"]), "LegendControl")
     titles = re.findall(r'<b class="cm-legend-head">([^<]+)</b>', key.html)
@@ -506,6 +493,24 @@ def test_map_key_is_grouped_and_starts_closed_when_long():
     assert {e.group for e in entries} == {"places", "events"}
 
 
+def test_start_view_shows_every_place_but_strays_and_centroids():
+    places = pd.DataFrame({
+        "name": ["Homs", "Aleppo", "Baghdad", "Mosul", "Syria", "Russia", "Paris"],
+        "feature": ["city", "city", "city", "city", "country", "country", "city"],
+        "lat": [34.72, 36.20, 33.34, 36.33, 35.0, 60.8, 48.85], "lon": [36.72, 37.16, 44.40, 43.12, 38.3, 99.6, 2.35],
+        "mentions": [9, 5, 1, 1, 4, 1, 1]})
+    # Baghdad, at the edge (mention_bounds would trim it), is in; Paris, a continent away, and the countries'
+    # centroids are not.
+    assert base.start_bounds(places) == [[33.34, 36.72], [36.33, 44.4]]
+    assert base.start_bounds(places[places["feature"] == "country"]) == [[35.0, 38.3], [60.8, 99.6]]
+    assert base.start_bounds(places.iloc[[0, 6]]) == [[34.72, 2.35], [48.85, 36.72]]  # two places: both
+    # A second theatre of several places is no stray (Paris still is).
+    kyiv = pd.DataFrame({"name": ["Kyiv", "Kharkiv", "Odesa"], "feature": "city", "lat": [50.45, 49.99, 46.48],
+                         "lon": [30.52, 36.23, 30.72], "mentions": 1})
+    assert base.start_bounds(pd.concat([places, places.iloc[[0, 1]], kyiv])) == [[33.34, 30.52], [50.45, 44.4]]
+    assert base.start_bounds(places.iloc[0:0]) is None
+
+
 def test_base_map_draws_the_detailed_basemap_where_one_is_built(countries, monkeypatch):
     built = BasemapDetail({"levels": [{"name": "a", "min_zoom": 5, "max_zoom": 8}], "version": "1"})
     monkeypatch.setattr(BasemapDetail, "from_folder", classmethod(lambda cls, *a, **k: built))
@@ -519,6 +524,20 @@ def test_base_map_draws_the_detailed_basemap_where_one_is_built(countries, monke
     inline = BasemapDetail({"levels": [{"name": "a"}]}, url=None, chunks={"a/0_0": {"towns": []}})
     export = base.base_map(countries=countries, asset_base=None, detail=inline)
     assert any(el is inline for el in export._children.values())
+
+
+def test_place_names_are_sent_as_text_for_the_main_places(places):
+    evil = places.assign(name=["<img src=x onerror=alert(1)>", "Shayrat Air Base", "Syria"],
+                         feature=["city", "air base", "country"])
+    group = labels.place_names_layer(evil)
+    data = _element(group, "PlaceNames").data
+    assert data["name"] == ["<img src=x onerror=alert(1)>", "Shayrat Air Base"]  # the country: the basemap names it
+    radii = style.place_radius(evil["mentions"], evil["mentions"].max())
+    assert data["radius"] == [round(float(r), 1) for r in radii[:2]]  # the circles' own sizes
+    script = _script(group)
+    assert "<img" not in _body(script)  # JSON-escaped in the script; the browser sets it as text (textContent)
+    assert "innerHTML" not in (base.elements.JS_DIR / "place_names.js").read_text()
+    assert labels.place_names_layer(evil.iloc[0:0])._children == {}
 
 
 def test_timeline_svg_and_places_table_escape(places):

@@ -332,3 +332,30 @@ def test_panel_names_the_spellings_the_articles_use():
     rows = pd.DataFrame({"text": ["Palmyra", "Palmyra", "Tadmur", "tadmur", "<b>Tadmor</b>"]})
     assert written_as(rows, "Tadmur") == "“Palmyra”, “&lt;b&gt;Tadmor&lt;/b&gt;”"
     assert written_as(rows.iloc[2:4], "Tadmur") == ""
+
+
+def test_map_fills_the_window_and_opens_on_every_place(filled):
+    at = _app()
+    args = _map_args(at)
+    assert args["fill"] == 0.75 and args["height"] == 620  # 3/4 of the window's height, 620 px at least
+    (south, west), (north, east) = args["fit"]  # fitted in the browser, at the map's real size
+    for lat, lon, _, _ in PLACES.values():
+        assert south <= lat <= north and west <= lon <= east
+    assert args["fit_max_zoom"] == 8
+    assert "window.CM.plugins.placeNames(" in "\n".join(args["layers"]["scripts"])  # the main places named
+    assert '<td>Homs</td><td class="n">2</td>' in _html(at)  # the panel's short list: name and mentions
+    # A link with its own view opens there, unfitted.
+    assert _map_args(_app(center="34.5000,37.0000", zoom="9"))["fit"] is None
+
+
+def test_nothing_under_the_filters_says_why_and_clears_them(filled):
+    at = _app(features="city", query="no such words")
+    assert _count_line(at) == "**0** articles · **0** places match"
+    hint = [w.value for w in at.warning]
+    assert hint == ["No places under these filters: clear “Place types” and “Search”."]
+    at.button(key="cm_clear_filters").click().run()
+    assert not at.exception, at.exception
+    assert _count_line(at) == "**2** articles · **3** places match"
+    assert at.sidebar.text_input(key="f_query").value == "" and at.sidebar.multiselect(key="f_features").value == []
+    assert "query" not in at.query_params and "features" not in at.query_params
+    assert not at.warning

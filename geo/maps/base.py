@@ -33,10 +33,13 @@ MAX_ZOOM = 18
 FOCUS_ZOOM = 8
 FIT_MAX_ZOOM = 8  # one place alone still shows its surroundings
 LABEL_MIN_ZOOM = 4  # country names only from this zoom on; below they overlap
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 860, 620  # the map's usual size, for fitting a view before the browser has one
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1050, 750  # the map's usual size, for fitting a view before the browser has one
 BROAD_FEATURES = frozenset({"country", "continent", "sea", "ocean"})  # not used to fit the view
 FIT_SHARE = 0.85  # share of mentions, nearest to their median, that the initial view must show
 TRIM_MIN_MENTIONS = 10
+# A stray (left out of the start view): farther from the middle than STRAY_FACTOR times the typical place and
+# than STRAY_MIN_DEG degrees, with fewer than STRAY_COMPANY other places within STRAY_NEAR_DEG of it.
+STRAY_FACTOR, STRAY_MIN_DEG, STRAY_NEAR_DEG, STRAY_COMPANY = 3.0, 15.0, 5.0, 2
 LEAFLET_JS = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
 HEAT_JS = ("leaflet-heat.js", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")
@@ -116,6 +119,37 @@ def mention_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
         mid_lat, mid_lon = np.median(lat), np.median(lon)
         dist = np.hypot(lat - mid_lat, (lon - mid_lon) * math.cos(math.radians(mid_lat)))
         keep = dist <= np.quantile(dist, FIT_SHARE, method="lower")
+        lat, lon = lat[keep], lon[keep]
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+def start_bounds(places: pd.DataFrame) -> list[list[float]] | None:
+    """The box the map opens on, [[south, west], [north, east]]: every place drawn (geo.store.frames.places rows),
+    with two exceptions that would otherwise open it on half the world.
+
+    Countries, seas and continents are drawn at their centroid, which can lie far from anything the articles
+    are about (Russia's is in Siberia): they count only when there is nothing else. A lone place far from all
+    the others (Paris in reports on Aleppo: a stray match, or an aside) is left out: more than STRAY_FACTOR
+    times as far from the middle as the typical place and more than STRAY_MIN_DEG, with hardly a place
+    around it (a second theatre of several places stays in view). Unlike `mention_bounds` nothing else is
+    trimmed: a place at the edge of the others is in view.
+    """
+    if places is None or places.empty:
+        return None
+    places = places.dropna(subset=["lat", "lon"])
+    local = places[~places["feature"].isin(BROAD_FEATURES)]
+    points = local if not local.empty else places
+    if points.empty:
+        return None
+    lat, lon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
+    if len(lat) >= 3:
+        mid_lat, mid_lon = np.median(lat), np.median(lon)
+        scale = math.cos(math.radians(mid_lat))
+        dist = np.hypot(lat - mid_lat, (lon - mid_lon) * scale)
+        keep = np.ones(len(lat), bool)
+        for i in np.flatnonzero(dist > max(STRAY_FACTOR * np.median(dist), STRAY_MIN_DEG)):
+            near = np.hypot(lat - lat[i], (lon - lon[i]) * scale) <= STRAY_NEAR_DEG
+            keep[i] = near.sum() - 1 >= STRAY_COMPANY
         lat, lon = lat[keep], lon[keep]
     return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
