@@ -314,3 +314,11 @@ def test_a_new_display_name_reaches_the_place_but_a_missing_one_does_not_erase_i
     store.add(Article(text=later), parsed(later, display=False))  # e.g. an index built before display names
     with store.engine.connect() as con:
         assert con.execute(text("SELECT display_name FROM places WHERE name = 'Tadmur'")).scalar() == "Palmyra"
+
+
+def test_the_add_article_preview_names_places_as_the_store_will():
+    from geo.maps.rows import mentions_frame
+
+    frame = mentions_frame(Article(text=TEXT), parsed())
+    assert list(zip(frame["name"], frame["gazetteer_name"])) == [("Palmyra", "Tadmur"), ("Raqqa", "Ar Raqqah"),
+                                                               ("Homs", "Homs")]

@@ -20,7 +20,8 @@ def mentions_frame(article: Article, mentions: Iterable[ResolvedMention]) -> pd.
         rows.append(
             meta
             | {"published": article.published, "ingested_at": pd.NaT, "start": m.start, "end": m.end, "text": m.text}
-            | {"name": m.name, "lat": m.lat, "lon": m.lon, "feature": m.feature, "country": m.country}
+            | {"name": m.display_name, "gazetteer_name": m.name, "lat": m.lat, "lon": m.lon, "feature": m.feature,
+               "country": m.country}
             | {"geonameid": m.geonameid, "score": m.score, "sentence": article.text[s:e]}
         )
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
