@@ -25,7 +25,7 @@ from geo.exports.html import (
     page_html,
     template,
 )
-from geo.exports.labels import GAP_PX, SPOTS
+from geo.exports.labels import GAP_PX, PAD_PX, SPOTS
 from geo.exports.layout import FIT_STEPS, PDF_FIT_STEPS, Layout, citation, plain
 from geo.maps.base import BROAD_FEATURES, FIT_MAX_ZOOM
 from geo.maps.elements import CMElement, ZoomLabels
@@ -105,12 +105,12 @@ class PlaceLabels(CMElement):
     (textContent), never as markup. The plugin is in templates/briefing.js.
     """
 
-    plugin, options = "placeLabels", ("labels", "spots")
+    plugin, options = "placeLabels", ("labels", "spots", "pad")
 
     def __init__(self, layout: Layout):
         super().__init__()
         self._name = "PlaceLabels"
-        self.labels, self.spots = [], [list(s) for s in SPOTS]
+        self.labels, self.spots, self.pad = [], [list(s) for s in SPOTS], PAD_PX
         places = layout.places
         if places.empty or not layout.drawn & {"places", "clusters"}:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 FAR_PX = 14  # the second ring of spots lies this much farther from the circle
 GAP_PX = 3  # between a circle and its label
+PAD_PX = 2  # kept clear around a label, so that two never touch
 
 _AROUND = (  # right, left, above, below, then the four corners
     (0.0, -0.5, 1.0, 0.0), (-1.0, -0.5, -1.0, 0.0), (-0.5, -1.0, 0.0, -1.0), (-0.5, 0.0, 0.0, 1.0),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 
-from geo.exports.labels import GAP_PX, SPOTS, offset, overlaps
+from geo.exports.labels import GAP_PX, PAD_PX, SPOTS, offset, overlaps
 from geo.exports.layout import CSS_PX_PER_IN, citation, mercator, plain
 from geo.maps.base import BROAD_FEATURES
 from geo.maps.style import COUNTRY_LABEL
@@ -38,16 +38,22 @@ class MapLabels:
         self.px_per_pt = ax.figure.dpi / 72
         self.box = ax.get_window_extent(self.renderer)
         self.furniture = [tuple(b) for b in furniture]
-        self.symbols: list[tuple[float, float, float, float]] = []  # places', bubbles' and events' boxes
+        self.symbols: list[tuple[float, float, float, float]] = []  # places' and bubbles' boxes
+        self.events: list[tuple[float, float, float, float]] = []  # events' boxes
+        self._events_taken = False
         self.taken: list[tuple[float, float, float, float]] = list(self.furniture)
         self.written: list[tuple[str, str, tuple[float, float, float, float]]] = []  # (kind, text, box)
 
     # ------------------------------------------------------------------ what to keep clear
 
-    def avoid_px(self, x: float, y: float, radius_pt: float) -> None:
+    def avoid_px(self, x: float, y: float, radius_pt: float, *, event: bool = False) -> None:
+        """A symbol centred at (x, y) display pixels; an event's may be covered by a place's name that has no
+        other room (events crowd around their place)."""
         r = radius_pt * self.px_per_pt + 1
-        self.symbols.append((x - r, y - r, x + r, y + r))
-        self.taken.append(self.symbols[-1])
+        box = (x - r, y - r, x + r, y + r)
+        (self.events if event else self.symbols).append(box)
+        if not event:
+            self.taken.append(box)
 
     def avoid_circle(self, x_m: float, y_m: float, radius_pt: float) -> None:
         """A symbol at (x, y) metres with this radius in points."""
@@ -56,9 +62,11 @@ class MapLabels:
 
     # ------------------------------------------------------------------ writing
 
-    def _free(self, b) -> bool:
+    def _free(self, b, *, events: bool = True) -> bool:
+        """Whether a padded box lies inside the map, clear of what is taken (and of events, unless told)."""
         inside = b[0] >= self.box.x0 and b[2] <= self.box.x1 and b[1] >= self.box.y0 and b[3] <= self.box.y1
-        return inside and not any(overlaps(b, t) for t in self.taken)
+        clear = not any(overlaps(b, t) for t in self.taken)
+        return inside and clear and not (events and any(overlaps(b, e) for e in self.events))
 
     def _text(self, x_m, y_m, text, *, size_px, weight, color, style="normal", halo=3.0, zorder=6.0):
         t = self.ax.annotate(text, (x_m, y_m), xytext=(0, 0), textcoords="offset points", ha="left", va="top",
@@ -69,22 +77,25 @@ class MapLabels:
         return t
 
     def _box(self, t):
+        """The text's box in display pixels, with PAD_PX kept clear around it."""
         b = t.get_window_extent(self.renderer)
-        return (b.x0, b.y0, b.x1, b.y1)
+        pad = PAD_PX * PT_PER_PX * self.k * self.px_per_pt
+        return (b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad)
 
     def place(self, x_m: float, y_m: float, text: str, gap_pt: float) -> bool:
         """A place's name at the first free spot around its circle; False (nothing written) when none is."""
         t = self._text(x_m, y_m, text, size_px=11.5, weight="bold", color=INK)
-        x0, y0, x1, y1 = self._box(t)
-        w_pt, h_pt = (x1 - x0) / self.px_per_pt, (y1 - y0) / self.px_per_pt
-        for spot in SPOTS:
-            dx, dy = offset(spot, w_pt, h_pt, gap_pt)
-            t.set_position((dx, -dy))  # offset points: y up; the spots' y grows down
-            b = self._box(t)
-            if self._free(b):
-                self.taken.append(b)
-                self.written.append(("place", text, b))
-                return True
+        b = t.get_window_extent(self.renderer)
+        w_pt, h_pt = b.width / self.px_per_pt, b.height / self.px_per_pt
+        for events in (True, False):  # clear of events if it can be, else over events alone
+            for spot in SPOTS:
+                dx, dy = offset(spot, w_pt, h_pt, gap_pt)
+                t.set_position((dx, -dy))  # offset points: y up; the spots' y grows down
+                b = self._box(t)
+                if self._free(b, events=events):
+                    self.taken.append(b)
+                    self.written.append(("place", text, b))
+                    return True
         t.remove()
         return False
 
@@ -109,6 +120,9 @@ class MapLabels:
 
     def names(self, frame: pd.DataFrame, style: dict) -> int:
         """Names (columns name, x, y in metres) centred above their point where the box is free."""
+        if not self._events_taken:  # from here on, events are kept clear like any symbol
+            self.taken += self.events
+            self._events_taken = True
         written = 0
         for name, x, y in zip(frame["name"], frame["x"], frame["y"]):
             text = plain(name)
@@ -116,8 +130,8 @@ class MapLabels:
                 continue
             t = self._text(x, y, text, size_px=style["size"], weight=style["weight"], color=style["color"],
                            style=style["style"], halo=2.0, zorder=5.5)
-            x0, y0, x1, y1 = self._box(t)
-            w_pt, h_pt = (x1 - x0) / self.px_per_pt, (y1 - y0) / self.px_per_pt
+            b = t.get_window_extent(self.renderer)
+            w_pt, h_pt = b.width / self.px_per_pt, b.height / self.px_per_pt
             t.set_position((-w_pt / 2, h_pt / 2 + style["lift"] * h_pt))
             b = self._box(t)
             if self._free(b):

@@ -329,7 +329,7 @@ def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float,
         around = dict(zip(layout.places["place_id"], place_radius(layout.places["mentions"],
                                                                   layout.places["mentions"].max()))) if ring else None
         for px_, py_, r in draw_events(ax, layout.events, k, around):
-            labels.avoid_px(px_, py_, r)
+            labels.avoid_px(px_, py_, r, event=True)
     labels.places(places, radii, layout.place_articles)
     if not shown_town.empty:
         minzoom = town_min_zoom(shown_town["population"].to_numpy(float))

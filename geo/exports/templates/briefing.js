@@ -12,25 +12,29 @@
     return false;
   }
   function inside(r, box) { return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom; }
+  function padded(r, p) { return {left: r.left - p, right: r.right + p, top: r.top - p, bottom: r.bottom + p}; }
 
-  // The symbols a label must leave visible: places (circles, cluster bubbles) and events; airfields and
+  // The symbols a label must leave visible: places (circles, cluster bubbles) and events, apart; airfields and
   // town dots are small and many, and a label may cover them as the dashboard's labels do.
   function symbolBoxes(map) {
-    var box = map.getContainer().getBoundingClientRect(), out = [], minor = [];
-    ["air_base", "airport", "city"].forEach(function (k) { if ((CM.layers || {})[k]) minor.push(CM.layers[k].group); });
+    var box = map.getContainer().getBoundingClientRect(), out = {places: [], events: []}, minor = [];
+    var layers = CM.layers || {}, events = layers.events && layers.events.group;
+    ["air_base", "airport", "city"].forEach(function (k) { if (layers[k]) minor.push(layers[k].group); });
     map.eachLayer(function (l) {
       if (!(l instanceof L.CircleMarker) || !l._map) return;
       if (minor.some(function (g) { return g.hasLayer(l); })) return;
       var p = map.latLngToContainerPoint(l.getLatLng()), r = l.getRadius() + 1;
       if (p.x + r < 0 || p.y + r < 0 || p.x - r > box.width || p.y - r > box.height) return;
-      out.push({left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
+      (events && events.hasLayer(l) ? out.events : out.places).push(
+        {left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
     });
-    document.querySelectorAll(".cm-cluster").forEach(function (el) { out.push(rectOf(el.getBoundingClientRect())); });
+    document.querySelectorAll(".cm-cluster").forEach(function (el) { out.places.push(rectOf(el.getBoundingClientRect())); });
     return out;
   }
 
-  // PlaceLabels: names beside their circles, most mentioned first, each at the first of eight spots around
-  // its circle where it overlaps no other label, symbol or map furniture and stays inside the map; else hidden.
+  // PlaceLabels: names beside their circles, most mentioned first, each at the first spot around its circle
+  // where it overlaps no other label, symbol or map furniture and stays inside the map; where events crowd
+  // every spot, the first that covers only event symbols; else hidden.
   CM.plugins.placeLabels = function (map, o) {
     var pane = map.createPane("cmLabels");
     pane.style.zIndex = 650;
@@ -49,29 +53,35 @@
     // the direction of the gap from the circle, and extra pixels of gap; tried in order.
     var spots = o.spots;
     CM.placeLabels = function () {
-      var box = map.getContainer().getBoundingClientRect(), kept = symbolBoxes(map);
+      var box = map.getContainer().getBoundingClientRect(), symbols = symbolBoxes(map), kept = symbols.places;
       document.querySelectorAll(".cm-north, .cm-locator, .leaflet-control-scale").forEach(function (el) {
         kept.push(rectOf(el.getBoundingClientRect()));
       });
       var shown = 0;
       document.querySelectorAll(".cm-place-label").forEach(function (el) {
         var gap = parseFloat(el.dataset.gap), w = el.offsetWidth, h = el.offsetHeight;
-        var placed = spots.some(function (s) {
+        function tryAt(s, clear) {
           var x = s[0] * w + s[2] * (gap + s[4]), y = s[1] * h + s[3] * (gap + s[4]);
           el.style.transform = "translate(" + x + "px," + y + "px)";
-          var r = el.getBoundingClientRect();
-          if (inside(r, box) && !clash(r, kept)) { kept.push(rectOf(r)); return true; }
+          var r = padded(el.getBoundingClientRect(), o.pad);
+          if (inside(el.getBoundingClientRect(), box) && !clash(r, kept) && !(clear && clash(r, symbols.events))) {
+            kept.push(r); return true;
+          }
           return false;
-        });
+        }
+        var placed = spots.some(function (s) { return tryAt(s, true); }) ||
+                     spots.some(function (s) { return tryAt(s, false); });
         el.style.display = placed ? "" : "none";
         if (placed) shown += 1;
       });
+      kept = kept.concat(symbols.events);
       // The map's other names (towns, big cities, roads, countries) give way to the places' and to each other.
       [".cm-town-label span", ".cm-city-label span", ".cm-road-label span", ".cm-country-label span"].forEach(function (sel) {
         document.querySelectorAll(sel).forEach(function (el) {
           var r = el.getBoundingClientRect();
           if (!r.width || getComputedStyle(el).visibility === "hidden") return;
-          if (!inside(r, box) || clash(r, kept)) { el.style.visibility = "hidden"; } else { kept.push(rectOf(r)); }
+          if (!inside(r, box) || clash(padded(r, o.pad), kept)) { el.style.visibility = "hidden"; }
+          else { kept.push(padded(r, o.pad)); }
         });
       });
       CM.stats.placeLabels = shown;
