@@ -221,13 +221,17 @@ def _assemble(a: pd.DataFrame, m: pd.DataFrame, ev: pd.DataFrame,
 
 
 def _evidence(ev: pd.DataFrame, texts: pd.Series) -> list[str | None]:
-    """Each event's evidence sentence, cut from its article's text (`texts` by article id)."""
-    by_id = texts.to_dict()
-    out: list[str | None] = []
-    for aid, s, e in zip(ev["article_id"], ev["evidence_start"], ev["evidence_end"]):
-        text = by_id.get(aid)
-        out.append(text[int(s):int(e)].strip() if isinstance(text, str) and s is not pd.NA and e is not pd.NA
-                   else None)
+    """Each event's evidence sentence, cut from its article's text (`texts` indexed by article id). Only the
+    texts of articles with events are taken out of their column (iterating all of them cost a fifth of a load)."""
+    row = texts.index.get_indexer(ev["article_id"].to_numpy(object))
+    starts = ev["evidence_start"].to_numpy("float64", na_value=np.nan)
+    ends = ev["evidence_end"].to_numpy("float64", na_value=np.nan)
+    ok = (row >= 0) & ~np.isnan(starts) & ~np.isnan(ends)
+    out: list[str | None] = [None] * len(ev)
+    picked = texts.iloc[row[ok]].to_numpy(object)
+    for k, text, s, e in zip(np.flatnonzero(ok), picked, starts[ok].astype(np.int64), ends[ok].astype(np.int64)):
+        if isinstance(text, str):
+            out[k] = text[s:e].strip()
     return out
 
 
