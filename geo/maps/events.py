@@ -36,20 +36,29 @@ class EventLayer(elements.CMElement):
 
 
 class _Strings:
-    """A table of escaped strings, each once; columns hold their positions (-1: none)."""
+    """A table of escaped strings, each once; columns hold their positions (-1: none). A value met before is
+    looked up, not escaped again (most are: types, actors and titles repeat)."""
 
     def __init__(self):
         self.items: list[str] = []
-        self._at: dict[str, int] = {}
+        self._at: dict[str, int] = {}  # escaped text -> position
+        self._raw: dict[object, int] = {}  # value as given -> position
 
     def add(self, value: object, *, escaped: bool = False) -> int:
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value == "":
-            return -1
+        hit = self._raw.get((escaped, value)) if isinstance(value, str) else None
+        if hit is not None:
+            return hit
+        if not isinstance(value, str) or value == "":
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value == "":
+                return -1
         text = str(value) if escaped else esc(value)
-        if text not in self._at:
-            self._at[text] = len(self.items)
+        at = self._at.get(text)
+        if at is None:
+            at = self._at[text] = len(self.items)
             self.items.append(text)
-        return self._at[text]
+        if isinstance(value, str):
+            self._raw[(escaped, value)] = at
+        return at
 
 
 def trimmed(sentence: str, width: int = EVIDENCE_WIDTH) -> str:
