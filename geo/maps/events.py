@@ -48,9 +48,8 @@ class _Strings:
         hit = self._raw.get((escaped, value)) if isinstance(value, str) else None
         if hit is not None:
             return hit
-        if not isinstance(value, str) or value == "":
-            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value == "":
-                return -1
+        if value is None or value is pd.NA or value == "" or (isinstance(value, float) and np.isnan(value)):
+            return -1
         text = str(value) if escaped else esc(value)
         at = self._at.get(text)
         if at is None:
