@@ -136,7 +136,7 @@ class Briefing:
 # continues the list on further pages; a PNG goes on until the list fits.
 FIT_STEPS = ((1.0, 1, 340), (0.92, 1, 340), (0.84, 1, 360), (0.84, 2, 470), (0.76, 2, 520), (0.7, 2, 580),
              (0.66, 3, 760), (0.6, 3, 820))
-PDF_FIT_STEPS = 4
+PDF_FIT_STEPS = 5
 
 # How many articles a briefing numbers by default: all that a slide's side panel holds legibly, and on paper
 # as many as continuation pages hold. The rest are counted ("N more, not numbered"); no label cites them.
