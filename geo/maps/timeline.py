@@ -35,13 +35,16 @@ def _ticks(first: pd.Timestamp, last: pd.Timestamp, step: str, x_of) -> str:
     freq = "YS" if step == "month" else "MS"
     marks = [first] + [d for d in pd.date_range(first, last, freq=freq) if d > first]
     every = max(1, math.ceil(len(marks) / 12))
-    out = []
+    out, free = [], 0.0  # where the last label ends: a label that would overlap it is left out
     for i, d in enumerate(marks[::every]):
         x = x_of(d)
         if i == 0:
             text = timebins.label(d, step) if step != "week" else f"{d.day} {d:%b %Y}"
         else:
             text = d.strftime("%Y" if step == "month" else "%b %Y" if d.month == 1 else "%b")
+        if x + 2 < free:
+            continue
+        free = x + 2 + 5.6 * len(text) + 6  # ~5.6 units a character at font size 10
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{HEIGHT - PAD_B}" y2="{HEIGHT - PAD_B + 4}" stroke="#888"/>'
                    f'<text x="{x + 2:.1f}" y="{HEIGHT - 4}" font-size="10" fill="#555">{esc(text)}</text>')
     return "".join(out)
