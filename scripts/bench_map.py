@@ -2,18 +2,21 @@
 """Map page benchmark: first paint, page size and filter-update time at 1k / 10k / 100k events.
 
 For each size: a temporary SQLite store is filled with geo.dev.synthetic (one event per article), the
-dashboard is started on it with `streamlit run`, and headless Chromium (playwright, /usr/bin/chromium)
-opens the Map page with every request outside localhost blocked and counted. Measured:
+team server is started on it with `streamlit run serve.py` (--script dashboard.py: the dashboard alone,
+with no warm-up), and headless Chromium (playwright, /usr/bin/chromium) opens the Map page with every
+request outside localhost blocked and counted. Measured:
 
-  cold      the first visit after the server started (the store is read into memory then)
+  cold      the first visit, sent as soon as the server answers (serve.py is then reading the store's
+            snapshot and making the default view in the background: pages/_warmup.py)
   paint     median time from navigation until the map has drawn its places, over --runs fresh tabs
   page      bytes the browser received for one visit: HTTP bodies (mostly Streamlit's own scripts) and
             WebSocket frames ("data": the page's elements, the map's script and layers)
   filter    median time from pressing Enter in the sidebar search until the map has redrawn its places
   outside   requests to anything but this machine (blocked; must be 0)
 
-With --breakdown, one visit's time line: Streamlit's own page and scripts, the WebSocket messages (the
-script's output, incl. the map), the map frame's scripts and the map's own marks (geo.maps.elements).
+With --breakdown, the time lines of the first visit and of a later one: Streamlit's own page and scripts,
+the WebSocket messages (the script's output, incl. the map), the map frame's scripts and the map's own
+marks (geo.maps.elements).
 
 Outside requests are cut by Chromium's own resolver rules (every name but this machine's fails to resolve)
 and counted from the DevTools protocol. --cut route uses a Playwright route instead, as the browser tests do:
@@ -24,7 +27,7 @@ fetched and compiled each time. --warm adds new tabs of one browser (what a retu
 
 Usage: .venv/bin/python scripts/bench_map.py [--sizes 1000,10000,100000] [--runs 5] [--keep DIR] [--breakdown] [--warm]
        [--cut resolver|route]
-       [--db URL (a filled store instead)]
+       [--db URL (a filled store instead)] [--script serve.py|dashboard.py] [--root TREE (another checkout)]
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.exports.browser import LOCAL_HOSTS, block_outside, is_local  # noqa: E402
+from geo.exports.browser import LOCAL_HOSTS, block_outside, is_local
 
 CHROMIUM = "/usr/bin/chromium"
 DRAWN = "window.CM && CM.layers && CM.layers.place && CM.map && CM.map._loaded"
@@ -63,22 +66,24 @@ def _free_port() -> int:
 
 
 def fill(url: str, n: int) -> float:
-    from geo.store import Store
     from geo.dev.synthetic import fill_synthetic
+    from geo.store import Store
 
     t = time.perf_counter()
     fill_synthetic(Store(url), n)
     return time.perf_counter() - t
 
 
-def start(url: str, log: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """`streamlit run dashboard.py` of the tree at `root` on the store at `url`: (process, base URL)."""
+def start(url: str, log: Path, root: Path = ROOT, script: str = "serve.py") -> tuple[subprocess.Popen, str]:
+    """`streamlit run serve.py` (the team server, as `make run` and the Docker image start it; or another
+    script) of the tree at `root` on the store at `url`: (process, base URL) once it answers."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=root, env={**os.environ, "DATABASE_URL": url}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-    )
+    with open(log, "w") as out:  # the server writes to its own copy of the file
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+             "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=root, env={**os.environ, "DATABASE_URL": url}, stdout=out, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -238,14 +243,15 @@ class Visit:
 
 
 def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm: bool = False,
-          route: bool = True) -> dict:
+          route: bool = True, root: Path = ROOT, script: str = "serve.py") -> dict:
     url = db or f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
     fill_s = fill(url, n) if db is None else 0.0
-    proc, base = start(url, workdir / f"bench_{n}.log")
+    proc, base = start(url, workdir / f"bench_{n}.log", root, script)
     outside: list[str] = []
     try:
         first = Visit(browser, base, outside, route=route)
         cold = first.paint()
+        cold_timeline = first.breakdown()
         first.close()
         paints, sizes, data, marks = [], [], [], []
         for _ in range(runs):
@@ -277,7 +283,7 @@ def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm
         v.close()
     finally:
         stop(proc)
-    return {"n": n, "fill": fill_s, "cold": cold, "paint": statistics.median(paints), "paint_max": max(paints),
+    return {"n": n, "fill": fill_s, "cold": cold, "cold_timeline": cold_timeline, "paint": statistics.median(paints), "paint_max": max(paints),
             "paint_min": min(paints), "timeline": timeline, "warm": warm_paints, "marks": marks,
             "page": statistics.median(sizes), "data": statistics.median(data), "filter": statistics.median(filters), "filter_max": max(filters),
             "outside": len(outside)}
@@ -295,7 +301,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="how outside requests are cut: a Playwright route (every request passes through Python) "
                          "or Chromium's resolver rules (counted from the DevTools protocol)")
     ap.add_argument("--db", help="use this filled store (one size: its own) instead of filling temporary ones")
+    ap.add_argument("--script", default="serve.py",
+                    help="the server's script: serve.py (the team server, which warms up before the first visit) "
+                         "or dashboard.py")
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="serve the dashboard of this tree (e.g. a git worktree of an older commit, for before/after)")
     args = ap.parse_args(argv)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     from playwright.sync_api import sync_playwright
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -315,9 +327,14 @@ def main(argv: list[str] | None = None) -> int:
 
                 sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:
-                row = bench(n, args.runs, workdir, browser, args.db, args.warm, route=args.cut == "route")
+                row = bench(n, args.runs, workdir, browser, args.db, args.warm, route=args.cut == "route",
+                            root=args.root.resolve(), script=args.script)
                 rows.append(row)
                 if args.breakdown:
+                    print("  the first visit after the server started:")
+                    for what, at, detail in row["cold_timeline"]:
+                        print(f"    {at:6.2f} s  {what}{'  (' + detail + ')' if detail else ''}")
+                    print("  a later visit (fresh browser profile):")
                     for what, at, detail in row["timeline"]:
                         print(f"    {at:6.2f} s  {what}{'  (' + detail + ')' if detail else ''}")
                 print(f"{n:>7,} events: fill {row['fill']:.1f}s · cold {row['cold']:.2f}s · paint {row['paint']:.2f}s "
@@ -340,8 +357,8 @@ def main(argv: list[str] | None = None) -> int:
               f"| {r['filter']:.2f} / {r['filter_max']:.2f} s "
               f"| {r['cold']:.2f} s | {r['outside']} |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\n{os.cpu_count()} CPUs, load average {load:.2f} at the end; runs per size: {args.runs}; "
-          f"outside requests cut by {args.cut}")
+    print(f"\n{os.cpu_count()} CPUs, load average {load_before:.2f} at the start, {load:.2f} at the end; "
+          f"runs per size: {args.runs}; outside requests cut by {args.cut}; server: {args.script} of {args.root}")
     if tmp:
         tmp.cleanup()
     return 1 if any(r["outside"] for r in rows) else 0
