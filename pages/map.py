@@ -141,9 +141,9 @@ def _place_search(state: MapState, data) -> MapState:
 def _search_form() -> None:
     with (st.form("place_search_form", border=False, enter_to_submit=True),
           st.container(horizontal=True, gap="small", vertical_alignment="bottom")):
-            st.text_input("Find a place", key="place_search", placeholder="Find a place, e.g. Palmyra",
-                          label_visibility="collapsed", width="stretch")
-            st.form_submit_button("", key="place_search_go", icon=":material/search:", help="Find the place")
+        st.text_input("Find a place", key="place_search", placeholder="Find a place, e.g. Palmyra",
+                      label_visibility="collapsed", width="stretch")
+        st.form_submit_button("", key="place_search_go", icon=":material/search:", help="Find the place")
     note = st.session_state.pop("cm_search_note", None)
     if note:
         st.caption(note)
@@ -284,14 +284,14 @@ def map_and_panel() -> None:
     set_state(state)
     article_banner(state, data)
 
-    map_col, panel_col = st.columns(MAP_PANEL, gap="small")
+    map_col, panel_col = st.columns(MAP_PANEL, gap="small", wrap=False)
     with map_col:
         center, zoom = st.session_state["cm_view"]
         mine = _selected_days(view, state)
         map_frame(base, _layers(state, view, bounds), center=center, zoom=zoom, height=MAP_HEIGHT, fill=MAP_FILL,
                   fit=fit, fit_max_zoom=FIT_MAX_ZOOM, key="place_map", below=_timeline_chart(view, mine, state))
         _timeline_caption(view, state, mine)
-    with panel_col:
+    with panel_col, st.container(key="cm_panel"):  # pages/css/layout.css keeps it readable in a small window
         _search_form()
         if state.selected_kind == "air base" and state.selected_at is not None:
             airfield_panel(state, view, data)
