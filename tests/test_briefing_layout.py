@@ -37,7 +37,7 @@ PLACES = {  # name: (lat, lon)
 }
 SENTENCES = ("Government troops clashed with rebels near {}.", "Shelling hit {} overnight, killing three civilians.",
              "Turkey denied shelling {} on Tuesday.", "Protesters gathered in {}.")
-N_ARTICLES = 30
+N_ARTICLES = 60  # more than page one of a PDF holds, in either renderer
 LONG_TITLE = ("A very long headline about the fighting around the northern towns that goes on and on well past what "
               "one line of the side panel holds, so that it must wrap rather than be cut")
 

@@ -2,7 +2,8 @@
 
 The page is one HTML document with every asset inside it (see html.py); Chromium opens it with no
 server, every request for anything but file:, data:, blob: and about: is blocked and counted, and
-the page is captured with a screenshot (PNG) or printed (PDF, one page).
+the page is captured with a screenshot (PNG) or printed (PDF: the map's page, then the sources continued
+where they need more room).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from geo.exports.html import (
     template,
 )
 from geo.exports.labels import GAP_PX, PAD_PX, SPOTS
-from geo.exports.layout import FIT_STEPS, PDF_FIT_STEPS, Layout, citation, plain
+from geo.exports.layout import (
+    FIT_STEPS,
+    PDF_FIT_STEPS,
+    Layout,
+    citation,
+    more_note,
+    plain,
+)
 from geo.maps.base import BROAD_FEATURES, FIT_MAX_ZOOM
 from geo.maps.elements import CMElement, ZoomLabels
 from geo.maps.html import esc
@@ -176,12 +184,6 @@ def _articles_html(layout: Layout) -> str:
             f'<span class="m">{meta}{" — " if meta and places else ""}{places}</span></li>'
         )
     return "".join(items)
-
-
-def more_note(layout: Layout) -> str:
-    """What the list leaves out: articles past the numbered ones, which no label cites."""
-    n = layout.more_articles
-    return f"and {n:,} more article{'s' if n != 1 else ''}, not numbered (no label cites them)" if n else ""
 
 
 def briefing_page(

@@ -260,6 +260,12 @@ def citation(numbers) -> str:
     return f" [{text}{f' +{rest}' if rest else ''}]"
 
 
+def more_note(layout: Layout) -> str:
+    """What the source list leaves out: the articles past the numbered ones, which no label cites."""
+    n = layout.more_articles
+    return f"and {n:,} more article{'s' if n != 1 else ''}, not numbered (no label cites them)" if n else ""
+
+
 def attribution(drawn: set[str] | frozenset[str], *, roads_source: str | None = None, detail: str = "",
                 tiles: str = "") -> str:
     """Every source the picture draws from: the gazetteer's names, airfields, boundaries; the detailed

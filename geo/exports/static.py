@@ -2,7 +2,8 @@
 
 The page is laid out in points on an overlay axes that covers the whole figure (origin top left); the
 map is a second axes in Web Mercator metres, showing the same area the interactive map would show in
-a box of the same size. PNG comes out at the preset's exact pixel size; PDF as one page of the preset.
+a box of the same size. PNG comes out at the preset's exact pixel size; PDF as pages of the preset: the
+map, then (when the numbered sources do not fit beside it) the sources continued.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from geo.exports.layout import (
     ArticleRef,
     Layout,
     inverse_mercator,
+    more_note,
     nice_scale_km,
     plain,
     view_extent,
@@ -282,11 +284,6 @@ def flow(heights: list[float], cols: int, top: float, bottom: float) -> list[tup
         out.append((col, y))
         y += h
     return out
-
-
-def more_note(layout: Layout) -> str:
-    n = layout.more_articles
-    return f"and {n:,} more article{'s' if n != 1 else ''}, not numbered (no label cites them)" if n else ""
 
 
 def _scale_bar(p: _Page, extent, map_box) -> tuple[float, float, float, float]:
