@@ -9,6 +9,7 @@
     corrections.py  analysts' fixes and the audit trail
     store.py        Store: the public API over the above
     frames.py       the whole store as frames for the map (fast bulk reads), and their aggregates
+    snapshot.py     those frames kept on disk beside the store, for a fast server start
 
 Callers import from here: ``from geo.store import Store``.
 """
