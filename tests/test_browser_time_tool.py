@@ -171,6 +171,11 @@ def test_time_player_steps_show_their_own_items_under_a_cursor(dashboard, browse
                                 "return [c.getAttribute('visibility'), +c.getAttribute('x')]; })()")
         x0, bw = float(svg.get_attribute("data-x0")), float(svg.get_attribute("data-bw"))
         assert cursor[0] == "visible" and cursor[1] == pytest.approx(x0 + 3 * bw, abs=0.2)  # the fourth day
+        # A rerun sets the timeline's markup anew (a selection's own bars): the cursor comes back on it.
+        frame.evaluate("(() => { const b = document.querySelector('svg.cm-timeline').parentNode; "
+                       "b.innerHTML = b.innerHTML.replace(/<rect class=\"cm-cursor\"[^>]*><\\/rect>/, ''); })()")
+        frame.wait_for_function("document.querySelector('svg.cm-timeline .cm-cursor') && document.querySelector("
+                                "'svg.cm-timeline .cm-cursor').getAttribute('visibility') === 'visible'", timeout=5000)
         frame.evaluate("CM.time.all()")
         assert frame.evaluate("CM.stats.eventsShown") == 3 and frame.evaluate("!!CM.layers.place.group._map")
         assert frame.evaluate("document.querySelector('svg.cm-timeline .cm-cursor').getAttribute('visibility')") \

@@ -61,12 +61,19 @@
     }
 
     // The cursor: where the time player is (a day number, or null for none). Kept in CM.timeNow, and drawn
-    // again on a new chart (a rerun replaces the timeline's markup).
-    var cursorDay = null, drawnOn = null;
+    // again on a new chart (a rerun replaces the timeline's markup): the chart's container is watched from the
+    // first cursor on (not before: nothing is watched while the map is first drawn).
+    var cursorDay = null, drawnOn = null, watched = null;
+    var watcher = new MutationObserver(function () { if (chart() !== drawnOn) drawCursor(); });
     function drawCursor() {
         var svg = chart();
         drawnOn = svg;
         if (!svg) return;
+        if (svg.parentNode !== watched) {
+            watched = svg.parentNode;
+            watcher.disconnect();
+            watcher.observe(watched, {childList: true});
+        }
         var el = svg.querySelector(".cm-cursor");
         if (cursorDay === null) { if (el) el.setAttribute("visibility", "hidden"); return; }
         var g = geometry(svg), i = binOf(g, cursorDay);
@@ -83,8 +90,6 @@
         CM.timeNow = cursorDay;
         drawCursor();
     }
-    new MutationObserver(function () { if (chart() !== drawnOn) drawCursor(); })
-        .observe(document.documentElement, {childList: true, subtree: true});
 
     // The brush. What it sends rides on the frame's value (geo.maps.elements.ViewSync adds the view);
     // the page turns it into the next map state (geo/view/brush.py).
