@@ -511,19 +511,27 @@ def test_start_view_shows_every_place_but_strays_and_centroids():
     assert base.start_bounds(places.iloc[0:0]) is None
 
 
+def mapframe_base(fmap):
+    from geo.maps import frame as mapframe
+
+    return mapframe.base(fmap)
+
+
 def test_base_map_draws_the_detailed_basemap_where_one_is_built(countries, monkeypatch):
     built = BasemapDetail({"levels": [{"name": "a", "min_zoom": 5, "max_zoom": 8}], "version": "1"})
     monkeypatch.setattr(BasemapDetail, "from_folder", classmethod(lambda cls, *a, **k: built))
     served = base.base_map(countries=countries)
-    assert any(el is built for el in served._children.values())
-    assert not any(el._name == "ZoomLabels" for el in served._children.values())  # the detail names the towns
+    assert _elements(served, BasemapDetail) == [built]
+    assert not _elements(served, base.elements.ZoomLabels)  # the detail names the towns
+    script = mapframe_base(served).script  # drawn once the places have been painted, as the tools are
+    assert script.index("window.CM.plugins.afterPaint(") < script.index("window.CM.plugins.basemapDetail(")
     # An export has no server to fetch chunks from: the chunks of its view are given, or the city names.
-    export = base.base_map(countries=countries, asset_base=None)
+    export = base.base_map(countries=countries, asset_base=None, dashboard=False)
     names = [el._name for el in export._children.values()]
     assert "BasemapDetail" not in names and "ZoomLabels" in names
     inline = BasemapDetail({"levels": [{"name": "a"}]}, url=None, chunks={"a/0_0": {"towns": []}})
-    export = base.base_map(countries=countries, asset_base=None, detail=inline)
-    assert any(el is inline for el in export._children.values())
+    export = base.base_map(countries=countries, asset_base=None, dashboard=False, detail=inline)
+    assert any(el is inline for el in export._children.values())  # drawn at once: a briefing waits for nothing
 
 
 def test_place_names_are_sent_as_text_for_the_main_places(places):

@@ -270,8 +270,8 @@ def base_map(
     elements.OfflineBasemap(data, labels, style={"graticule": GRATICULE_STYLE, "countries": COUNTRY_STYLE}).add_to(fmap)
     if detail is None and asset_base:
         detail = BasemapDetail.from_folder()
-    if detail is not None:
-        detail.add_to(fmap)
+    if detail is not None:  # on the dashboard it waits for the data's first paint, as the tools do
+        (elements.AfterPaint(detail) if dashboard else detail).add_to(fmap)
     if detail is None or not detail.levels:  # nothing built (make index): the coarse basemap's city names
         elements.ZoomLabels(city_labels(cities), pane="cm-base-labels", css_class="cm-city-label").add_to(fmap)
     HideLabelsWhenZoomedOut(LABEL_MIN_ZOOM).add_to(fmap)
