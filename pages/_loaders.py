@@ -7,6 +7,7 @@ and shared read-only by every session.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -146,6 +147,14 @@ def _map_data(version: tuple, _store: Store) -> mapdata.MapData:
     return now.data
 
 
+_visit_started = threading.Event()
+
+
+def visit_started() -> bool:
+    """Whether a page has run in this process (the server's warm-up then leaves the rest to it)."""
+    return _visit_started.is_set()
+
+
 def get_map_data(store: Store, *, fresh: bool = False) -> mapdata.MapData:
     """The whole store as frames (geo.store.frames), read again only when articles were added or removed
     (after an ingest, only the new articles are read: geo.store.frames.refresh), and kept on disk between
@@ -154,6 +163,7 @@ def get_map_data(store: Store, *, fresh: bool = False) -> mapdata.MapData:
     A resource, not cache_data: the frames are shared read-only instead of unpickled on every rerun.
     The store's version is looked up once per run (prepare_state asks with fresh=True).
     """
+    _visit_started.set()
     version = st.session_state.get("cm_version")
     if fresh or version is None or version[0] != str(store.url):
         version = mapdata.store_version(store)

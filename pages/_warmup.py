@@ -6,9 +6,10 @@ reference layers to load and for the map's code to run for the first time. Here 
 from their snapshot (geo.store.snapshot, a tenth of a second) into the cache the pages read, and the
 view of a visit without parameters (the default filters) is made into geo.view's shared cache; both are
 made by the very functions the pages call, so they hold what a visit would make. The map's base and
-layers are built once and dropped: that compiles their templates and fills the View's own caches, while
-the Map page still builds and keeps its own (it alone knows their sizes and keys). A visitor who comes
-while this runs waits only for what is still being made (each cache makes a thing once).
+layers are built once and dropped, if no visit started meanwhile: that runs their code once (imports,
+templates, the outlines the base map draws) and fills the View's own caches, while the Map page still
+builds and keeps its own (it alone knows their sizes and keys). A visitor who comes while this runs waits
+only for what is still being made (each cache makes a thing once).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pages._loaders import (
     get_store,
     map_data_now,
     plugin_bundle,
+    visit_started,
 )
 
 log = logging.getLogger(__name__)
@@ -55,38 +57,61 @@ def warm_up() -> float:
 
 
 def _warm() -> None:
+    # What the first visit reads, in the order it reads it, each made by the function the page calls and
+    # kept where the page finds it (the loaders make a thing once: a visit that asks meanwhile waits for it).
     store = get_store()
-    data = map_data_now(store)  # first: a visitor who comes now waits for these
+    data = map_data_now(store)
     state = from_link({}, FOCUS_ZOOM)  # a visit without parameters: the default filters and layers
     view = filtered(data, state)
     import_pages()
-    store.counts()  # the sidebar's counts: the first query reads the tables' pages from disk
-    getattr(view, "timeline_svg", None)  # the chart under the map, kept by the view itself
     all_places(data)
     sources = Sources(airbases=get_airbases, roads=get_roads, cities=get_cities, local_tiles=get_local_tiles)
-    _rehearse(state, view, sources)
-    get_joiner()  # what the panel shows around a place: the first click needs it
+    for load in (get_airbases, get_cities, get_roads, get_local_tiles):
+        load()
+    getattr(view, "timeline_svg", None)  # the chart under the map, kept by the view itself
+    store.counts()  # the sidebar's counts: the first query reads the tables' pages from disk
+    # Then what only saves the first visit time if it is done before it comes: once a visit runs, the
+    # rest would only compete with it for the interpreter (Python runs one thread at a time).
+    for step in [*_rehearsal(state, view, sources), get_joiner]:
+        if visit_started():
+            log.info("a visit started: the rest of the warm-up is left to it")
+            return
+        step()
 
 
 def import_pages() -> list[str]:
-    """Import the library modules dashboard.py and the Map page import (read from their source, so that
-    the list follows them); the names imported.
+    """Import the library modules dashboard.py and the Map page import, directly or through the pages'
+    own modules (read from their source, so that the list follows them); the names imported.
 
     Not the pages' own modules (pages.*): those are Streamlit glue, and some of it works only inside a
     script run. A component declared outside one is never registered (pages._mapframe's map would answer
     404 for good), so they are left to the first visit, whose run imports them as before.
     """
     names = []
-    for script in (PAGES.parent / "dashboard.py", PAGES / "map.py"):
+    for name in library_imports([PAGES.parent / "dashboard.py", PAGES / "map.py"]):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the page will say so itself
+            continue
+        names.append(name)
+    return names
+
+
+def library_imports(scripts: list[Path]) -> list[str]:
+    """The modules outside pages/ that these scripts import, directly or through modules of pages/."""
+    out: dict[str, None] = {}
+    todo, seen = list(scripts), set()
+    while todo:
+        script = todo.pop(0)
+        if script in seen or not script.exists():
+            continue
+        seen.add(script)
         for name in imported_by(script):
             if name.split(".")[0] == PAGES.name:
-                continue
-            try:
-                importlib.import_module(name)
-            except ImportError:  # the page will say so itself
-                continue
-            names.append(name)
-    return names
+                todo.append(PAGES.parent.joinpath(*name.split(".")).with_suffix(".py"))
+            else:
+                out.setdefault(name, None)
+    return list(out)
 
 
 def imported_by(script: Path) -> list[str]:
@@ -101,12 +126,18 @@ def imported_by(script: Path) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _rehearse(state, view, sources: Sources) -> None:
-    """Build the map's base and layers for `view` and drop them (see the module's docstring)."""
+def _rehearsal(state, view, sources: Sources) -> list:
+    """Steps that build the map's base and each layer for `view` and drop them (see the module's
+    docstring): their code runs once, the Map page still makes its own."""
     bounds = view.bounds
-    mapframe.base(base_map(cities=sources.cities(), asset_base=asset_base(), bundle=plugin_bundle(),
-                           view=fit_view(bounds)))
-    for layer in map_layers(state, view, sources, bounds=bounds):
+
+    def base() -> None:
+        mapframe.base(base_map(cities=sources.cities(), asset_base=asset_base(), bundle=plugin_bundle(),
+                               view=fit_view(bounds)))
+
+    def render(layer) -> None:
         group = layer.build()
         if group is not None:
             mapframe.layers([group])
+
+    return [base] + [lambda layer=layer: render(layer) for layer in map_layers(state, view, sources, bounds=bounds)]

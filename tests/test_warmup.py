@@ -4,6 +4,7 @@ it would call itself, and a restart reads the frames from their snapshot instead
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import wait
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def _restart() -> None:
     """What a new server process starts with: no frames in memory."""
     _loaders._map_data.clear()
     _loaders._last_map_data().clear()
+
+
+@pytest.fixture(autouse=True)
+def no_visit_yet(monkeypatch):
+    """As after a start: no page has run in this process yet (other tests' visits ran in it)."""
+    monkeypatch.setattr(_loaders, "_visit_started", threading.Event())
 
 
 @pytest.fixture()
@@ -81,6 +88,23 @@ def test_the_first_visit_after_the_warm_up_makes_neither_the_frames_nor_the_view
     assert made == []  # and so was the view of a visit without parameters
 
 
+@pytest.mark.parametrize("visit", [False, True])
+def test_once_a_visit_runs_the_warm_up_leaves_it_the_interpreter(store, monkeypatch, visit):
+    """What only saves a later visit time (running the map's code once, the panel's joins) is skipped once
+    a page has run: it would compete with that visit, not help it; the frames and the view are made."""
+    if visit:
+        _loaders.get_map_data(store)  # what every page run asks first
+    rehearsed, joined = [], []
+    monkeypatch.setattr(_warmup, "base_map", lambda **kw: rehearsed.append(kw) or pytest.fail("base map made"))
+    monkeypatch.setattr(_warmup, "get_joiner", lambda: joined.append(1))
+    if not visit:
+        monkeypatch.setattr(_warmup, "_rehearsal", lambda *a: [lambda: rehearsed.append(1)])
+    _warmup.warm_up()
+    assert (rehearsed, joined) == (([], []) if visit else ([1], [1]))
+    assert filtered_module._VIEWS.get((_loaders.map_data_now(store).version, _warmup.from_link({}, _warmup.FOCUS_ZOOM).filters),
+                                      lambda: pytest.fail("no view made"))
+
+
 def test_a_failing_warm_up_leaves_the_visit_to_make_what_it_needs(store, monkeypatch):
     monkeypatch.setattr(_warmup, "map_data_now", lambda *_: 1 / 0)
     assert _warmup.warm_up() >= 0  # logged, not raised: the server keeps running
@@ -97,6 +121,8 @@ def test_the_warm_up_imports_the_library_the_pages_import_but_not_the_pages_own_
     imported = _warmup.import_pages()
     assert "streamlit" in imported and any(n.startswith("geo.") for n in imported)
     assert not [n for n in imported if n.split(".")[0] == "pages"]
+    # What the pages' modules import comes along: the panel's (pages._panel) and the login's (pages._auth).
+    assert {"geo.teams.auth", "geo.types"} <= set(imported)
 
 
 CHROMIUM = "/usr/bin/chromium"
