@@ -90,9 +90,8 @@ def interactive_map(
     rows = Rows.of(frame)
     bounds = mention_bounds(rows.frame)
     fmap = base_map(countries=countries, cities=cities, asset_base=None, height="100%", tools=tools,
-                    dashboard=False, view=_opening_view(state, bounds))
-    if detail is not None:
-        detail.element().add_to(fmap)
+                    dashboard=False, view=_opening_view(state, bounds),
+                    detail=detail.element() if detail is not None else None)
     sources = Sources.given(airbases=airbases, roads=roads, cities=cities)
     for layer in map_layers(state.with_(basemap="offline"), rows, sources, bounds=bounds, popups=True):
         group = layer.build()

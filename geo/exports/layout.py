@@ -23,6 +23,7 @@ from geo.maps.base import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
     FIT_MAX_ZOOM,
+    PLACE_NAMES_CREDIT,
     mention_bounds,
 )
 from geo.maps.compose import Rows, legend_features
@@ -271,8 +272,12 @@ def attribution(drawn: set[str] | frozenset[str], *, roads_source: str | None = 
     """Every source the picture draws from: the gazetteer's names, airfields, boundaries; the detailed
     basemap's shorelines (`detail`: its own credit line), the roads' source, web tiles' owner."""
     parts = [ATTRIBUTION]
-    if detail:
-        parts.append(plain(detail))
+    credit = plain(detail)
+    if "Towns: GeoNames" in credit:  # GeoNames credited once, for the towns and the places' names (as the map does)
+        parts = [ATTRIBUTION.removeprefix(PLACE_NAMES_CREDIT),
+                 credit.replace("Towns: GeoNames", "Towns and place names: GeoNames")]
+    elif credit:
+        parts.append(credit)
     if "roads" in drawn and roads_source:
         parts.append(f"Roads: {plain(roads_source)}")
     if tiles:

@@ -334,9 +334,10 @@ def draw_map(ax, state: MapState, layout: Layout, extent, zoom: float, k: float,
     if not shown_town.empty:
         minzoom = town_min_zoom(shown_town["population"].to_numpy(float))
         labels.names(shown_town[minzoom <= zoom], TOWN_LABEL)
-    labels.names(basemap_cities(towns, extent, zoom), CITY_LABEL)
-    if layout.detail is not None:
+    if layout.detail is not None:  # the detailed basemap's towns, else the coarse basemap's big cities
         labels.names(_in_view(layout.detail.towns(zoom), extent), CITY_LABEL)
+    else:
+        labels.names(basemap_cities(towns, extent, zoom), CITY_LABEL)
     if roads is not None and not roads.empty and "roads" in drawn:
         labels.names(road_names(roads, extent, zoom), ROAD_LABEL)
     labels.names(pd.DataFrame(country_names, columns=["x", "y", "name"]), COUNTRY_LABEL_STYLE)
