@@ -23,7 +23,7 @@ MAX_PLACE_LABELS = 30
 
 # One spot per kind of name, as geo/maps/css/dashboard.css places it: size in CSS px, weight, colour, style,
 # and how far the label's centre lies above its point, as a share of its height.
-TOWN_LABEL = {"kind": "town", "size": 11, "weight": 600, "color": "#222222", "style": "normal", "lift": 0.9}
+TOWN_LABEL = {"kind": "town", "size": 11, "weight": "bold", "color": "#222222", "style": "normal", "lift": 0.9}
 CITY_LABEL = {"kind": "city", "size": 11, "weight": "normal", "color": "#3d3d3d", "style": "normal", "lift": 0.9}
 ROAD_LABEL = {"kind": "road", "size": 10, "weight": "normal", "color": "#6b3d07", "style": "italic", "lift": 0.0}
 COUNTRY_LABEL_STYLE = {"kind": "country", "size": 10, "weight": "normal", "color": COUNTRY_LABEL, "style": "normal", "lift": 0.0}
