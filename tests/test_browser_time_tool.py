@@ -4,12 +4,7 @@ through the URL into every layer."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,35 +65,16 @@ def dashboard(tmp_path_factory):
     db = tmp_path_factory.mktemp("timetool") / "events.sqlite"
     url = f"sqlite:///{db}"
     _fill(url)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(db.with_suffix(".log"), "w")  # noqa: SIM115 (closed when the server stops)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {db.with_suffix('.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        import bench_map  # the benchmarks' start-and-wait, as the sessions and origin tests use it
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    proc, base = bench_map.start(url, db.with_suffix(".log"), script="dashboard.py")
+    try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        bench_map.stop(proc)
 
 
 @contextmanager
