@@ -26,5 +26,5 @@ def load_demo(
         if store.has(article.id):
             continue  # skip the parse: it is the slow part
         mentions = parse(article.text)
-        added += store.add(article, mentions, extract_events(article.text, mentions))
+        added += store.add(article, mentions, extract_events(article.text, mentions, article.published))
     return added

@@ -147,7 +147,7 @@ if pending:
     save, discard = st.columns([1, 5])
     if save.button("Save", type="primary", key="add_save"):
         del st.session_state["pending"]
-        added = store.add(article, mentions, extract_events(article.text, mentions), user=current_user().name)
+        added = store.add(article, mentions, extract_events(article.text, mentions, article.published), user=current_user().name)
         st.session_state["saved"] = (article.id, len(places) if added else None)
         st.rerun()  # so that the sidebar counts include it
     if discard.button("Discard", key="add_discard"):
