@@ -41,6 +41,11 @@ from pages._loaders import (
 
 log = logging.getLogger(__name__)
 PAGES = Path(__file__).resolve().parent
+# Imported inside functions every first run calls, seen by comparing sys.modules before and after one:
+# folium's plugins (the map's tools, by geo.maps.base: 0.17 s of the first base map's 0.3 s), Streamlit's
+# emoji and icon names (st.set_page_config, st.Page), its "magic" and its components' Arrow support.
+LAZY_IMPORTS = ("folium.plugins", "streamlit.emojis", "streamlit.material_icon_names",
+                "streamlit.runtime.scriptrunner.magic_funcs", "streamlit.components.v1.component_arrow")
 
 
 def warm_up() -> float:
@@ -88,7 +93,7 @@ def import_pages() -> list[str]:
     404 for good), so they are left to the first visit, whose run imports them as before.
     """
     names = []
-    for name in library_imports([PAGES.parent / "dashboard.py", PAGES / "map.py"]):
+    for name in [*library_imports([PAGES.parent / "dashboard.py", PAGES / "map.py"]), *LAZY_IMPORTS]:
         try:
             importlib.import_module(name)
         except ImportError:  # the page will say so itself
@@ -98,31 +103,35 @@ def import_pages() -> list[str]:
 
 
 def library_imports(scripts: list[Path]) -> list[str]:
-    """The modules outside pages/ that these scripts import, directly or through modules of pages/."""
+    """The modules outside pages/ that these scripts import (anywhere in them, also inside functions),
+    directly or through the top-level imports of modules of pages/. A name may be an attribute rather
+    than a module (`from pandas import DataFrame` gives pandas and pandas.DataFrame): importing it fails."""
     out: dict[str, None] = {}
-    todo, seen = list(scripts), set()
+    todo = [(script, True) for script in scripts]
+    seen = set()
     while todo:
-        script = todo.pop(0)
+        script, nested = todo.pop(0)
         if script in seen or not script.exists():
             continue
         seen.add(script)
-        for name in imported_by(script):
+        for name in imported_by(script, nested=nested):
             if name.split(".")[0] == PAGES.name:
-                todo.append(PAGES.parent.joinpath(*name.split(".")).with_suffix(".py"))
+                todo.append((PAGES.parent.joinpath(*name.split(".")).with_suffix(".py"), False))
             else:
                 out.setdefault(name, None)
     return list(out)
 
 
-def imported_by(script: Path) -> list[str]:
-    """The absolute module names a script's top-level import statements name."""
+def imported_by(script: Path, *, nested: bool = False) -> list[str]:
+    """The absolute module names a script's import statements name: its top-level ones, or all of them
+    (`nested`: those inside functions too); `from a import b` names a and a.b."""
     tree = ast.parse(script.read_text(encoding="utf-8"))
     names: list[str] = []
-    for node in tree.body:
+    for node in ast.walk(tree) if nested else tree.body:
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level and node.module != "__future__":
-            names.append(node.module)
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
     return list(dict.fromkeys(names))
 
 

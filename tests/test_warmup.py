@@ -118,11 +118,16 @@ def test_the_warm_up_imports_the_library_the_pages_import_but_not_the_pages_own_
     declared outside one, is never registered and the map's frame answers 404."""
     names = _warmup.imported_by(ROOT / "pages" / "map.py")
     assert "streamlit" in names and "pages._mapframe" in names and "__future__" not in names
+    assert "geo.gazetteer.geocoders" not in names  # imported inside a function: only with nested=True
+    assert "geo.gazetteer.geocoders" in _warmup.imported_by(ROOT / "pages" / "map.py", nested=True)
     imported = _warmup.import_pages()
     assert "streamlit" in imported and any(n.startswith("geo.") for n in imported)
     assert not [n for n in imported if n.split(".")[0] == "pages"]
-    # What the pages' modules import comes along: the panel's (pages._panel) and the login's (pages._auth).
-    assert {"geo.teams.auth", "geo.types"} <= set(imported)
+    # What the pages' modules import comes along (the panel's corrections: `from geo.teams import
+    # corrections`), what the Map page imports inside its functions, and what Streamlit imports lazily.
+    assert {"geo.teams.auth", "geo.teams.corrections", "geo.gazetteer.geocoders", "streamlit.emojis",
+            "folium.plugins"} <= set(imported)
+    assert "pandas.DataFrame" not in imported  # an attribute, not a module
 
 
 CHROMIUM = "/usr/bin/chromium"
