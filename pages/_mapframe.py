@@ -14,10 +14,10 @@ same filters cost the server one rendering, not ten (scripts/bench_sessions.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 import folium
+import streamlit as st
 import streamlit.components.v1 as components
 
 from geo.maps import frame as mapframe
@@ -52,9 +52,10 @@ def joined(parts: list[mapframe.Layers | None]) -> mapframe.Layers:
     """Rendered groups (`rendered`) as one Layers, bottom to top; None parts are left out."""
     parts = [p for p in parts if p is not None]
     scripts = [s for p in parts for s in p.scripts]
+    digests = [d for p in parts for d in p.digests]
     css = list(dict.fromkeys(u for p in parts for u in p.css))
     js = list(dict.fromkeys(u for p in parts for u in p.js))
-    return mapframe.Layers(scripts, css, js)
+    return mapframe.Layers(scripts, css, js, digests)
 
 
 def _frame_component():
@@ -97,9 +98,13 @@ def map_frame(
     """
     if not isinstance(layers, mapframe.Layers):
         layers = mapframe.layers(layers, base.map_name)
+    widget = frame_key(key, base)
+    last = st.session_state.get(widget)
+    need = last.get("cm_need") if isinstance(last, dict) else None
+    base_arg, layers_arg = _sent(widget).message(base, layers, need if isinstance(need, str) else None)
     return _frame_component()(
-        base=asdict(base),
-        layers=asdict(layers),
+        base=base_arg,
+        layers=layers_arg,
         center=[float(center[0]), float(center[1])],
         zoom=int(zoom),
         height=int(height),
@@ -108,9 +113,17 @@ def map_frame(
         fill=fill,
         fit=[[float(v) for v in corner] for corner in fit] if fit else None,
         fit_max_zoom=fit_max_zoom,
-        key=frame_key(key, base),
+        key=widget,
         default=None,
     )
+
+
+def _sent(widget: str) -> mapframe.Sent:
+    """What this session's frame under `widget` holds (geo.maps.frame.Sent); a new session starts empty."""
+    memory = st.session_state.setdefault("_cm_frames_sent", {})
+    if widget not in memory:
+        memory[widget] = mapframe.Sent()
+    return memory[widget]
 
 
 def frame_key(key: str, base: mapframe.Base) -> str:

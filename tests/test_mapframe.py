@@ -82,6 +82,50 @@ def test_layers_are_one_script_per_group_and_the_same_for_the_same_data():
     assert changed.scripts[1] == a.scripts[1]  # the legend did not: the frame keeps it
 
 
+def test_a_frame_is_sent_what_it_holds_as_digests_only(countries):
+    """A rerun sends the base and unchanged layers as digests (geo.maps.frame.Sent); a new token in the
+    frame's value (a frame that lost them) gets the whole message again."""
+    base = mapframe.base(base_map(countries=countries))
+    first = mapframe.layers(_groups(_places()))
+    sent = mapframe.Sent()
+    base_arg, layers_arg = sent.message(base, first)
+    assert base_arg["script"] == base.script and base_arg["header"] == base.header
+    assert [entry[1] for entry in layers_arg["scripts"]] == first.scripts
+    # The same again: nothing but digests (and the small lists of URLs the frame checks).
+    base_arg, layers_arg = sent.message(base, first)
+    assert "script" not in base_arg and "header" not in base_arg and base_arg["digest"] == base.digest
+    assert layers_arg["scripts"] == [[d] for d in first.digests]
+    # A filter changed the places only: that script travels, the legend's does not.
+    changed = mapframe.layers(_groups(_places(mentions=(5, 3))))
+    _, layers_arg = sent.message(base, changed)
+    assert layers_arg["scripts"][0] == [changed.digests[0], changed.scripts[0]]
+    assert layers_arg["scripts"][1] == [changed.digests[1]]
+    # The frame asked for everything (it is new): whole once, then digests again; an old token is not news.
+    base_arg, layers_arg = sent.message(base, changed, need="n1")
+    assert base_arg["script"] == base.script and all(len(entry) == 2 for entry in layers_arg["scripts"])
+    base_arg, layers_arg = sent.message(base, changed, need="n1")
+    assert "script" not in base_arg and all(len(entry) == 1 for entry in layers_arg["scripts"])
+
+
+def test_a_frame_is_assumed_to_hold_only_the_last_scripts_it_was_sent(countries):
+    base = mapframe.base(base_map(countries=countries))
+    sent = mapframe.Sent()
+    legend = legend_layer(["city"], {"places"})
+    first = None
+    for i in range(mapframe.SENT_KEEP + 1):  # one new places layer per filter, the legend the same
+        layers = mapframe.layers([maplayers.places_layer(_places(mentions=(5, i + 1))), legend])
+        first = first or layers
+        sent.message(base, layers)
+    _, layers_arg = sent.message(base, first)
+    assert layers_arg["scripts"][0] == [first.digests[0], first.scripts[0]]  # forgotten: sent whole again
+    assert layers_arg["scripts"][1] == [first.digests[1]]  # named on every message: still held
+
+
+def test_the_frame_keeps_more_scripts_than_the_server_assumes():
+    kept = int(re.search(r"var KNOWN_KEEP = (\d+);", FRAME_HTML.read_text()).group(1))
+    assert kept > mapframe.SENT_KEEP
+
+
 def test_layer_scripts_carry_names_as_escaped_text():
     script = mapframe.layers(_groups(_places(names=(XSS,), mentions=(1,)))).scripts[0]
     assert XSS not in script

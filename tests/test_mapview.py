@@ -146,7 +146,7 @@ def test_map_layers_follow_the_state_bottom_to_top(frame, airbases, roads):
                      selected="Homs", selected_at=(34.73, 36.72))
     sources = Sources.given(airbases=airbases, roads=roads)
     keys = [layer.key[0] for layer in map_layers(state, Rows.of(frame), sources)]
-    assert keys == ["tiles", "countries", "heatmap", "roads", "air bases", "places", "events", "time", "selection",
+    assert keys == ["tiles", "countries", "heatmap", "roads", "air bases", "airports", "places", "events", "time", "selection",
                     "legend"]
     clusters = [layer.key[0] for layer in map_layers(state.with_(layers=("clusters", "places", "cities")), Rows.of(frame))]
     assert clusters == ["tiles", "clusters", "selection", "legend"]  # no towns to draw: no cities layer, and none in the key

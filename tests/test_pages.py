@@ -342,7 +342,7 @@ def test_map_fills_the_window_and_opens_on_every_place(filled):
     for lat, lon, _, _ in PLACES.values():
         assert south <= lat <= north and west <= lon <= east
     assert args["fit_max_zoom"] == 8
-    assert "window.CM.plugins.placeNames(" in "\n".join(args["layers"]["scripts"])  # the main places named
+    assert "window.CM.plugins.placeNames(" in "\n".join(s[-1] for s in args["layers"]["scripts"])  # the main places named
     assert '<td>Homs</td><td class="n">2</td>' in _html(at)  # the panel's short list: name and mentions
     # A link with its own view opens there, unfitted.
     assert _map_args(_app(center="34.5000,37.0000", zoom="9"))["fit"] is None

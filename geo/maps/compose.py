@@ -156,8 +156,11 @@ def map_layers(state: MapState, view: ViewLike, sources: Sources = Sources(), *,
         out.append(Layer(("roads",), lambda: maplayers.roads_layer(roads)))
     if cities is not None:
         out.append(Layer(("cities", area), lambda: maplayers.cities_layer(cities, bounds)))
-    if airbases is not None:
-        out.append(Layer(("air bases", area), lambda: maplayers.airfields_layer(airbases, bounds)))
+    if airbases is not None:  # two groups: the air bases (~100 kB, the same whatever the filters) are
+        # made and sent to the map once, the few civil airports around the places on each change
+        bases = airbases["kind"].eq("air base")
+        out.append(Layer(("air bases",), lambda: maplayers.airfields_layer(airbases[bases], None)))
+        out.append(Layer(("airports", area), lambda: maplayers.airfields_layer(airbases[~bases], bounds)))
     if "clusters" in on or "places" in on:  # clusters: the places, grouped when crowded
         draw = maplayers.clusters_layer if "clusters" in on else maplayers.places_layer
         name = "clusters" if "clusters" in on else "places"

@@ -12,7 +12,7 @@ layers that changed, and a base that really changed can be told from one that wa
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import folium
 from branca.element import CssLink, Element, JavascriptLink
@@ -44,6 +44,17 @@ class Layers:
     scripts: list[str]
     css: list[str]  # stylesheets and scripts the layers need beyond the base's
     js: list[str]
+    # One per script, made once with it: the frame is sent a script it already holds as its digest alone.
+    digests: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.digests) != len(self.scripts):
+            object.__setattr__(self, "digests", [script_digest(s) for s in self.scripts])
+
+
+def script_digest(script: str) -> str:
+    """What names a layer's script in the frame: equal scripts, equal digests."""
+    return hashlib.sha1(script.encode()).hexdigest()[:16]
 
 
 def _name_elements(root: Element, prefix: str) -> None:
@@ -104,3 +115,43 @@ def layers(groups: list[folium.FeatureGroup], map_name: str = f"map_{MAP_ID}") -
     map_css = {url for _, url in stand_in.default_css}
     map_js = {url for _, url in stand_in.default_js}
     return Layers(scripts, [u for u in css if u not in map_css], [u for u in js if u not in map_js])
+
+
+# ---------------------------------------------------------------------------------------- the wire
+
+SENT_KEEP = 24  # scripts a frame is assumed to hold; pages/mapframe/index.html keeps more (KNOWN_KEEP)
+
+
+@dataclass
+class Sent:
+    """What one mounted map frame has been sent, so a rerun sends only what changed.
+
+    Streamlit sends a component all its arguments on every rerun: the base map and every layer, ~0.5 MB
+    at 100,000 events, of which a filter change usually alters one layer. The frame keeps what it was
+    sent by digest; a base or script it holds travels as its digest alone. A frame that lacks something
+    it is named by (a new frame after the Map page was left and opened again) asks for it with a fresh
+    `need` token in its value, and the next message is sent whole.
+    """
+
+    base: str = ""  # the digest of the base the frame was sent
+    scripts: dict[str, None] = field(default_factory=dict)  # digests, oldest first
+    need: str | None = None  # the last `need` token answered
+
+    def message(self, base: Base, layers: Layers, need: str | None = None) -> tuple[dict, dict]:
+        """The frame's `base` and `layers` arguments, with what it holds as digests only."""
+        if need and need != self.need:
+            self.need, self.base, self.scripts = need, "", {}
+        if base.digest and base.digest == self.base:
+            base_arg = {"map_name": base.map_name, "digest": base.digest, "css": base.css, "core_js": base.core_js,
+                        "js": base.js}
+        else:
+            base_arg = asdict(base)
+            self.base = base.digest
+        scripts = []
+        for digest, script in zip(layers.digests, layers.scripts):
+            scripts.append([digest] if digest in self.scripts else [digest, script])
+            self.scripts.pop(digest, None)
+            self.scripts[digest] = None  # the most recently sent last
+        for old in list(self.scripts)[:-SENT_KEEP]:
+            del self.scripts[old]
+        return base_arg, {"scripts": scripts, "css": layers.css, "js": layers.js}
