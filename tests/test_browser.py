@@ -215,6 +215,23 @@ def test_filters_change_what_is_drawn(dashboard, browser):
         page.get_by_text("1 articles · 2 places match").wait_for(timeout=10000)
 
 
+def test_the_map_draws_again_after_another_page_in_the_same_session(dashboard, browser):
+    """A filter change sends the frame only what it lacks (geo.maps.frame.Sent); a new frame in the same
+    session (the Map page left and opened again) asks for the whole map and gets it."""
+    base, _ = dashboard
+    with offline_page(browser) as page:
+        page.goto(base + "/")
+        frame = _drawn(page)
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link", name="Articles").click()
+        page.get_by_role("heading", name="Articles").wait_for(timeout=15000)
+        nav.get_by_role("link", name="Map").click()
+        frame = _drawn(page)
+        assert sorted(_place_names(frame)) == ["Homs", "Palmyra", "Shayrat"]
+        frame.wait_for_function("CM.map.getContainer().querySelectorAll('.leaflet-control-zoom').length === 1",
+                                timeout=10000)
+
+
 def test_a_url_restores_centre_zoom_and_filters(dashboard, browser):
     base, _ = dashboard
     with offline_page(browser) as page:
