@@ -154,6 +154,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for message in report.errors:
         print(f"error: {message}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    if report.added:
+        _keep_map_ready(config.database_url(getattr(args, "db", None)))
     return 1 if report.failed and not report.added and not report.skipped else 0
 
 
@@ -167,11 +169,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         n = run_synthetic(config.database_url(args.db), args.synthetic, seed=args.seed)
         print(f"demo: {n:,} synthetic article(s) added", file=sys.stderr)
+        _keep_map_ready(config.database_url(args.db))
         return 0
     store = Store(config.database_url(args.db))
     n = load_demo(store, default_geoparser().parse)
     print(f"demo: {n} article(s) added; store holds {store.counts()}", file=sys.stderr)
+    _keep_map_ready(store)
     return 0
+
+
+def _keep_map_ready(store) -> None:
+    """After a write: the map's frames kept beside the store (geo.store.snapshot), for the next server
+    start. A failure here loses nothing (the dashboard reads the store itself), so it is only reported."""
+    import time
+
+    from geo.store import Store, snapshot
+
+    t = time.perf_counter()
+    try:
+        store = store if isinstance(store, Store) else Store(store)
+        if snapshot.keep(store, config.CACHE_DIR) is not None:
+            print(f"map snapshot up to date in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the write itself has succeeded
+        print(f"warning: map snapshot not written ({exc}); the dashboard will read the store", file=sys.stderr)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -194,6 +214,7 @@ def cmd_events(args: argparse.Namespace) -> int:
             done += len(chunk)
             bar.update(len(chunk))
     print(f"events: {found:,} event(s) in {done:,} article(s)", file=sys.stderr)
+    _keep_map_ready(store)
     return 0
 
 
@@ -285,6 +306,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     for article_id in found:
         store.delete(article_id, user=user)
         print(f"deleted {article_id}")
+    _keep_map_ready(store)
     return 0
 
 

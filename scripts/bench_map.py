@@ -7,7 +7,9 @@ with no warm-up), and headless Chromium (playwright, /usr/bin/chromium) opens th
 request outside localhost blocked and counted. Measured:
 
   cold      the first visit, sent as soon as the server answers (serve.py is then reading the store's
-            snapshot and making the default view in the background: pages/_warmup.py)
+            snapshot and making the default view in the background: pages/_warmup.py). The fill keeps the
+            snapshot as `python -m geo ingest` does after a write; --no-snapshot leaves it out, so the
+            first visit waits for the store to be read whole (a store written by an older version)
   paint     median time from navigation until the map has drawn its places, over --runs fresh tabs
   page      bytes the browser received for one visit: HTTP bodies (mostly Streamlit's own scripts) and
             WebSocket frames ("data": the page's elements, the map's script and layers)
@@ -65,13 +67,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def fill(url: str, n: int) -> float:
+def fill(url: str, n: int, snapshot: bool = True) -> float:
     from geo.dev.synthetic import fill_synthetic
     from geo.store import Store
 
     t = time.perf_counter()
-    fill_synthetic(Store(url), n)
-    return time.perf_counter() - t
+    store = Store(url)
+    fill_synthetic(store, n)
+    fill_s = time.perf_counter() - t
+    if snapshot:  # what `python -m geo ingest` / `demo --synthetic` do after a write (geo/cli.py)
+        from geo.config import CACHE_DIR
+        from geo.store import snapshot as frames_snapshot
+
+        t = time.perf_counter()
+        frames_snapshot.keep(store, CACHE_DIR)
+        print(f"{n:>7,} events: map snapshot kept in {time.perf_counter() - t:.1f}s", flush=True)
+    return fill_s
 
 
 def start(url: str, log: Path, root: Path = ROOT, script: str = "serve.py") -> tuple[subprocess.Popen, str]:
@@ -243,9 +254,9 @@ class Visit:
 
 
 def bench(n: int, runs: int, workdir: Path, browser, db: str | None = None, warm: bool = False,
-          route: bool = True, root: Path = ROOT, script: str = "serve.py") -> dict:
+          route: bool = True, root: Path = ROOT, script: str = "serve.py", snapshot: bool = True) -> dict:
     url = db or f"sqlite:///{workdir / f'bench_{n}.sqlite'}"
-    fill_s = fill(url, n) if db is None else 0.0
+    fill_s = fill(url, n, snapshot) if db is None else 0.0
     proc, base = start(url, workdir / f"bench_{n}.log", root, script)
     outside: list[str] = []
     try:
@@ -304,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--script", default="serve.py",
                     help="the server's script: serve.py (the team server, which warms up before the first visit) "
                          "or dashboard.py")
+    ap.add_argument("--no-snapshot", dest="snapshot", action="store_false",
+                    help="fill the stores without keeping the map's snapshot (as a store written by an older "
+                         "version): the first visit then waits for the store to be read whole")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="serve the dashboard of this tree (e.g. a git worktree of an older commit, for before/after)")
     args = ap.parse_args(argv)
@@ -328,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                 sizes = [Store(args.db).counts()["articles"]]
             for n in sizes:
                 row = bench(n, args.runs, workdir, browser, args.db, args.warm, route=args.cut == "route",
-                            root=args.root.resolve(), script=args.script)
+                            root=args.root.resolve(), script=args.script, snapshot=args.snapshot)
                 rows.append(row)
                 if args.breakdown:
                     print("  the first visit after the server started:")

@@ -85,6 +85,13 @@ def test_ingest_stores_each_article_once(tmp_path):
     store = Store(db)
     assert store.counts()["articles"] == 1
     assert [m.text for m in store.mentions(store.articles()[0].id)] == ["Raqqa"]
+    # The map's frames are kept beside the store for the next server start, as the store now is.
+    from geo.store import snapshot
+
+    assert "map snapshot up to date" in res.stderr
+    kept = snapshot.current(store, snapshot.folder_for(db, tmp_path / "cache"))
+    assert kept.saved and list(kept.data.mentions["gazetteer_name"]) == ["Ar Raqqah"]
+    assert list(kept.data.mentions["name"]) == ["Raqqa"]
 
 
 def test_events_flag_adds_typed_events_with_evidence_offsets():

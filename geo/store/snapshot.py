@@ -181,3 +181,16 @@ def refreshed(store, previous: frames.MapData) -> Current:
 def _refreshed(store, previous: frames.MapData, rows: list[tuple]) -> Current:
     data = frames.refresh(store, previous)
     return Current(data, places_key(rows), data is previous)
+
+
+def keep(store, cache_dir: Path) -> Current | None:
+    """Bring the store's snapshot up to its present state (after an ingest or a delete from the command
+    line), so that the next server start finds the map's frames ready instead of reading the store whole
+    for its first visitor. None for a store without a snapshot folder (in memory)."""
+    folder = folder_for(str(store.url), cache_dir)
+    if folder is None:
+        return None
+    now = current(store, folder)
+    if not now.saved:
+        save(now, folder)
+    return now
