@@ -66,11 +66,13 @@ def get_airbases() -> gpd.GeoDataFrame | None:
 
 @st.cache_resource(show_spinner=False)
 def get_cities() -> pd.DataFrame | None:
-    """Towns of 20,000 people or more (name, lat, lon, population, country), for labels and the cities layer."""
+    """Towns of 20,000 people or more (name, gazetteer_name, lat, lon, population, country), for labels and the
+    cities layer: `name` is the display name (Palmyra), `gazetteer_name` the gazetteer's (Tadmur)."""
     gazetteer = get_gazetteer()
     if gazetteer is None:
         return None
-    return gazetteer.frame(["city"], min_population=20_000, columns=["name", "lat", "lon", "population", "country"])
+    return gazetteer.frame(["city"], min_population=20_000, columns=["name", "lat", "lon", "population", "country"],
+                           display=True)
 
 
 @st.cache_resource(show_spinner=False)

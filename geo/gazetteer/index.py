@@ -230,11 +230,27 @@ class Gazetteer:
         return [self._candidate(r) for r in rows]
 
     def frame(self, features: Sequence[str], *, min_population: int | None = None,
-              columns: Sequence[str] | None = None):
+              columns: Sequence[str] | None = None, display: bool = False):
         """Entries of the given features as a DataFrame (for map layers and joins). `min_population` and
-        `columns` are applied in SQL: a layer of big cities should not build a frame of every town first."""
+        `columns` are applied in SQL: a layer of big cities should not build a frame of every town first.
+
+        With `display`, `name` is the display name (Palmyra: geo/gazetteer/display.py) and a `gazetteer_name`
+        column after it holds the gazetteer's (Tadmur); both are the name for an index built before display
+        names (schema < 6)."""
         import pandas as pd
 
+        if display:
+            cols = list(columns) if columns else None
+            # Asked, not tried: SQLite reads a double-quoted name that is no column as a string.
+            if "display" in {r[1] for r in self._rows("PRAGMA table_info(entries)", ())}:
+                df = self.frame(features, min_population=min_population,
+                                columns=[*cols, "display"] if cols and "display" not in cols else cols)
+            else:  # an index built before display names (schema < 6)
+                df = self.frame(features, min_population=min_population, columns=cols).assign(display=None)
+            gazetteer_name = df["name"]
+            df = df.assign(name=df.pop("display").where(lambda d: d.notna(), gazetteer_name))
+            df.insert(df.columns.get_loc("name") + 1, "gazetteer_name", gazetteer_name)
+            return df
         wanted = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         q = f"SELECT {wanted} FROM entries WHERE feature IN ({','.join('?' * len(features))})"
         params: list = list(features)
