@@ -180,8 +180,9 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     country = f" · {esc(row['country'])}" if isinstance(row["country"], str) else ""
     written = written_as(rows, str(row["name"]))
     aka = f"<br><span class='cm-meta'>named {written} in the articles</span>" if written else ""
-    head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4><span class='cm-meta'>{esc(row['feature'])}{country}"
-                  f" · {row['lat']:.4f}, {row['lon']:.4f}</span>{aka}", unsafe_allow_html=True)
+    head.markdown(f"<h4 style='margin:0'>{esc(row['name'])}</h4>{gazetteer_line(row)}<span class='cm-meta'>"
+                  f"{esc(row['feature'])}{country} · {row['lat']:.4f}, {row['lon']:.4f}</span>{aka}",
+                  unsafe_allow_html=True)
     if close.button("✕", key="panel_close", help="Clear the selection"):
         set_state(state.with_(selected=None, selected_at=None, selected_kind=None))
         st.rerun()
@@ -196,6 +197,14 @@ def place_panel(state: MapState, view, data: mapdata.MapData) -> None:
     with tab_all:
         _article_links_table(rows, data)
     panel_tools(get_store(), rows, data.articles["title"], key="panel")  # editors only
+
+
+def gazetteer_line(row) -> str:
+    """The gazetteer's name under a display name, escaped ("Tadmur (GeoNames)" under Palmyra); "" where they agree."""
+    gazetteer_name = row.get("gazetteer_name")
+    if not isinstance(gazetteer_name, str) or not gazetteer_name or gazetteer_name == row["name"]:
+        return ""
+    return f"<div class='cm-meta cm-aka' title='the gazetteer&#39;s name'>{esc(gazetteer_name)} (GeoNames)</div>"
 
 
 def written_as(rows: pd.DataFrame, name: str, limit: int = 4) -> str:
