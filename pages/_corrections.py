@@ -12,6 +12,7 @@ import re
 
 import streamlit as st
 
+from geo.gazetteer.display import with_gazetteer_name
 from geo.teams import corrections
 from geo.teams.auth import Action, PermissionDenied
 from geo.maps.html import esc
@@ -64,7 +65,7 @@ def _search(query: str, exclude: tuple[float, float] | None = None) -> list:
 
 def _candidate_label(c) -> str:
     pop = f" · pop. {c.population:,}" if c.population else ""
-    return f"{c.name}, {c.country or '?'} · {c.feature}{pop} · {c.lat:.3f}, {c.lon:.3f}"
+    return f"{corrections.candidate_name(c)}, {c.country or '?'} · {c.feature}{pop} · {c.lat:.3f}, {c.lon:.3f}"
 
 
 def place_fix(store: Store, article: Article, mentions: list[ResolvedMention], key: str) -> None:
@@ -72,7 +73,8 @@ def place_fix(store: Store, article: Article, mentions: list[ResolvedMention], k
     if not mentions:
         st.caption("No place found in this article to correct.")
         return
-    labels = [_one_line(f"{m.text} (at {m.start}) → {m.name}, {m.country or '?'}") for m in mentions]
+    labels = [_one_line(f"{m.text} (at {m.start}) → {with_gazetteer_name(m.display_name, m.name)}, "
+                        f"{m.country or '?'}") for m in mentions]  # "Tadmur (at 12) → Palmyra (Tadmur), SY"
     i = st.selectbox("Mention", range(len(mentions)), format_func=lambda k: labels[k], key=f"{key}_mention")
     m = mentions[i]
     query = st.text_input("Search the gazetteer", value=m.text, max_chars=200, key=f"{key}_query_{m.start}")
@@ -126,7 +128,7 @@ def add_place(store: Store, article: Article, mentions: list[ResolvedMention], k
         start = starts[k]
         if _guarded(lambda: corrections.set_place(store, current_user(), article.id, start, start + len(words),
                                                   cands[j])):
-            _saved(f"Added {cands[j].name} for everyone; kept when the article is re-processed.")
+            _saved(f"Added {cands[j].display_name} for everyone; kept when the article is re-processed.")
 
 
 def event_fix(store: Store, article: Article, events: list[Event], key: str) -> None:

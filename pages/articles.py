@@ -13,6 +13,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from geo.gazetteer.display import with_gazetteer_name
 from geo.teams.auth import Action
 from geo.maps.base import FOCUS_ZOOM
 from geo.maps.html import esc, mark_spans, safe_href
@@ -95,7 +96,7 @@ def show() -> None:
 
     text_col, places_col = st.columns([3, 1])
     with text_col:
-        spans = [(m.start, m.end, f"{m.name} ({m.feature})") for m in mentions]
+        spans = [(m.start, m.end, f"{with_gazetteer_name(m.display_name, m.name)} · {m.feature}") for m in mentions]
         st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
         events_section(article.text, events)
     with places_col:
@@ -112,10 +113,11 @@ def show() -> None:
             seen.add(key)
             st.page_link(
                 MAP_PAGE,
-                label=f"{m.name} · {m.feature}",
+                label=f"{with_gazetteer_name(m.display_name, m.name)} · {m.feature}",  # Palmyra (Tadmur) · city
                 icon=":material/location_on:",
-                query_params=page_link_params(state, selected=m.name, selected_at=(m.lat, m.lon), selected_kind=None,
-                                              center=(round(m.lat, 4), round(m.lon, 4)), zoom=FOCUS_ZOOM),
+                query_params=page_link_params(state, selected=m.display_name, selected_at=(m.lat, m.lon),
+                                              selected_kind=None, center=(round(m.lat, 4), round(m.lon, 4)),
+                                              zoom=FOCUS_ZOOM),
             )
         if not seen:
             st.caption("No places found in this article.")

@@ -53,6 +53,7 @@ evidence = [
 details = event_details(store, shown["article_id"].unique().tolist())
 found = [details.get((a, int(s), t), (None, None)) if pd.notna(s) else (None, None)
          for a, s, t in zip(shown["article_id"], shown["evidence_start"], shown["event_type"])]
+gazetteer_names = shown["gazetteer_name"].fillna(shown["name"])  # shown beside a display name only where it differs
 st.dataframe(
     pd.DataFrame({
         # the event's own date (ACLED's event_date), else the article's
@@ -64,7 +65,8 @@ st.dataframe(
         "Actor 1": shown["actor1"].fillna("").to_numpy(),  # blank, as ACLED leaves an actor not named
         "Actor 2": shown["actor2"].fillna("").to_numpy(),
         "Reported as": shown["modality"].map(MODALITY_WORDS).fillna(shown["modality"]).to_numpy(),
-        "Place": shown["name"].to_numpy(),
+        "Place": shown["name"].to_numpy(),  # the display name (Palmyra), the gazetteer's beside it where it differs
+        "GeoNames name": gazetteer_names.where(gazetteer_names != shown["name"], "").to_numpy(),
         "Country": shown["country"].to_numpy(),
         "Precision": shown["precision"].map(PRECISION).to_numpy(),
         "Evidence": evidence,

@@ -193,3 +193,10 @@ def article_spelling(display: str, spellings: Mapping[str, int], min_count: int 
     if not forms:
         return display
     return max(forms, key=lambda t: (t[0], t[1] == display))[1]
+
+
+def with_gazetteer_name(display: str | None, name: str | None) -> str:
+    """A place for a line of plain text: its display name, the gazetteer's after it where the two differ
+    ("Palmyra (Tadmur)", "Homs"). Not escaped: for widget labels and tooltips that escape their own text."""
+    display, name = display or name or "", name or ""
+    return f"{display} ({name})" if name and name != display else display
