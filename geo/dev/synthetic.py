@@ -5,6 +5,7 @@ Ukraine taken from the gazetteer (bigger towns more often), usually with a secon
 the country named as well. The resolved mentions are written directly — no geoparsing — in bulk (with the events
 the event extractor finds in each text), with SQLAlchemy Core on the store's own tables (geo.store.tables) and
 its row builders (geo.store.rows), so 100,000 articles take minutes (mostly finding the events), not hours.
+Places carry the index's display names (Palmyra for Tadmur: geo/gazetteer/display.py) as a real ingest stores them.
 
 The texts are built from templates whose verbs come from the event lexicon (data/events/triggers.csv),
 so the event extractor finds events in them, and a share of sentences is deliberately not a fact
@@ -18,10 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 from geo.events.extract import extract_events
-from geo.store.rows import COORD_DIGITS, article_values, event_row, mention_values, place_key, place_values
+from geo.store.rows import (
+    COORD_DIGITS,
+    article_values,
+    event_row,
+    mention_values,
+    place_key,
+    place_values,
+    stored_display,
+)
 from geo.store.tables import articles, mentions, places
 from geo.store.tables import events as event_table
 from geo.types import Article, ResolvedMention, content_hash
@@ -77,17 +86,22 @@ class Town:
     lon: float
     country: str
     geonameid: int | None
+    display_name: str = ""  # as people write it (Palmyra for Tadmur); "": the name
 
 
 def towns_from(gazetteer, per_country: int = TOWNS_PER_COUNTRY) -> dict[str, list[tuple[Town, float]]]:
-    """The most populous towns of each country, each with a weight that grows with its population."""
+    """The most populous towns of each country, each with a weight that grows with its population, and with the
+    index's display name (its `display` column; none from an index built before display names)."""
     frame = gazetteer.frame(["city"])
+    if "display" not in frame:
+        frame = frame.assign(display=None)
     frame = frame[frame["country"].isin(list(COUNTRIES))]
     out: dict[str, list[tuple[Town, float]]] = {}
     for cc, rows in frame.groupby("country"):
         rows = rows.sort_values("population", ascending=False).drop_duplicates("name").head(per_country)
         out[str(cc)] = [
-            (Town(r.name, float(r.lat), float(r.lon), str(cc), int(r.geonameid) if r.geonameid == r.geonameid else None),
+            (Town(r.name, float(r.lat), float(r.lon), str(cc), int(r.geonameid) if r.geonameid == r.geonameid else None,
+                  r.display if isinstance(r.display, str) and r.display != r.name else ""),
              max(float(r.population), 1000.0) ** 0.6)
             for r in rows.itertuples(index=False)
         ]
@@ -103,6 +117,8 @@ class Report:
     ingested_at: datetime
     url: str
     mentions: tuple[tuple[int, int, str, str, float, float, str, str, int | None, float], ...]
+    # Each mention's display name, in the order of `mentions` ("" where it is the name).
+    display_names: tuple[str, ...] = ()
 
 
 class _Writer:
@@ -112,6 +128,7 @@ class _Writer:
         self.parts: list[str] = []
         self.length = 0
         self.mentions: list[tuple] = []
+        self.display_names: list[str] = []
 
     def add(self, template: str, rng: random.Random, places: dict[str, tuple], **words: str) -> None:
         pos = 0
@@ -127,10 +144,11 @@ class _Writer:
             if i == 0 and value[:1].islower():
                 value = value[0].upper() + value[1:]
             if key in places:
-                name, lat, lon, feature, cc, gid = places[key]
+                name, lat, lon, feature, cc, gid, display = places[key]
                 score = round(rng.uniform(0.55, 0.99) if feature != "country" else rng.uniform(0.9, 1.0), 3)
                 self.mentions.append((self.length, self.length + len(value), value, name, lat, lon, feature, cc, gid,
                                       score))
+                self.display_names.append(display)
             self._put(value)
             pos = j + 1
 
@@ -166,9 +184,9 @@ def reports(towns: dict[str, list[tuple[Town, float]]], *, seed: int | str = 0) 
         words = {"t": town.name, "u": other.name, "a": a, "b": b, "k": str(rng.randint(2, 40)),
                  "d": WEEKDAYS[rng.randrange(7)], "c": COUNTRIES[cc]}
         places = {
-            "t": (town.name, town.lat, town.lon, "city", cc, town.geonameid),
-            "u": (other.name, other.lat, other.lon, "city", cc, other.geonameid),
-            "c": (COUNTRIES[cc], *COUNTRY_POINTS[cc], "country", cc, None),
+            "t": (town.name, town.lat, town.lon, "city", cc, town.geonameid, town.display_name),
+            "u": (other.name, other.lat, other.lon, "city", cc, other.geonameid, other.display_name),
+            "c": (COUNTRIES[cc], *COUNTRY_POINTS[cc], "country", cc, None, ""),
         }
         sentence, headline = rng.choice(INCIDENTS)
         w = _Writer()
@@ -188,12 +206,15 @@ def reports(towns: dict[str, list[tuple[Town, float]]], *, seed: int | str = 0) 
             ingested_at=ingested,
             url=f"https://example.org/synthetic/{seed}/{i}",
             mentions=tuple(w.mentions),
+            display_names=tuple(w.display_names),
         )
 
 
 def _resolved(rep: Report) -> list[ResolvedMention]:
+    displays = rep.display_names or ("",) * len(rep.mentions)
     return [ResolvedMention(start=m[0], end=m[1], text=m[2], name=m[3], lat=m[4], lon=m[5], feature=m[6],
-                            country=m[7], geonameid=m[8], score=m[9]) for m in rep.mentions]
+                            country=m[7], geonameid=m[8], score=m[9], display_name=d)
+            for m, d in zip(rep.mentions, displays)]
 
 
 def _key(row) -> tuple[str, str, float, float]:
@@ -202,11 +223,16 @@ def _key(row) -> tuple[str, str, float, float]:
 
 
 def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000) -> int:
-    """Insert up to `limit` reports with their mentions in bulk, skipping texts already stored."""
+    """Insert up to `limit` reports with their mentions in bulk, skipping texts already stored.
+
+    Places are stored with their mentions' display names, and a stored place whose display name the mentions give
+    differently takes theirs, as geo.store.writes.place_ids does for a real ingest."""
     added = 0
     with store.writer.begin() as con:  # the writer takes SQLite's write lock up front
         p = places.c
-        place_ids = {_key(r): r.id for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon))}
+        place_ids, displays = {}, {}
+        for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon, p.display_name)):
+            place_ids[_key(r)], displays[_key(r)] = r.id, r.display_name
         seen = set(con.scalars(select(articles.c.id)))
         batch: list[tuple[str, Report]] = []
 
@@ -215,16 +241,23 @@ def bulk_insert(store, items: Iterator[Report], limit: int, *, chunk: int = 5000
             # cost the report generator ~5% in garbage collection.
             resolved = [_resolved(rep) for _, rep in batch]
             keys = [[place_key(m) for m in found] for found in resolved]
-            new_places = {}
+            new_places, renamed = {}, {}
             for found, found_keys in zip(resolved, keys):
                 for m, key in zip(found, found_keys):
                     if key not in place_ids and key not in new_places:
                         new_places[key] = place_values(m) | {"source": "synthetic"}
+                    elif key in place_ids and stored_display(m) is not None and stored_display(m) != displays[key]:
+                        renamed[key] = {"place": place_ids[key], "display": stored_display(m)}
+                        displays[key] = stored_display(m)
+            if renamed:
+                con.execute(update(places).where(p.id == bindparam("place"))
+                            .values(display_name=bindparam("display")), list(renamed.values()))
             if new_places:
                 con.execute(insert(places), list(new_places.values()))
                 wanted = {k[0] for k in new_places}
-                for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon).where(p.name.in_(wanted))):
-                    place_ids[_key(r)] = r.id
+                for r in con.execute(select(p.id, p.name, p.feature, p.lat, p.lon, p.display_name)
+                                     .where(p.name.in_(wanted))):
+                    place_ids[_key(r)], displays[_key(r)] = r.id, r.display_name
             con.execute(insert(articles), [
                 article_values(Article(rep.text, title=rep.title, source=rep.source, url=rep.url,
                                        published=rep.published, language="en", id=aid), rep.ingested_at)
