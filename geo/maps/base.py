@@ -109,12 +109,15 @@ def mention_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
     """
     if frame is None or frame.empty:
         return None
-    frame = frame.dropna(subset=["lat", "lon"])
-    if frame.empty:
+    # On the columns alone: a filter at 100,000 events asks this of 200,000 rows (a copy of the frame
+    # without its missing coordinates took most of the 16 ms this took).
+    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    if not located.any():
         return None
-    local = frame[~frame["feature"].isin(BROAD_FEATURES)]
-    points = local if not local.empty else frame
-    lat, lon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
+    local = located & ~frame["feature"].isin(BROAD_FEATURES).to_numpy(bool)
+    keep = local if local.any() else located
+    lat, lon = lat[keep], lon[keep]
     if len(lat) >= TRIM_MIN_MENTIONS:
         mid_lat, mid_lon = np.median(lat), np.median(lon)
         dist = np.hypot(lat - mid_lat, (lon - mid_lon) * math.cos(math.radians(mid_lat)))
