@@ -185,3 +185,16 @@ def test_synthetic_fills_give_stored_places_their_display_names(tmp_path, gazett
     fill_synthetic(Store(url), 3000, seed=2, gazetteer=gazetteer)
     with sqlite3.connect(tmp_path / "syn.sqlite") as con:
         assert con.execute("SELECT display_name FROM places WHERE name = 'Ar Raqqah'").fetchone() == ("Raqqa",)
+
+
+def test_the_joins_cities_from_an_index_before_display_names_keep_their_names(tmp_path):
+    from geo.layers.joins import cities_frame
+
+    con = sqlite3.connect(tmp_path / "gazetteer.sqlite")
+    con.execute("CREATE TABLE entries (key INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, feature TEXT, "
+                "country TEXT, population INTEGER)")  # schema 5: the quoted "display" column would read as a string
+    con.execute("INSERT INTO entries VALUES (1, 'Tadmur', 34.56, 38.27, 'city', 'SY', 51015)")
+    con.commit()
+    con.close()
+    cities = cities_frame(Gazetteer(tmp_path))
+    assert cities[["name", "gazetteer_name"]].values.tolist() == [["Tadmur", "Tadmur"]]

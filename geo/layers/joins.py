@@ -16,7 +16,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from pandas.errors import DatabaseError
 from shapely.geometry import LineString, Point, mapping
 from shapely.ops import substring
 
@@ -201,11 +200,7 @@ def cities_frame(gazetteer: Gazetteer, min_population: int = 50_000) -> gpd.GeoD
     """The cities to name a place by: `name` as people write it (Raqqa), `gazetteer_name` as the gazetteer does
     (Ar Raqqah); the same for an index built before display names."""
     columns = ["name", "country", "population", "lat", "lon"]
-    try:
-        df = gazetteer.frame(["city"], min_population=min_population, columns=[*columns, "display"])
-    except DatabaseError:  # an index without entries.display (schema < 6)
-        df = gazetteer.frame(["city"], min_population=min_population, columns=columns).assign(display=None)
-    df = df.assign(gazetteer_name=df["name"], name=df["display"].where(df["display"].notna(), df["name"]))
+    df = gazetteer.frame(["city"], min_population=min_population, columns=columns, display=True)
     return gpd.GeoDataFrame(df[["name", "gazetteer_name", "country", "population"]],
                             geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
