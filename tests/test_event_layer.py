@@ -114,3 +114,29 @@ def test_the_stores_frames_carry_each_events_date_fatalities_and_sentence(tmp_pa
     assert row["when"] == pd.Timestamp("2024-05-02") and row["dated"]  # not the article's 9 May
     assert row["fatalities"] == 3 and row["actor1"] == EVIL_ACTOR
     assert row["evidence"] == "Militants attacked Dimbi on 2 May 2024, killing three soldiers."
+
+
+def test_beyond_the_cap_the_most_relevant_events_are_drawn_and_the_map_says_so():
+    # 6 events at one place: 2 possible (hollow), 4 that happened; of those, one with 9 dead, one with 2,
+    # two silent on fatalities (the newer one first).
+    points = _points(modality=["possibility", "fact", "fact", "fact", "threat", "fact"],
+                     day=pd.to_datetime(["2024-03-09", "2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04",
+                                         "2024-03-05"]),
+                     fatalities=pd.array([50, 9, None, 2, 80, None], dtype="Int64"))
+    shown = event_layer.capped(points, 3)
+    assert shown["fatalities"].tolist() == [9, 2, None]  # facts, deadliest, then the newest; in time order
+    assert shown["when"].dt.strftime("%d").tolist() == ["01", "03", "05"]
+    assert event_layer.capped(points, 6) is points  # within the cap: all, untouched
+    group = event_layer.events_layer(points, cap=3)
+    [layer] = [c for c in group._children.values() if isinstance(c, event_layer.EventLayer)]
+    assert len(layer.data["lat"]) == 3 and layer.total == 6 and layer.data["slot"] == [0, 1, 2]
+    assert layer.note.startswith("3 of 6 events shown") and "filter" in layer.note
+    assert '"note":"3 of 6 events shown' in layer.script() and '"total":6' in layer.script()
+    uncapped = [c for c in event_layer.events_layer(points)._children.values()][0]
+    assert uncapped.note == "" and len(uncapped.data["lat"]) == 6 and uncapped.total == 6
+
+
+def test_cap_note_is_escaped_and_counts_with_thousands():
+    assert event_layer.cap_note(5000, 83211).startswith("5,000 of 83,211 events shown")
+    assert event_layer.cap_note(10, 10) == ""
+    assert "<" not in event_layer.cap_note(1, 2) and "—" in event_layer.cap_note(1, 2)

@@ -4,6 +4,11 @@ The symbol's shape and colour say the ACLED event type, its fill whether it happ
 threatened, planned or only possible); events at one place are spread on a spiral around it so each stays
 clickable (geo/maps/js/event_layer.js). Data goes out as column arrays of numbers, with every string once
 in one table, escaped here: an actor's name or an article's sentence is text, never markup.
+
+At most MAX_EVENTS events go out with one layer (`capped`): the script is about 130 bytes an event, sent
+on every rerun, so 139,170 events were 17.8 MB and a 2.6 s build (capped: 0.9 MB, 0.16 s). Beyond the cap
+the layer draws the most relevant ones and says so on the map ("5,000 of 139,170 events shown ...", a note
+in the lower left corner).
 """
 
 from __future__ import annotations
@@ -22,17 +27,52 @@ MODALITY_WORDS = {"fact": "", "negated": "denied", "intent": "planned", "threat"
 EVIDENCE_WIDTH = 320  # characters of an evidence sentence shown (cut at a word, with an ellipsis)
 MAX_EVIDENCE_CHARS = 1_500_000  # sentences sent with one layer, newest events first; beyond, a note
 TOO_MANY = -2  # an event whose sentence was not sent (the popup says why)
+# Events drawn at most (scripts/bench_event_layer.py at 100k: 5,000 events are a 0.8-0.9 MB script built in
+# 0.1-0.16 s, 10,000 uncapped already 1.5 MB and 0.22 s; the canvas draws and spreads 5,000 without a stall).
+MAX_EVENTS = 5_000
 
 
 class EventLayer(elements.CMElement):
     """One symbol per event from column arrays (`event_columns`), spread around its place."""
 
-    plugin, options = "eventLayer", ("data", "styles", "spread_px")  # geo/maps/js/event_layer.js
+    plugin, options = "eventLayer", ("data", "styles", "spread_px", "note", "total")  # geo/maps/js/event_layer.js
 
-    def __init__(self, data: dict, styles: list[dict], *, spread_px: float = EVENT_SPREAD_PX):
+    def __init__(self, data: dict, styles: list[dict], *, spread_px: float = EVENT_SPREAD_PX, note: str = "",
+                 total: int | None = None):
         super().__init__()
         self._name = "EventLayer"
         self.data, self.styles, self.spread_px = data, styles, spread_px
+        self.note = note  # escaped markup: what the cap left out (`cap_note`), "" when every event is drawn
+        self.total = len(data["lat"]) if total is None else total  # events in the view, drawn or not
+
+
+def capped(points: pd.DataFrame, cap: int = MAX_EVENTS) -> pd.DataFrame:
+    """The `cap` most relevant of geo.view.event_points rows, in their order (by place, then time).
+
+    Relevance: events that happened before denied, threatened, planned or possible ones (a hollow symbol is
+    a claim, not a record); among them the deadliest first (known fatalities, most first: what a conflict
+    map must not drop), then the newest (what the analyst reads the news for; most events report no
+    fatalities, so this decides most of the choice); ties in the rows' order, so the same view draws the
+    same events on every rerun.
+    """
+    if cap is None or len(points) <= cap:
+        return points
+    fatalities = pd.to_numeric(pd.Series(points["fatalities"].to_numpy(object)), errors="coerce").fillna(-1)
+    when = points["when"].to_numpy("datetime64[D]")
+    day = np.where(np.isnat(when), np.iinfo(np.int32).min, when.astype(np.int64))  # undated: last
+    # np.lexsort sorts by the last key first: fact, then fatalities, then day (all descending); it is
+    # stable, so ties keep the rows' own order (by place, then time) and a rerun draws the same events.
+    order = np.lexsort((-day, -fatalities.to_numpy(float), ~points["fact"].to_numpy(bool)))
+    keep = np.sort(order[:cap])  # back in place-then-time order, so each place's spiral stays in time order
+    return points.iloc[keep].reset_index(drop=True)
+
+
+def cap_note(shown: int, total: int) -> str:
+    """What the map says when the cap left events out (escaped markup), "" when none were."""
+    if shown >= total:
+        return ""
+    return esc(f"{shown:,} of {total:,} events shown (those that happened, deadliest and newest first) "
+               "— narrow the time range or filter to see the others")
 
 
 class _Strings:
@@ -133,12 +173,15 @@ def event_columns(points: pd.DataFrame, *, around: dict | None = None, budget: i
     return data
 
 
-def events_layer(points: pd.DataFrame, *, around: dict | None = None) -> folium.FeatureGroup:
-    """One symbol per event (geo.view.event_points rows); `around`: the places' circle radii, where the
-    places layer draws them (see event_columns)."""
+def events_layer(points: pd.DataFrame, *, around: dict | None = None, cap: int | None = MAX_EVENTS) -> folium.FeatureGroup:
+    """One symbol per event (geo.view.event_points rows), at most `cap` of them (`capped`, None: all; the
+    map then says how many it left out); `around`: the places' circle radii, where the places layer draws
+    them (see event_columns)."""
     group = folium.FeatureGroup(name="events", control=False)
     if points is None or points.empty:
         return group
     styles, _, _ = event_style_index()
-    EventLayer(event_columns(points, around=around), styles).add_to(group)
+    shown = capped(points, cap)
+    EventLayer(event_columns(shown, around=around), styles, note=cap_note(len(shown), len(points)),
+               total=len(points)).add_to(group)
     return group

@@ -3,8 +3,10 @@
 // on a spiral around it (in screen pixels, so at every zoom) so that each stays visible and clickable. Hover
 // tells what, where and when; a click opens who, how many died, the evidence sentence and its source (and
 // selects the place, as a click on it does). It keeps only the time player's step (the "cm:timestep" event).
-// o: {data: column arrays, "text" the strings they index (escaped by the server), styles}. Every string
-// put in the page here comes from `text`, escaped by geo.maps.html.esc (links by safe_href).
+// o: {data: column arrays, "text" the strings they index (escaped by the server), styles, note}. Every string
+// put in the page here comes from `text` or `note`, escaped by geo.maps.html.esc (links by safe_href).
+// `note`: when the server drew only the most relevant events (geo.maps.events.capped), how many of how many;
+// shown in the map's lower left corner while the layer is on.
 window.CM.shapeMarker = function () {
     // Symbols by shape as well as colour (style.shape), drawn on the shared canvas; clicks hit-test the
     // circle of the same radius. geo.maps.style.SHAPE_POINTS holds the same corners.
@@ -111,7 +113,20 @@ window.CM.plugins.eventLayer = function (parent, o) {
         }
         CM.stats.eventsShown = n;
     }
+    var note = null;
+    if (o.note) {
+        note = L.control({position: "bottomleft"});
+        note.onAdd = function () {
+            var div = L.DomUtil.create("div", "cm-event-note");
+            div.setAttribute("role", "status");
+            div.style.cssText = "background:rgba(255,255,255,.9);padding:2px 7px;border-radius:4px;" +
+                "font:12px/1.4 sans-serif;color:#333;box-shadow:0 1px 3px rgba(0,0,0,.25);max-width:340px";
+            div.innerHTML = o.note;  // escaped by the server (geo.maps.events.cap_note)
+            return div;
+        };
+    }
     group.on("add", function () {
+        if (note) note.addTo(group._map);
         group._map.on("zoomend", spread);
         group._map.on("cm:timestep", step);
         spread();
@@ -120,8 +135,10 @@ window.CM.plugins.eventLayer = function (parent, o) {
     group.on("remove", function (e) {
         var map = e.target._map || CM.map;
         if (map) { map.off("zoomend", spread); map.off("cm:timestep", step); }
+        if (note) note.remove();
     });
     CM.stats.events = d.lat.length;
+    CM.stats.eventsTotal = o.total;  // in the view, drawn or not
     CM.stats.eventsShown = d.lat.length;
     CM.layers = CM.layers || {};
     CM.layers.events = {group: group, data: d};
