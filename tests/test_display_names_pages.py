@@ -198,3 +198,11 @@ def test_the_joins_cities_from_an_index_before_display_names_keep_their_names(tm
     con.close()
     cities = cities_frame(Gazetteer(tmp_path))
     assert cities[["name", "gazetteer_name"]].values.tolist() == [["Tadmur", "Tadmur"]]
+
+
+def test_the_command_lines_map_exports_name_towns_as_the_dashboard_does():
+    from geo.exports.command import reference_layers
+    from geo.view.state import MapState
+
+    cities = reference_layers(MapState(), "png")["cities"]
+    assert list(cities.loc[cities["gazetteer_name"] == "Tadmur", "name"]) == ["Palmyra"]

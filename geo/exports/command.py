@@ -108,8 +108,9 @@ def reference_layers(state, fmt: str, *, index_dir: Path = config.INDEX_DIR,
         except RoadDataError as e:
             print(f"warning: roads layer left out: {e}", file=sys.stderr)
     # Towns always: the basemap names the big cities (as the dashboard's does), the cities layer the rest.
+    # Named as the dashboard names them (pages/_loaders.get_cities): Palmyra, not GeoNames' Tadmur.
     layers["cities"] = gazetteer.frame(["city"], min_population=CITY_MIN_POPULATION,
-                                       columns=["name", "lat", "lon", "population", "country"])
+                                       columns=["name", "lat", "lon", "population", "country"], display=True)
     return layers
 
 
