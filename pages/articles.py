@@ -98,7 +98,7 @@ def show() -> None:
     with text_col:
         spans = [(m.start, m.end, f"{with_gazetteer_name(m.display_name, m.name)} · {m.feature}") for m in mentions]
         st.markdown(mark_spans(article.text, spans), unsafe_allow_html=True)
-        events_section(article.text, events)
+        events_section(article.text, events, mentions)
     with places_col:
         st.markdown("**Places on the map**")
         if mentions:
@@ -131,8 +131,10 @@ def show() -> None:
                 st.rerun()
 
 
-def events_section(text: str, events: list) -> None:
-    """What the article reports happened, each with its sentence as evidence (escaped)."""
+def events_section(text: str, events: list, mentions: list = ()) -> None:
+    """What the article reports happened, each with its sentence as evidence (escaped); its place by the display
+    name (Palmyra), the gazetteer's (Tadmur, from the event's mention) beside it where the two differ."""
+    gazetteer_names = {m.start: m.name for m in mentions}
     st.markdown(f"**Events** ({len(events)})" if events else "**Events**")
     if not events:
         st.caption("No event (ACLED type) found in this article.")
@@ -140,6 +142,9 @@ def events_section(text: str, events: list) -> None:
     rows = []
     for ev in events:
         where = f" at <b>{esc(ev.place)}</b>" if ev.place else " <span class='cm-meta'>(no place)</span>"
+        gazetteer_name = gazetteer_names.get(ev.place_mention_start)
+        if ev.place and gazetteer_name and gazetteer_name != ev.place:
+            where += f" <span class='cm-meta' title='the gazetteer&#39;s name'>({esc(gazetteer_name)})</span>"
         evidence = esc(text[ev.evidence_start:ev.evidence_end].strip())
         rows.append(f"<div style='margin:.3rem 0'>{event_line(ev)}{where}"
                     f"<div class='cm-quote'>“{evidence}”</div></div>")

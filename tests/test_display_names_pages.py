@@ -133,6 +133,10 @@ def test_the_articles_page_lists_places_by_their_display_names(demo_store):
     text = next(m.value for m in at.markdown if "<mark" in m.value)
     assert 'title="Kobani (‘Ayn al ‘Arab) · city"' in text and 'title="Raqqa (Ar Raqqah) · city"' in text
     assert "Kobani (‘Ayn al ‘Arab) · city" in links and "Raqqa (Ar Raqqah) · city" in links
+    # Its events name their places the same way (the article reports events at Raqqa).
+    events = next(m.value for m in at.markdown if "cm-quote" in m.value)
+    assert "at <b>Raqqa</b> <span class='cm-meta' title='the gazetteer&#39;s name'>(Ar Raqqah)</span>" in events
+    assert "at <b>Ar Raqqah</b>" not in events
     # The corrections form lists the mentions and the gazetteer's entries the same way.
     mention_box = next(w for w in at.selectbox if w.key == "art_fix_mention")
     assert any("→ Kobani (‘Ayn al ‘Arab), SY" in o for o in mention_box.options)
