@@ -142,14 +142,17 @@ class ZoomLabels(CMElement):
     """Place names that appear with zoom: each has a minimum zoom; only those in view are drawn.
 
     `data`: {"lat", "lon", "name" (escaped), "minzoom"} column arrays, most important first.
+    `avoid_places`: hide a name that would repeat or cover a place named by the place labels (geo/maps/labels.py).
     """
 
-    plugin, options = "zoomLabels", ("data", "limit", "pane", "css_class")  # geo/maps/js/zoom_labels.js
+    plugin, options = "zoomLabels", ("data", "limit", "pane", "css_class", "avoid_places")  # geo/maps/js/zoom_labels.js
 
-    def __init__(self, data: dict, *, pane: str = "cm-labels", css_class: str = "cm-city-label", limit: int = 250):
+    def __init__(self, data: dict, *, pane: str = "cm-labels", css_class: str = "cm-city-label", limit: int = 250,
+                 avoid_places: bool = False):
         super().__init__()
         self._name = "ZoomLabels"
         self.data, self.pane, self.css_class, self.limit = data, pane, css_class, limit
+        self.avoid_places = bool(avoid_places)
 
 
 class OfflineMiniMap(JSCSSMixin, CMElement):

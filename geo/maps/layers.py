@@ -241,7 +241,8 @@ def cities_layer(cities: pd.DataFrame, bounds: list[list[float]] | None, *, loca
     elements.PointLayer(data, [CITY_STYLE], kind="city").add_to(group)
     minzoom = np.select([pop >= 1e6, pop >= 3e5, pop >= 1e5], [5, 7, 8], 9)
     elements.ZoomLabels(_columns(shown, lat=shown["lat"], lon=shown["lon"], name=shown["name"].map(esc),
-                                 minzoom=minzoom), css_class="cm-town-label").add_to(group)
+                                 minzoom=minzoom), css_class="cm-town-label",
+                       avoid_places=True).add_to(group)
     return group
 
 

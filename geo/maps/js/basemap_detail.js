@@ -135,10 +135,13 @@ window.CM.plugins.basemapDetail = function (parent, o) {
             this._map = map; this._seq = 0;
             this._canvas = L.DomUtil.create("canvas", "cm-detail-labels leaflet-zoom-hide");
             map.getPane(pane(map, "cm-detail-labels", 165)).appendChild(this._canvas);
-            map.on("moveend resize", this._update, this);
+            // cmplacenames: the place labels were laid out again (geo/maps/js/place_names.js); give way to them.
+            map.on("moveend resize cmplacenames", this._update, this);
             this._update();
         },
-        onRemove: function (map) { map.off("moveend resize", this._update, this); L.DomUtil.remove(this._canvas); },
+        onRemove: function (map) {
+            map.off("moveend resize cmplacenames", this._update, this); L.DomUtil.remove(this._canvas);
+        },
         _update: function () {
             var self = this, map = this._map, z = Math.round(map.getZoom()), l = levelFor(z), seq = ++this._seq,
                 b = map.getBounds(), cells = l ? cellsIn(l, b.getWest(), b.getSouth(), b.getEast(), b.getNorth()) : [];
@@ -167,6 +170,9 @@ window.CM.plugins.basemapDetail = function (parent, o) {
                 var w = ctx.measureText(t.name).width, x = centred ? pt.x - w / 2 : pt.x + dot + 3,
                     r = [Math.min(x, pt.x - dot) - 2, pt.y - 8, x + w + 2, pt.y + 8];
                 if (!free(r)) return;
+                // A place of the articles there is named by the place labels (place_names.js): no second name.
+                if (window.CM.clashesWithPlaces &&
+                    window.CM.clashesWithPlaces(pt, {x: r[0], y: r[1], w: r[2] - r[0], h: r[3] - r[1]}, t.name)) return;
                 placed.push(r); shown++;
                 if (dot) {
                     ctx.beginPath(); ctx.arc(pt.x, pt.y, dot, 0, 2 * Math.PI);

@@ -3,7 +3,35 @@
 // left, above, below) where it stays inside the map and overlaps no name already placed, no circle of another
 // candidate and no map control; a name that fits nowhere is left out. Names are set with textContent: data,
 // never markup. CM.placeNames.shown lists what is named (the tests read it), CM.placeNames.boxes where (the map's
-// pixels, {x, y, w, h}); the map fires "cmplacenames" when they change.
+// pixels, {x, y, w, h}), CM.placeNames.circles the candidates' circles in view; the map fires "cmplacenames" when
+// they change, and the basemap's town names and the cities' names (basemap_detail.js, zoom_labels.js) give way.
+// Whether another layer's name (a basemap town, a city) at container point pt, in box {x, y, w, h} where known,
+// would repeat or cover a place on the map: its point inside (or a few pixels from) a place's circle, its box over
+// a place's name, or the same name as a named place nearby. Those layers hide such names at every redraw.
+window.CM.clashesWithPlaces = function (pt, box, name) {
+    var P = window.CM.placeNames, NEAR = 4, SAME = 80;
+    if (!P) return false;
+    function key(t) { return String(t).normalize("NFD").replace(/[^a-zA-Z]/g, "").toLowerCase(); }
+    for (var i = 0; i < P.circles.length; i++) {
+        var c = P.circles[i];
+        if (Math.hypot(pt.x - c.x, pt.y - c.y) <= c.r + NEAR) return true;
+    }
+    if (box) {
+        for (var j = 0; j < P.boxes.length; j++) {
+            var b = P.boxes[j];
+            if (box.x < b.x + b.w + 2 && b.x - 2 < box.x + box.w && box.y < b.y + b.h + 2 && b.y - 2 < box.y + box.h)
+                return true;
+        }
+    }
+    if (name) {
+        var k = key(name);
+        for (var m = 0; m < P.at.length; m++) {
+            var a = P.at[m];
+            if (key(a.name) === k && Math.hypot(pt.x - a.x, pt.y - a.y) <= SAME + a.r) return true;
+        }
+    }
+    return false;
+};
 window.CM.plugins.placeNames = function (parent, o) {
     var d = o.data, PANE = "cm-place-names", FONT = "600 12px sans-serif", HEIGHT = 15, GAP = 3, EDGE = 2;
     var FIRST = 5;  // the most mentioned places in view: named even where each side covers some circle
@@ -53,7 +81,7 @@ window.CM.plugins.placeNames = function (parent, o) {
                 if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) continue;
                 inView.push({i: i, x: p.x, y: p.y, r: d.radius[i]});
             }
-            var placed = [], shown = [];
+            var placed = [], shown = [], at = [];
             box.textContent = "";
             for (var k = 0; k < inView.length && shown.length < o.limit; k++) {
                 var c = inView[k], w = width(c.i), h = HEIGHT;
@@ -80,10 +108,13 @@ window.CM.plugins.placeNames = function (parent, o) {
                 span.textContent = d.name[c.i];
                 L.DomUtil.setPosition(span, map.containerPointToLayerPoint([best.x, best.y]));
                 shown.push(d.name[c.i]);
+                at.push({x: c.x, y: c.y, r: c.r, name: d.name[c.i]});
             }
             box.style.display = "";
             // For the layers under the names (the basemap's own town names can leave these boxes free).
-            window.CM.placeNames = {shown: shown, boxes: placed};
+            // circles: every candidate's circle in view, named or not; at: where each shown name's place is.
+            window.CM.placeNames = {shown: shown, boxes: placed, at: at,
+                                    circles: inView.map(function (q) { return {x: q.x, y: q.y, r: q.r}; })};
             map.fire("cmplacenames");
         }
     });
