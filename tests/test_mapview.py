@@ -482,8 +482,9 @@ def test_map_key_is_grouped_and_starts_closed_when_long():
     key = _element(legend.legend_layer(["city", "region"], ["places", "air bases", "events"]), "LegendControl")
     titles = re.findall(r'<b class="cm-legend-head">([^<]+)</b>', key.html)
     assert titles == list(legend.GROUPS.values())  # places, events, layers: each group under its title once
-    assert key.html.index("air base (layer)") > key.html.index("mention without an event")  # layers last
-    assert key.lines == 2 + 8 + 2 and key.long  # 12 lines: opens as a button
+    assert key.html.index("air base (layer)") > key.html.index("not a fact")  # layers last
+    assert "mention without an event" not in key.html  # the event layer draws events only
+    assert key.lines == 2 + 7 + 2 and key.long  # 11 lines: opens as a button
     short = _element(legend.legend_layer(["city"], ["places"]), "LegendControl")
     assert short.lines == 1 and not short.long and re.findall(r"cm-legend-head\">([^<]+)<", short.html) == [
         "Places (by mentions)"]
@@ -579,3 +580,13 @@ def test_event_symbols_differ_by_shape_as_well_as_colour():
     assert "<circle" in legend.event_symbol_svg("Battles") and "<polygon" in legend.event_symbol_svg("Protests")
     assert 'stroke-dasharray' in legend.event_symbol_svg("Riots", fact=False)
     assert style.NO_EVENT_COLOUR in legend.event_symbol_svg(None)
+
+
+def test_key_list_keeps_each_heading_with_its_entries():
+    entries = legend.legend_entries(["city"], ["places", "events"])
+    html = legend.list_html(entries)
+    blocks = re.findall(r'<li style="break-inside:avoid[^"]*"><ul[^>]*>(.*?)</ul></li>', html)
+    assert len(blocks) == 2 and all(b.startswith('<li><b class="cm-legend-head">') for b in blocks)
+    assert "city" in blocks[0] and "not a fact" in blocks[1]
+    plain = legend.list_html(legend.legend_entries(["city", "region"], ["places"]))
+    assert "break-inside" not in plain and plain.count("<li>") == 2  # no heading: items flow between columns

@@ -38,7 +38,7 @@ from geo.exports.layout import (
 from geo.maps.base import BROAD_FEATURES, FIT_MAX_ZOOM
 from geo.maps.elements import CMElement, ZoomLabels
 from geo.maps.html import esc
-from geo.maps.legend import entry_html
+from geo.maps.legend import list_html
 from geo.maps.style import place_radius
 from geo.view.state import MapState
 
@@ -170,8 +170,8 @@ def _legend_columns(layout: Layout) -> int:
 
 
 def _legend_html(layout: Layout) -> str:
-    """The key: the map legend's own entries (geo.maps.legend), one list item each."""
-    return "".join(f"<li>{entry_html(e)}</li>" for e in layout.legend) or "<li>nothing to show</li>"
+    """The key: the map legend's own entries (geo.maps.legend), each heading kept with its entries."""
+    return list_html(list(layout.legend)) or "<li>nothing to show</li>"
 
 
 def _articles_html(layout: Layout) -> str:

@@ -36,7 +36,7 @@ LONG_KEY = 8  # a key of more lines than this (the events alone have 8) opens as
 @dataclass(frozen=True)
 class LegendEntry:
     """One line of the key. `kind`: "point" (a dot, fill and stroke), "line" or "dashed" (a road),
-    "event" (an event type's symbol; `event_type` None: a mention without an event), "ramp" (the
+    "event" (an event type's symbol), "ramp" (the
     choropleth's colours) or "head" (a heading over the lines that follow). The label is raw text."""
 
     label: str
@@ -70,7 +70,6 @@ def legend_entries(features: Iterable[str], layers: Iterable[str], *, roads_sche
         out += [LegendEntry(t, "event", EVENT_COLOURS[t], event_type=t, group="events") for t in EVENT_COLOURS]
         out.append(LegendEntry(NOT_A_FACT, "event", EVENT_COLOURS["Battles"], event_type="Battles", fact=False,
                                group="events"))
-        out.append(LegendEntry("mention without an event", "event", NO_EVENT_COLOUR, group="events"))
     if "countries" in layers:
         out.append(LegendEntry("mentions by country", "ramp", group="layers"))
     return out
@@ -136,6 +135,22 @@ def key_html(entries: list[LegendEntry]) -> str:
             sections.append(f'<section class="cm-legend-group"><b class="cm-legend-head">{esc(title)}</b>'
                             f'<ul>{"".join(lines)}</ul></section>')
     return "".join(sections)
+
+
+def list_html(entries: list[LegendEntry]) -> str:
+    """The key as list items for a page that sets it in columns (the briefing): each heading with the entries
+    under it in one item that does not break (break-inside: avoid), so no column ends on a lone heading.
+    Entries before any heading stay items of their own, free to flow between the columns."""
+    loose: list[str] = []
+    groups: list[list[str]] = []
+    for e in entries:
+        if e.kind == "head":
+            groups.append([])
+        (groups[-1] if groups else loose).append(entry_html(e))
+    return "".join(f"<li>{line}</li>" for line in loose) + "".join(
+        '<li style="break-inside:avoid;padding:0;text-indent:0"><ul style="list-style:none;margin:0;padding:0">'
+        + "".join(f"<li>{line}</li>" for line in lines) + "</ul></li>"
+        for lines in groups)
 
 
 def legend_layer(features: Iterable[str], layers: Iterable[str], *, roads_schematic: bool = False) -> folium.FeatureGroup:
