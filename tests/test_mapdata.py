@@ -80,29 +80,6 @@ def test_query_searches_the_whole_article_text(store):
     assert MapState(query="closed").apply(data.mentions).empty  # without texts: title/mention only
 
 
-def test_timeline_fills_gaps_and_weeks(store):
-    frame = mapdata.load(store).mentions
-    frame = frame[frame["day"] < pd.Timestamp("2025-01-01")]
-    days = mapdata.timeline(frame)
-    assert list(days.columns) == ["day", "mentions", "articles"]
-    assert days["day"].tolist() == list(pd.date_range("2024-03-01", "2024-03-04"))
-    assert days["mentions"].tolist() == [2, 0, 0, 2]
-    weeks = mapdata.timeline(frame, "week")
-    assert weeks["day"].tolist() == [pd.Timestamp("2024-02-26"), pd.Timestamp("2024-03-04")]
-    assert weeks["articles"].tolist() == [1, 1]
-
-
-def test_time_bins_index_the_drawn_places(store):
-    frame = mapdata.load(store).mentions
-    frame = frame[frame["day"] < pd.Timestamp("2025-01-01")]
-    places = mapdata.places(frame)
-    bins = mapdata.time_bins(frame, places, "day")
-    assert bins["bins"] == ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"]
-    cells = {(places.iloc[p]["name"], b): c for p, b, c in zip(bins["place"], bins["bin"], bins["count"])}
-    assert cells == {("Homs", 0): 1, ("Palmyra", 0): 1, ("Homs", 3): 1, ("Kharkiv", 3): 1}
-    assert bins["bin"] == sorted(bins["bin"])  # in time order, as the player expects
-
-
 def test_country_counts_and_distances(store):
     frame = mapdata.load(store).mentions
     counts = mapdata.country_counts(frame).set_index("country")

@@ -268,22 +268,6 @@ class PointLayer(CMElement):
         self.registry = registry or kind  # its name in window.CM.layers / CM.stats (tests look there)
 
 
-class SpreadLayer(CMElement):
-    """Many symbols at one point, spread on a spiral around it so each stays visible and clickable:
-    what spiderfy does, done by the server's grouping and a few lines here (MarkerCluster's spiderfy
-    is broken inside streamlit-folium). Spread in screen pixels, so it holds at every zoom.
-
-    `data`: {"lat", "lon", "slot" (0 = on the point), "style", "label", "key"}.
-    """
-
-    plugin, options = "spreadLayer", ("data", "styles", "kind")  # geo/maps/js/spread_layer.js
-
-    def __init__(self, data: dict, styles: list[dict], *, kind: str):
-        super().__init__()
-        self._name = "SpreadLayer"
-        self.data, self.styles, self.kind = data, styles, kind
-
-
 class LegendControl(CMElement):
     """A key in the map corner (a control that leaves with its feature group). `html` is trusted markup."""
 

@@ -183,15 +183,6 @@ def selection_layer(lat: float, lon: float, *, radius_px: float = 12.0, radius_k
     return group
 
 
-# ---------------------------------------------------------------------------------------- events
-
-
-def event_slots(summary: pd.DataFrame) -> np.ndarray:
-    """Each geo.store.frames.event_summary row's place on the spiral around its place (slot 0 would sit on
-    the place's own circle): the static briefing's event symbols (geo.exports.static_map)."""
-    return summary.groupby("place_id").cumcount().to_numpy() + 1
-
-
 # The map's event layer, one symbol per event: geo/maps/events.py.
 
 

@@ -347,65 +347,6 @@ def counts_by(table: pd.DataFrame, column: str, *, also: str | None = None, limi
     return counts.rename_axis(column).reset_index(name="events")
 
 
-def timeline(frame: pd.DataFrame, step: str = "day") -> pd.DataFrame:
-    """Mentions and articles per day (or per week, labelled by its Monday), gaps filled with zeros.
-
-    Counted with numpy on day numbers (a pandas groupby with nunique took ~10 ms at 20,000 mentions, on
-    every new filter of every session)."""
-    columns = ["day", "mentions", "articles"]
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=columns)
-    day = frame["day"] if "day" in frame else pd.to_datetime(frame["published"], errors="coerce")
-    day = pd.Series(day.to_numpy(), index=frame.index)
-    if step == "week":
-        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    ids = frame["article_id"]
-    valid = day.notna().to_numpy() & ids.notna().to_numpy()
-    if not valid.any():
-        return pd.DataFrame(columns=columns)
-    day, ids = day[valid], ids[valid]
-    lo, hi = day.min(), day.max()
-    full = pd.date_range(lo, hi, freq="W-MON" if step == "week" else "D")
-    pos = ((day.to_numpy("datetime64[us]") - np.datetime64(lo, "us"))
-           // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
-    article = frame["article_pos"].to_numpy()[valid] if "article_pos" in frame else pd.factorize(ids)[0]
-    mentions = np.bincount(pos, minlength=len(full))
-    pairs = np.unique(pos * (int(article.max()) + 1) + article)  # each article once per day
-    articles = np.bincount(pairs // (int(article.max()) + 1), minlength=len(full))
-    return pd.DataFrame({"day": full, "mentions": mentions.astype(np.int64), "articles": articles.astype(np.int64)})
-
-
-def event_timeline(frame: pd.DataFrame, step: str = "day", days: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Mentions per day (or week) split by what happened there: one column per event type present, and
-    "no event"; the same days as timeline(frame, step), so the columns add up to its mentions.
-
-    `days`: timeline(frame, step) when the caller has it already. Counted with numpy (a crosstab took
-    ~25 ms at 20,000 mentions, on every new filter of every session).
-    """
-    days = timeline(frame, step) if days is None else days
-    if days.empty or "event_type" not in frame:
-        return pd.DataFrame(columns=["day"])
-    day = frame["day"]
-    if step == "week":
-        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    day = day.to_numpy("datetime64[us]")
-    valid = ~np.isnat(day)
-    codes, labels = pd.factorize(frame["event_type"][valid], use_na_sentinel=True)
-    labels = [str(x) for x in labels] + ["no event"]
-    codes = np.where(codes < 0, len(labels) - 1, codes)
-    present = np.unique(codes)
-    kinds = sorted((labels[c], c) for c in present)  # by name, as crosstab's columns
-    column = np.zeros(len(labels), np.int64)
-    column[[c for _, c in kinds]] = np.arange(len(kinds))
-    kind_pos = column[codes]
-    kinds = [k for k, _ in kinds]
-    first = days["day"].to_numpy("datetime64[us]")[0]
-    day_pos = ((day[valid] - first) // np.timedelta64(7 if step == "week" else 1, "D")).astype(np.int64)
-    counts = np.zeros((len(days), len(kinds)), np.int64)
-    np.add.at(counts, (day_pos, kind_pos), 1)
-    return pd.DataFrame({"day": days["day"].to_numpy(), **{str(k): counts[:, i] for i, k in enumerate(kinds)}})
-
-
 def country_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Mentions and articles per country (ISO 3166 alpha-2), most mentioned first."""
     if frame is None or frame.empty:
@@ -414,32 +355,6 @@ def country_counts(frame: pd.DataFrame) -> pd.DataFrame:
         mentions=("article_id", "size"), articles=("article_id", "nunique"))
     return out.sort_values("mentions", ascending=False).reset_index()
 
-
-def time_bins(frame: pd.DataFrame, place_table: pd.DataFrame, step: str = "day") -> dict:
-    """Mentions per place and time step, compactly: for the map's time animation.
-
-    Returns {"bins": [ISO day of each step], "place": [...], "bin": [...], "count": [...]} where place
-    indexes rows of `place_table` (as drawn) and only non-empty cells are listed, in time order.
-    """
-    tl = timeline(frame, step)
-    if tl.empty or place_table.empty:
-        return {"bins": [], "place": [], "bin": [], "count": []}
-    day = frame["day"]
-    if step == "week":
-        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    start = tl["day"].iloc[0]
-    days_per_bin = 7 if step == "week" else 1
-    bin_ = ((day - start).dt.days // days_per_bin).astype("int64")
-    position = pd.Series(np.arange(len(place_table)), index=place_table["place_id"].to_numpy())
-    place = frame["place_id"].map(position)
-    ok = place.notna() & day.notna()
-    cells = pd.DataFrame({"bin": bin_[ok], "place": place[ok].astype("int64")}).value_counts().sort_index()
-    return {
-        "bins": [d.date().isoformat() for d in tl["day"]],
-        "place": cells.index.get_level_values("place").tolist(),
-        "bin": cells.index.get_level_values("bin").tolist(),
-        "count": cells.to_numpy().tolist(),
-    }
 
 
 def within_km(frame: pd.DataFrame, lat: float, lon: float, km: float) -> pd.DataFrame:
