@@ -272,8 +272,9 @@ def sidebar(store: Store) -> None:
         st.selectbox("Basemap", choices, key="m_basemap", format_func=BASEMAP_LABELS.get,
                      help="Offline needs nothing. Web basemaps need internet; local tiles are a z/x/y folder "
                           "in static/tiles (see the README).")
-        if "time" in state.layers:
-            st.radio("Time player step", STEPS, key="m_step", horizontal=True)
+        # Always shown: the step sets the timeline's bars under the map as well as the time player's.
+        st.radio("Time step (timeline bars and player)", STEPS, key="m_step", horizontal=True,
+                 help="One bar of the timeline under the map, and one step of the time player (Time layer).")
         copy_link_button()
         st.caption(f"Database: `{public_url(store.url)}`")
         if missing_asset_files():

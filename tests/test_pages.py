@@ -359,3 +359,10 @@ def test_nothing_under_the_filters_says_why_and_clears_them(filled):
     assert at.sidebar.text_input(key="f_query").value == "" and at.sidebar.multiselect(key="f_features").value == []
     assert "query" not in at.query_params and "features" not in at.query_params
     assert not at.warning
+
+
+def test_time_step_shows_without_the_time_layer(filled):
+    at = _app(layers="places", step="month")
+    assert not at.exception
+    radio = at.sidebar.radio(key="m_step")
+    assert radio.value == "month" and radio.label == "Time step (timeline bars and player)"
