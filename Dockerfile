@@ -13,7 +13,9 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Leaflet and plugins from the npm registry, the gazetteer index and the detailed basemap: once, at build time.
+# Bytecode too (PYTHONDONTWRITEBYTECODE: the server could not write it, and would compile on every start).
 RUN bash scripts/fetch_assets.sh && python -m geo gazetteer build && python -m geo basemap build \
+ && python -m compileall -q geo pages dashboard.py serve.py \
  && useradd --create-home --uid 10001 analyst && chown -R analyst /app/data
 USER analyst
 

@@ -89,6 +89,10 @@ def start(url: str, log: Path, root: Path = ROOT, script: str = "serve.py") -> t
     """`streamlit run serve.py` (the team server, as `make run` and the Docker image start it; or another
     script) of the tree at `root` on the store at `url`: (process, base URL) once it answers."""
     port = _free_port()
+    # As `make run` does before it starts the server: its modules' bytecode, which a machine with
+    # PYTHONDONTWRITEBYTECODE set would otherwise compile again at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "geo", "pages", "dashboard.py", "serve.py"], cwd=root,
+                   check=False, capture_output=True)
     with open(log, "w") as out:  # the server writes to its own copy of the file
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
