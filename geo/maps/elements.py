@@ -268,17 +268,6 @@ class PointLayer(CMElement):
         self.registry = registry or kind  # its name in window.CM.layers / CM.stats (tests look there)
 
 
-class LegendControl(CMElement):
-    """A key in the map corner (a control that leaves with its feature group). `html` is trusted markup."""
-
-    plugin, options = "legend", ("html",)  # geo/maps/js/legend.js
-
-    def __init__(self, html: str):
-        super().__init__()
-        self._name = "LegendControl"
-        self.html = html
-
-
 class TimePlayer(CMElement):
     """Plays mentions in time order, one bin of the timeline (day, week or month) at a time, with
     play/pause: each step shows only its own items (geo/maps/js/time_player.js says how).

@@ -56,7 +56,7 @@ EVENT_SHAPES: dict[str, str] = {
     "Riots": "triangle-down",
     "Strategic developments": "hexagon",
 }
-SHAPE_POINTS = {  # unit polygons, as geo/maps/js/spread_layer.js draws them on the canvas (y down)
+SHAPE_POINTS = {  # unit polygons, as geo/maps/js/event_layer.js (CM.shapeMarker) draws them on the canvas (y down)
     "triangle": [(0, -1.2), (1.05, 0.75), (-1.05, 0.75)],
     "square": [(-0.88, -0.88), (0.88, -0.88), (0.88, 0.88), (-0.88, 0.88)],
     "diamond": [(0, -1.25), (1.1, 0), (0, 1.25), (-1.1, 0)],
@@ -64,7 +64,7 @@ SHAPE_POINTS = {  # unit polygons, as geo/maps/js/spread_layer.js draws them on 
     "hexagon": [(1, 0), (0.5, 0.87), (-0.5, 0.87), (-1, 0), (-0.5, -0.87), (0.5, -0.87)],
 }
 EVENT_RADIUS, NO_EVENT_RADIUS = 6, 3
-EVENT_SPREAD_PX = 9  # the spiral's step around a place (geo/maps/js/spread_layer.js)
+EVENT_SPREAD_PX = 9  # the spiral's step around a place (geo/maps/js/event_layer.js)
 NO_EVENT_COLOUR = "#8c8c8c"
 NO_EVENT_BAR = "#d0d0d0"  # the timeline's share of mentions with no event: light, so events stand out
 
@@ -118,7 +118,7 @@ def event_style_index() -> tuple[list[dict], dict[tuple[str, bool], int], int]:
 
 def spread_offset(slot: int) -> tuple[float, float]:
     """Where the slot-th symbol around a place sits, in pixels (x right, y down): a Fermat spiral, as
-    geo/maps/js/spread_layer.js places it."""
+    geo/maps/js/event_layer.js places it."""
     if not slot:
         return 0.0, 0.0
     a, r = slot * 2.39996, EVENT_SPREAD_PX * np.sqrt(slot)
