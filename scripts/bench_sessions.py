@@ -159,7 +159,9 @@ class Session:
 def _places(json_args: str) -> list[dict]:
     """A few places of the map's places layer (ids and positions, as a click on them reports them)."""
     decoder = json.JSONDecoder()
-    for script in json.loads(json_args).get("layers", {}).get("scripts", []):
+    # Each entry is [digest, script], or [digest] alone for a script the frame already holds (geo.maps.frame.Sent).
+    entries = json.loads(json_args).get("layers", {}).get("scripts", [])
+    for script in (entry[1] for entry in entries if len(entry) > 1):
         for m in re.finditer(r"window\.CM\.plugins\.pointLayer\([\w.]+, ", script):  # geo.maps.elements.PointLayer
             try:
                 options, _ = decoder.raw_decode(script, m.end())
