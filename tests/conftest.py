@@ -65,3 +65,20 @@ def load_script(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture()
+def add_homs_palmyra():
+    """Stores an article (by default one naming Homs and Palmyra) with those places' mentions, resolved by
+    hand: the dashboard tests need a store, not the gazetteer index."""
+    from geo.types import Article, ResolvedMention
+
+    places = {"Homs": (34.72405, 36.72559), "Palmyra": (34.5624, 38.28402)}
+
+    def add(store, text: str = "Shelling hit Homs at dawn; later the road to Palmyra was closed.",
+            title: str = "first") -> None:
+        mentions = [ResolvedMention(text.index(n), text.index(n) + len(n), n, n, lat, lon, "city", "SY", None, 0.9)
+                    for n, (lat, lon) in places.items() if n in text]
+        store.add(Article(text=text, title=title), mentions)
+
+    return add

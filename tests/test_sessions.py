@@ -12,17 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 import geo.maps.layers as mapview
 from geo.store import Store
-from geo.types import Article, ResolvedMention
 from geo.view.cache import SharedCache
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT = "Shelling hit Homs at dawn; later the road to Palmyra was closed."
-
-
-def _mentions(text: str) -> list[ResolvedMention]:
-    places = {"Homs": (34.72405, 36.72559), "Palmyra": (34.5624, 38.28402)}
-    return [ResolvedMention(text.index(n), text.index(n) + len(n), n, n, lat, lon, "city", "SY", None, 0.9)
-            for n, (lat, lon) in places.items() if n in text]
 
 
 def test_a_kept_value_is_made_once_and_the_oldest_goes_first():
@@ -69,9 +61,10 @@ def test_sessions_at_once_get_one_value():
     assert len({id(r) for r in results}) == 1  # whoever made it first, every session reads the same one
 
 
-def test_a_second_session_reuses_the_map_layers_and_an_ingest_makes_them_anew(dashboard_store, monkeypatch):
+def test_a_second_session_reuses_the_map_layers_and_an_ingest_makes_them_anew(dashboard_store, add_homs_palmyra,
+                                                                            monkeypatch):
     store = Store(dashboard_store)
-    store.add(Article(text=TEXT, title="first"), _mentions(TEXT))
+    add_homs_palmyra(store)
     first = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not first.exception
 
@@ -84,19 +77,19 @@ def test_a_second_session_reuses_the_map_layers_and_an_ingest_makes_them_anew(da
     assert calls == []  # the same store and filters: the first session's layer is reused
 
     more = "Clashes near Palmyra again."
-    store.add(Article(text=more, title="second"), _mentions(more))
+    add_homs_palmyra(store, more, "second")
     third = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not third.exception
     assert calls == [2]  # a new version of the store: the layer is made again, with what was added
 
 
-def test_the_benchmark_drives_sessions_that_load_filter_and_select(tmp_path, monkeypatch):
+def test_the_benchmark_drives_sessions_that_load_filter_and_select(tmp_path, add_homs_palmyra, monkeypatch):
     """scripts/bench_sessions.py against a real server on this machine (no network beyond localhost)."""
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     bench = importlib.import_module("bench_sessions")
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     store = Store(url)
-    store.add(Article(text=TEXT, title="first"), _mentions(TEXT))
+    add_homs_palmyra(store)
     proc, base = bench.bench_map.start(url, tmp_path / "server.log")
     try:
         result = bench.measure(base, 2, 1)

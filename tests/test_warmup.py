@@ -14,17 +14,9 @@ from streamlit.testing.v1 import AppTest
 import geo.view.filtered as filtered_module
 from geo.store import Store, snapshot
 from geo.store import frames as mapdata
-from geo.types import Article, ResolvedMention
 from pages import _loaders, _warmup
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT = "Shelling hit Homs at dawn; later the road to Palmyra was closed."
-
-
-def _mentions(text: str) -> list[ResolvedMention]:
-    places = {"Homs": (34.72405, 36.72559), "Palmyra": (34.5624, 38.28402)}
-    return [ResolvedMention(text.index(n), text.index(n) + len(n), n, n, lat, lon, "city", "SY", None, 0.9)
-            for n, (lat, lon) in places.items() if n in text]
 
 
 def _saved() -> None:
@@ -45,9 +37,9 @@ def no_visit_yet(monkeypatch):
 
 
 @pytest.fixture()
-def store(dashboard_store) -> Store:
+def store(dashboard_store, add_homs_palmyra) -> Store:
     store = Store(dashboard_store)
-    store.add(Article(text=TEXT, title="first"), _mentions(TEXT))
+    add_homs_palmyra(store)
     return store
 
 
@@ -64,11 +56,11 @@ def test_the_frames_are_kept_on_disk_and_read_back_after_a_restart(store, monkey
     assert again.mentions["name"].tolist() == first.mentions["name"].tolist()
 
 
-def test_after_an_ingest_the_snapshot_is_written_again(store):
+def test_after_an_ingest_the_snapshot_is_written_again(store, add_homs_palmyra):
     _loaders.map_data_now(store)
     _saved()
     more = "Clashes near Palmyra again."
-    store.add(Article(text=more, title="second"), _mentions(more))
+    add_homs_palmyra(store, more, "second")
     newer = _loaders.map_data_now(store)
     _saved()
     now = snapshot.current(store, _loaders.snapshot_folder(store))
