@@ -65,7 +65,7 @@ def _search(query: str, exclude: tuple[float, float] | None = None) -> list:
 
 def _candidate_label(c) -> str:
     pop = f" · pop. {c.population:,}" if c.population else ""
-    return f"{corrections.candidate_name(c)}, {c.country or '?'} · {c.feature}{pop} · {c.lat:.3f}, {c.lon:.3f}"
+    return f"{with_gazetteer_name(c.display_name, c.name)}, {c.country or '?'} · {c.feature}{pop} · {c.lat:.3f}, {c.lon:.3f}"
 
 
 def place_fix(store: Store, article: Article, mentions: list[ResolvedMention], key: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from geo.gazetteer.display import with_gazetteer_name
 from geo.teams.auth import Action, User
 from geo.store import Store
 from geo.types import Candidate, Event, ResolvedMention
@@ -28,12 +27,6 @@ ACLED_TYPES: dict[str, tuple[str, ...]] = {
 }
 MODALITIES = ("fact", "negated", "intent", "threat", "possibility")
 MAX_ACTOR = 200
-
-
-def candidate_name(candidate: Candidate) -> str:
-    """A gazetteer entry as an analyst picks it: its display name, the gazetteer's beside it where it differs
-    ("Palmyra (Tadmur)"). Plain text, for the choices of a select box."""
-    return with_gazetteer_name(candidate.display_name, candidate.name)
 
 
 def place_at(candidate: Candidate, start: int, end: int, text: str) -> ResolvedMention:
